@@ -1,0 +1,409 @@
+package io.sluice;
+
+import io.sluice.internal.graph.EdgeExpressions;
+import io.sluice.internal.graph.GraphValidator;
+import io.sluice.spi.SystemRuntime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * A validated, immutable graph of nodes and edges, ready to deploy on any {@link SystemType}.
+ *
+ * <p>Build one with the fluent {@link #builder(String)}:
+ *
+ * <pre>{@code
+ * ComputationalGraph graph = ComputationalGraph.builder("wordcount")
+ *     .start("lines", Sources.lines(path))
+ *     .flatMap("words", (String line) -> List.of(line.split("\\s+")))
+ *     .node("count", CountWords::new).parallelism(4)
+ *     .end("out", Sinks.collect())
+ *     .edge("lines -> words")
+ *     .edge("words -> count", Partitioning.keyed(word -> word))
+ *     .edge("count -> out")
+ *     .build();
+ * }</pre>
+ *
+ * or, as the first design put it, from its parts:
+ *
+ * <pre>{@code
+ * ComputationalGraph graph = new ComputationalGraph(nodes, startNodes, endNodes, edges);
+ * Deployment deployment = graph.deploySystem(SystemType.LOCAL);
+ * }</pre>
+ *
+ * <p>Construction validates everything at once and throws an {@link InvalidGraphException} listing every problem. A
+ * graph is thread-safe and may be deployed many times.
+ */
+public final class ComputationalGraph {
+
+    /** The name a graph gets from the constructor that takes none. */
+    public static final String DEFAULT_NAME = "graph";
+
+    private final String name;
+    private final List<NodeSpec> nodes;
+    private final Map<String, NodeSpec> nodesById;
+    private final List<Edge> edges;
+    private final Map<String, List<Edge>> inbound;
+    private final Map<String, List<Edge>> outbound;
+    private final List<String> topologicalOrder;
+
+    /**
+     * The graph of the first design: every node, the start nodes, the end nodes and the edges, named {@value
+     * #DEFAULT_NAME}. A spec may appear both in {@code nodes} and in {@code startNodes} or {@code endNodes}; it counts
+     * once.
+     *
+     * @throws InvalidGraphException listing every problem of the graph
+     */
+    public ComputationalGraph(
+            Collection<? extends NodeSpec> nodes,
+            Collection<? extends StartNodeSpec> startNodes,
+            Collection<? extends EndNodeSpec> endNodes,
+            Collection<Edge> edges) {
+        this(DEFAULT_NAME, nodes, startNodes, endNodes, edges);
+    }
+
+    /**
+     * As {@link #ComputationalGraph(Collection, Collection, Collection, Collection)}, with a name.
+     *
+     * @throws InvalidGraphException listing every problem of the graph
+     */
+    public ComputationalGraph(
+            String name,
+            Collection<? extends NodeSpec> nodes,
+            Collection<? extends StartNodeSpec> startNodes,
+            Collection<? extends EndNodeSpec> endNodes,
+            Collection<Edge> edges) {
+        this(name, union(startNodes, nodes, endNodes), List.copyOf(edges));
+    }
+
+    private ComputationalGraph(String name, List<NodeSpec> nodes, List<Edge> edges) {
+        List<String> problems = GraphValidator.validate(name, nodes, edges);
+        if (!problems.isEmpty()) {
+            throw new InvalidGraphException(name, problems);
+        }
+        this.name = name;
+        this.nodes = List.copyOf(nodes);
+        this.edges = List.copyOf(edges);
+        Map<String, NodeSpec> byId = new LinkedHashMap<>();
+        Map<String, List<Edge>> in = new HashMap<>();
+        Map<String, List<Edge>> out = new HashMap<>();
+        for (NodeSpec node : nodes) {
+            byId.put(node.id(), node);
+            in.put(node.id(), new ArrayList<>());
+            out.put(node.id(), new ArrayList<>());
+        }
+        for (Edge edge : edges) {
+            out.get(edge.from()).add(edge);
+            in.get(edge.to()).add(edge);
+        }
+        this.nodesById = Collections.unmodifiableMap(byId);
+        this.inbound = freeze(in);
+        this.outbound = freeze(out);
+        this.topologicalOrder = sortTopologically();
+    }
+
+    /** Starts a graph named {@code name}: letters, digits, '_' and '-', as it prefixes topic names. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The graph's name. */
+    public String name() {
+        return name;
+    }
+
+    /** Every node, in the order they were defined. */
+    public List<NodeSpec> nodes() {
+        return nodes;
+    }
+
+    /**
+     * The node with this id.
+     *
+     * @throws SluiceException if there is none, listing the ids there are
+     */
+    public NodeSpec node(String id) {
+        NodeSpec node = nodesById.get(id);
+        if (node == null) {
+            throw new SluiceException(
+                    "Node '" + id + "' is not defined in graph '" + name + "'; defined nodes: " + nodesById.keySet());
+        }
+        return node;
+    }
+
+    /** Whether the graph has a node with this id. */
+    public boolean hasNode(String id) {
+        return nodesById.containsKey(id);
+    }
+
+    /** Every edge, in the order they were defined. */
+    public List<Edge> edges() {
+        return edges;
+    }
+
+    /** The start nodes, in definition order. */
+    public List<NodeSpec> startNodes() {
+        return nodes.stream().filter(n -> n.kind() == NodeKind.START).toList();
+    }
+
+    /** The end nodes, in definition order. */
+    public List<NodeSpec> endNodes() {
+        return nodes.stream().filter(n -> n.kind() == NodeKind.END).toList();
+    }
+
+    /** The edges that lead into a node. */
+    public List<Edge> inbound(String id) {
+        node(id);
+        return inbound.get(id);
+    }
+
+    /** The edges that leave a node, from every port. */
+    public List<Edge> outbound(String id) {
+        node(id);
+        return outbound.get(id);
+    }
+
+    /** Node ids ordered so that every edge goes forward; ties keep definition order. */
+    public List<String> topologicalOrder() {
+        return topologicalOrder;
+    }
+
+    /**
+     * Deploys the graph on {@code system} with that system's default options.
+     *
+     * @throws SluiceException if no runtime for the system is on the class path
+     */
+    public Deployment deploySystem(SystemType system) {
+        SystemRuntime runtime = runtime(system);
+        return runtime.deploy(this, runtime.defaultOptions());
+    }
+
+    /**
+     * Deploys the graph on {@code system} with the given options, which must be that system's ({@link LocalOptions}
+     * for LOCAL).
+     *
+     * @throws SluiceException if no runtime for the system is on the class path, or the options are another system's
+     */
+    public Deployment deploy(SystemType system, DeploymentOptions options) {
+        if (options.system() != system) {
+            throw new SluiceException(options.getClass().getSimpleName() + " configure a " + options.system()
+                    + " deployment, not " + system + "; pass the options of " + system);
+        }
+        return runtime(system).deploy(this, options);
+    }
+
+    private static SystemRuntime runtime(SystemType system) {
+        return ServiceLoader.load(SystemRuntime.class, ComputationalGraph.class.getClassLoader()).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(r -> r.system() == system)
+                .findFirst()
+                .orElseThrow(() -> new SluiceException("No runtime for system " + system + " on the class path; add"
+                        + " the module io.sluice:sluice-" + system.name().toLowerCase(java.util.Locale.ROOT)
+                        + " to the dependencies"));
+    }
+
+    private List<String> sortTopologically() {
+        Map<String, Integer> remaining = new HashMap<>();
+        for (NodeSpec node : nodes) {
+            remaining.put(node.id(), inbound.get(node.id()).size());
+        }
+        List<String> order = new ArrayList<>(nodes.size());
+        Set<String> ready = new LinkedHashSet<>();
+        nodes.stream().filter(n -> remaining.get(n.id()) == 0).forEach(n -> ready.add(n.id()));
+        while (!ready.isEmpty()) {
+            // Definition order among the ready nodes keeps the order stable from run to run.
+            String next = nodes.stream()
+                    .map(NodeSpec::id)
+                    .filter(ready::contains)
+                    .findFirst()
+                    .orElseThrow();
+            ready.remove(next);
+            order.add(next);
+            for (Edge edge : outbound.get(next)) {
+                if (remaining.merge(edge.to(), -1, Integer::sum) == 0) {
+                    ready.add(edge.to());
+                }
+            }
+        }
+        return List.copyOf(order);
+    }
+
+    private static List<NodeSpec> union(
+            Collection<? extends NodeSpec> starts,
+            Collection<? extends NodeSpec> nodes,
+            Collection<? extends NodeSpec> ends) {
+        List<NodeSpec> all = new ArrayList<>();
+        Set<NodeSpec> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Collection<? extends NodeSpec> part : List.of(starts, nodes, ends)) {
+            for (NodeSpec node : part) {
+                if (seen.add(node)) {
+                    all.add(node);
+                }
+            }
+        }
+        return all;
+    }
+
+    private static Map<String, List<Edge>> freeze(Map<String, List<Edge>> map) {
+        Map<String, List<Edge>> frozen = new HashMap<>();
+        map.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
+        return Collections.unmodifiableMap(frozen);
+    }
+
+    @Override
+    public String toString() {
+        return "ComputationalGraph[" + name + ", nodes=" + nodesById.keySet() + ", edges=" + edges + "]";
+    }
+
+    /**
+     * Builds a {@link ComputationalGraph} step by step: add nodes, then join them with edges written as chains ({@code
+     * "a -> b -> c"}, {@code "route.branch -> d"}). Methods that configure "the last node" apply to the node added
+     * just before. Not thread-safe; {@link #build()} validates and may be called once the graph is complete.
+     */
+    public static final class Builder {
+
+        private final String name;
+        private final List<NodeSpec> nodes = new ArrayList<>();
+        private final List<Edge> edges = new ArrayList<>();
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** Adds a start node whose instances {@code factory} makes; see {@link Sources} for ready ones. */
+        public Builder start(String id, Supplier<? extends StartNode<?>> factory) {
+            return add(NodeSpec.start(id, factory));
+        }
+
+        /** Adds a processing node whose instances {@code factory} makes, one object per instance. */
+        public Builder node(String id, Supplier<? extends Node<?, ?>> factory) {
+            return add(NodeSpec.node(id, factory));
+        }
+
+        /** Adds a stateless processing node; all instances share {@code node}. */
+        public <I, O> Builder node(String id, Node<I, O> node) {
+            return add(NodeSpec.node(id, node));
+        }
+
+        /** Adds a node that emits {@code function(item)} for each item. */
+        public <I, O> Builder map(String id, Function<? super I, ? extends O> function) {
+            return add(Nodes.map(id, function));
+        }
+
+        /** Adds a node that passes on the items {@code predicate} accepts. */
+        public <T> Builder filter(String id, Predicate<? super T> predicate) {
+            return add(Nodes.filter(id, predicate));
+        }
+
+        /** Adds a node that emits every element of {@code function(item)}. */
+        public <I, O> Builder flatMap(String id, Function<? super I, ? extends Iterable<? extends O>> function) {
+            return add(Nodes.flatMap(id, function));
+        }
+
+        /** Adds a node that passes every item to every node it has an edge to. */
+        public Builder broadcast(String id) {
+            return add(Nodes.broadcast(id));
+        }
+
+        /** Adds a node that joins several branches into one stream. */
+        public Builder merge(String id) {
+            return add(Nodes.merge(id));
+        }
+
+        /** Adds a node that sends each item to exactly one of its {@code branches}, the one {@code branch} names. */
+        public <T> Builder route(String id, Function<? super T, String> branch, String... branches) {
+            return add(Nodes.route(id, branch, branches));
+        }
+
+        /** Adds a node that sends each item to exactly one of its {@code branches}, in turn. */
+        public Builder route(String id, String... branches) {
+            return add(Nodes.route(id, branches));
+        }
+
+        /** Adds a node that groups items into lists as {@code chunking} says. */
+        public Builder chunk(String id, Chunking chunking) {
+            return add(Nodes.chunk(id, chunking));
+        }
+
+        /** Adds an end node whose instances {@code factory} makes; see {@link Sinks} for ready ones. */
+        public Builder end(String id, Supplier<? extends EndNode<?>> factory) {
+            return add(NodeSpec.end(id, factory));
+        }
+
+        /** Adds a node defined elsewhere. */
+        public Builder add(NodeSpec node) {
+            nodes.add(node);
+            return this;
+        }
+
+        /** Sets the parallelism of the last node added. */
+        public Builder parallelism(int parallelism) {
+            int last = lastIndex("parallelism");
+            nodes.set(last, nodes.get(last).withParallelism(parallelism));
+            return this;
+        }
+
+        /** Declares side-output ports on the last node added, which must be a processing node. */
+        public Builder ports(String... ports) {
+            int last = lastIndex("ports");
+            if (!(nodes.get(last) instanceof ProcessingNodeSpec spec)) {
+                throw new InvalidGraphException(
+                        name,
+                        List.of("Node '" + nodes.get(last).id() + "': only processing"
+                                + " nodes have side-output ports; found a "
+                                + nodes.get(last).kind() + " node"));
+            }
+            nodes.set(last, spec.withPorts(ports));
+            return this;
+        }
+
+        /** Adds the forward edges of a chain such as {@code "a -> b -> c"} or {@code "split.left -> d"}. */
+        public Builder edge(String chain) {
+            edges.addAll(EdgeExpressions.parse(name, chain));
+            return this;
+        }
+
+        /** Adds the edges of a chain, each with {@code partitioning}. */
+        public Builder edge(String chain, Partitioning partitioning) {
+            for (Edge edge : EdgeExpressions.parse(name, chain)) {
+                edges.add(edge.withPartitioning(partitioning));
+            }
+            return this;
+        }
+
+        /** Adds an edge. */
+        public Builder edge(Edge edge) {
+            edges.add(edge);
+            return this;
+        }
+
+        /**
+         * Validates and returns the graph.
+         *
+         * @throws InvalidGraphException listing every problem found
+         */
+        public ComputationalGraph build() {
+            return new ComputationalGraph(name, new ArrayList<>(nodes), new ArrayList<>(edges));
+        }
+
+        private int lastIndex(String what) {
+            if (nodes.isEmpty()) {
+                throw new InvalidGraphException(
+                        name,
+                        List.of(what + "(…) applies to the last node added, but no node"
+                                + " was added yet; call it after start(…), node(…) or end(…)"));
+            }
+            return nodes.size() - 1;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.sluice;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A snapshot of a deployment and of each of its nodes.
+ *
+ * @param id the deployment's id
+ * @param system where it runs
+ * @param state where it is in its life
+ * @param nodes every node's status, by id, in the order the graph defines them
+ * @param failure why the deployment failed, when it did: the node, the item and the cause
+ */
+public record DeploymentStatus(
+        String id, SystemType system, DeploymentState state, Map<String, NodeStatus> nodes, Optional<String> failure) {
+
+    public DeploymentStatus {
+        nodes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(nodes));
+    }
+
+    /**
+     * The status of one node.
+     *
+     * @throws SluiceException if the graph has no such node, listing those it has
+     */
+    public NodeStatus node(String nodeId) {
+        NodeStatus status = nodes.get(nodeId);
+        if (status == null) {
+            throw new SluiceException(
+                    "Node '" + nodeId + "' is not defined; defined nodes: " + List.copyOf(nodes.keySet()));
+        }
+        return status;
+    }
+}

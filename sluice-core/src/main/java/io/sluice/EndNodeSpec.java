@@ -1,0 +1,35 @@
+package io.sluice;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * An end node: no outbound edge; each instance pushes items outside.
+ *
+ * @param id the node's id
+ * @param factory makes one {@link EndNode} per instance
+ * @param parallelism how many instances run
+ */
+public record EndNodeSpec(String id, Supplier<? extends EndNode<?>> factory, int parallelism) implements NodeSpec {
+
+    public EndNodeSpec {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(factory, "factory");
+    }
+
+    @Override
+    public Set<String> ports() {
+        return Set.of();
+    }
+
+    @Override
+    public NodeKind kind() {
+        return NodeKind.END;
+    }
+
+    @Override
+    public EndNodeSpec withParallelism(int parallelism) {
+        return new EndNodeSpec(id, factory, parallelism);
+    }
+}

@@ -1,0 +1,67 @@
+package io.sluice;
+
+/**
+ * Settings of a {@link SystemType#LOCAL} deployment.
+ *
+ * <pre>{@code
+ * graph.deploy(SystemType.LOCAL, LocalOptions.defaults().withMode(LocalOptions.Mode.SINGLE_THREAD));
+ * }</pre>
+ *
+ * @param mode how instances are scheduled on threads
+ * @param batchSize how many items travel together between tasks; synchronisation is paid once per batch
+ * @param queueCapacity how many batches a task's input queue holds before its producers wait (backpressure); memory
+ *     in flight is bounded by about {@code batchSize × queueCapacity} items per task
+ * @param chaining whether nodes joined by a forward edge with equal parallelism run as one task, by direct calls
+ */
+public record LocalOptions(Mode mode, int batchSize, int queueCapacity, boolean chaining) implements DeploymentOptions {
+
+    /** How a LOCAL deployment uses threads. */
+    public enum Mode {
+        /**
+         * Every instance runs on the thread that calls {@link Deployment#awaitCompletion}, in a fixed order: the same
+         * input gives the same output in the same order. Nothing runs until that call.
+         */
+        SINGLE_THREAD,
+        /** Each task (a chain of node instances) runs on its own thread, joined by bounded queues. The default. */
+        MULTI_THREAD
+    }
+
+    public LocalOptions {
+        if (mode == null) {
+            throw new IllegalArgumentException(
+                    "LocalOptions.mode: expected SINGLE_THREAD or MULTI_THREAD but found null");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("LocalOptions.batchSize: must be ≥ 1, found " + batchSize);
+        }
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("LocalOptions.queueCapacity: must be ≥ 1, found " + queueCapacity);
+        }
+    }
+
+    /** Multi-thread, batches of 256 items, queues of 16 batches, chaining on. */
+    public static LocalOptions defaults() {
+        return new LocalOptions(Mode.MULTI_THREAD, 256, 16, true);
+    }
+
+    @Override
+    public SystemType system() {
+        return SystemType.LOCAL;
+    }
+
+    public LocalOptions withMode(Mode mode) {
+        return new LocalOptions(mode, batchSize, queueCapacity, chaining);
+    }
+
+    public LocalOptions withBatchSize(int batchSize) {
+        return new LocalOptions(mode, batchSize, queueCapacity, chaining);
+    }
+
+    public LocalOptions withQueueCapacity(int queueCapacity) {
+        return new LocalOptions(mode, batchSize, queueCapacity, chaining);
+    }
+
+    public LocalOptions withChaining(boolean chaining) {
+        return new LocalOptions(mode, batchSize, queueCapacity, chaining);
+    }
+}

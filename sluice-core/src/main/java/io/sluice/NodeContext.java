@@ -1,0 +1,39 @@
+package io.sluice;
+
+import java.time.Duration;
+
+/**
+ * What a node instance knows about where it runs, handed to {@code open}.
+ *
+ * <p>The context is valid for the life of the instance and may be kept in a field. Its methods are called on the
+ * instance's own thread.
+ */
+public interface NodeContext {
+
+    /** The name of the graph. */
+    String graph();
+
+    /** The id of the node this instance belongs to. */
+    String nodeId();
+
+    /** The index of this instance, from 0 to {@code parallelism() - 1}. */
+    int instance();
+
+    /** How many instances of the node run. */
+    int parallelism();
+
+    /**
+     * Asks for {@code onTick} to be called about every {@code period}, on the instance's own thread, between items.
+     * Call it from {@code open}. Start nodes cannot tick: a start node times itself inside {@code pull}.
+     *
+     * @throws IllegalArgumentException if the period is not positive
+     * @throws IllegalStateException if called on a start node
+     */
+    void tickEvery(Duration period);
+
+    /**
+     * Keeps an item among the results of this node, which {@link Deployment#results(String)} returns. Meant for end
+     * nodes; {@link Sinks#collect()} does nothing else.
+     */
+    void keepResult(Object item);
+}

@@ -1,0 +1,58 @@
+package io.sluice;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * A node of a graph: its user-given id, the factory of its computation, its parallelism and its output ports.
+ *
+ * <p>A spec is an immutable value. The kinds are closed — {@link StartNodeSpec start}, {@link ProcessingNodeSpec
+ * processing} and {@link EndNodeSpec end} — so a runtime can switch over them exhaustively. The factory is called once
+ * per instance of the node; it must return a new object each time unless the computation is stateless.
+ *
+ * <pre>{@code
+ * NodeSpec words = NodeSpec.node("split", SplitWords::new).withParallelism(4);
+ * }</pre>
+ *
+ * <p>Specs check only that their fields are present; the {@link ComputationalGraph} validates ids, parallelism and
+ * ports together with the edges, and reports every problem at once.
+ */
+public sealed interface NodeSpec permits StartNodeSpec, ProcessingNodeSpec, EndNodeSpec {
+
+    /** The node's id, unique in its graph; it names the node in errors, status, topics and URLs. */
+    String id();
+
+    /** How many instances of the node run in parallel; 1 unless set. */
+    int parallelism();
+
+    /** The node's output ports: {@code default} and any side outputs; none for an end node. */
+    Set<String> ports();
+
+    /** Whether this is a start, processing or end node. */
+    NodeKind kind();
+
+    /** Returns a copy of this spec that runs {@code parallelism} instances. */
+    NodeSpec withParallelism(int parallelism);
+
+    /** A start node that pulls from outside through the node objects {@code factory} makes. */
+    static StartNodeSpec start(String id, Supplier<? extends StartNode<?>> factory) {
+        return new StartNodeSpec(id, factory, 1);
+    }
+
+    /** A processing node whose computation {@code factory} makes, one object per instance. */
+    static ProcessingNodeSpec node(String id, Supplier<? extends Node<?, ?>> factory) {
+        return new ProcessingNodeSpec(id, factory, 1, Set.of(Emitter.DEFAULT_PORT));
+    }
+
+    /** A processing node running a stateless computation; all instances share {@code node}. */
+    static ProcessingNodeSpec node(String id, Node<?, ?> node) {
+        Objects.requireNonNull(node, "node");
+        return node(id, () -> node);
+    }
+
+    /** An end node that pushes outside through the node objects {@code factory} makes. */
+    static EndNodeSpec end(String id, Supplier<? extends EndNode<?>> factory) {
+        return new EndNodeSpec(id, factory, 1);
+    }
+}

@@ -1,0 +1,15 @@
+package io.sluice;
+
+/** Where a node is in its life; for a node with several instances, the state that speaks for all of them. */
+public enum NodeState {
+    /** Deployed, not yet opened. */
+    CREATED,
+    /** Open and taking items. */
+    RUNNING,
+    /** Its inputs ended, it emitted what it held and closed. */
+    COMPLETED,
+    /** Its code threw; see the deployment's failure. */
+    FAILED,
+    /** Stopped before it completed, because the deployment was closed or another node failed. */
+    CANCELLED
+}

@@ -1,0 +1,28 @@
+package io.sluice;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A snapshot of one node of a deployment, summed over its instances.
+ *
+ * @param id the node's id
+ * @param kind start, processing or end
+ * @param state where the node is in its life
+ * @param instances how many instances run
+ * @param itemsIn items taken so far (0 for a start node)
+ * @param itemsOut items emitted so far, on every port (0 for an end node)
+ * @param errors failures of the node's code so far
+ * @param queueDepth items waiting in the node's input queues (LOCAL); 0 when it is chained to its upstream node
+ * @param lastActivity when the node last took or emitted an item; empty if it never has
+ */
+public record NodeStatus(
+        String id,
+        NodeKind kind,
+        NodeState state,
+        int instances,
+        long itemsIn,
+        long itemsOut,
+        long errors,
+        long queueDepth,
+        Optional<Instant> lastActivity) {}

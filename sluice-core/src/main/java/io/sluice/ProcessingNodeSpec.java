@@ -1,0 +1,47 @@
+package io.sluice;
+
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * A processing node: fed by one or more inbound edges, emitting on its output ports.
+ *
+ * @param id the node's id
+ * @param factory makes one {@link Node} per instance
+ * @param parallelism how many instances run
+ * @param ports the output ports; every port needs at least one edge
+ */
+public record ProcessingNodeSpec(String id, Supplier<? extends Node<?, ?>> factory, int parallelism, Set<String> ports)
+        implements NodeSpec {
+
+    public ProcessingNodeSpec {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(factory, "factory");
+        ports = Set.copyOf(new LinkedHashSet<>(ports));
+    }
+
+    @Override
+    public NodeKind kind() {
+        return NodeKind.PROCESSING;
+    }
+
+    @Override
+    public ProcessingNodeSpec withParallelism(int parallelism) {
+        return new ProcessingNodeSpec(id, factory, parallelism, ports);
+    }
+
+    /** Returns a copy with named side-output ports added beside the current ones. */
+    public ProcessingNodeSpec withPorts(String... sidePorts) {
+        Set<String> all = new LinkedHashSet<>(ports);
+        all.addAll(Arrays.asList(sidePorts));
+        return new ProcessingNodeSpec(id, factory, parallelism, all);
+    }
+
+    /** Returns a copy whose ports are exactly {@code ports} — a route's branches, for instance. */
+    public ProcessingNodeSpec withOnlyPorts(Set<String> ports) {
+        return new ProcessingNodeSpec(id, factory, parallelism, ports);
+    }
+}

@@ -1,0 +1,35 @@
+package io.sluice;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * A start node: no inbound edge; each instance pulls items from outside.
+ *
+ * @param id the node's id
+ * @param factory makes one {@link StartNode} per instance
+ * @param parallelism how many instances run
+ */
+public record StartNodeSpec(String id, Supplier<? extends StartNode<?>> factory, int parallelism) implements NodeSpec {
+
+    public StartNodeSpec {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(factory, "factory");
+    }
+
+    @Override
+    public Set<String> ports() {
+        return Set.of(Emitter.DEFAULT_PORT);
+    }
+
+    @Override
+    public NodeKind kind() {
+        return NodeKind.START;
+    }
+
+    @Override
+    public StartNodeSpec withParallelism(int parallelism) {
+        return new StartNodeSpec(id, factory, parallelism);
+    }
+}

@@ -1,0 +1,407 @@
+package io.sluice.internal.local;
+
+import io.sluice.ComputationalGraph;
+import io.sluice.Deployment;
+import io.sluice.DeploymentState;
+import io.sluice.DeploymentStatus;
+import io.sluice.LocalOptions;
+import io.sluice.NodeFailedException;
+import io.sluice.NodeKind;
+import io.sluice.NodeSpec;
+import io.sluice.NodeState;
+import io.sluice.NodeStatus;
+import io.sluice.SluiceException;
+import io.sluice.SystemType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A graph running in this JVM. In multi-thread mode every task has a thread of its own from the start; in
+ * single-thread mode the tasks advance, in topological order, only on the thread that calls {@link
+ * #awaitCompletion}.
+ *
+ * <p>State moves once from RUNNING to COMPLETED (every task finished), FAILED (the first node failure, which stops
+ * the other tasks) or CANCELLED ({@link #close} first).
+ */
+final class LocalDeployment implements Deployment {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalDeployment.class);
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
+    private final String id;
+    private final ComputationalGraph graph;
+    private final LocalOptions options;
+    private final ResultStore results = new ResultStore();
+    private final LocalPlan plan;
+    private final Object lock = new Object();
+    private final List<Thread> threads = new ArrayList<>();
+
+    private volatile DeploymentState state = DeploymentState.RUNNING;
+    private volatile NodeFailedException failure;
+    private int running; // tasks not yet closed, guarded by lock
+
+    private boolean opened; // single-thread mode: tasks opened, on the driving thread
+
+    private LocalDeployment(ComputationalGraph graph, LocalOptions options) {
+        this.id = graph.name() + "-local-" + SEQUENCE.incrementAndGet();
+        this.graph = graph;
+        this.options = options;
+        this.plan = LocalPlan.build(graph, options, results);
+        this.running = plan.tasks.size();
+    }
+
+    static LocalDeployment start(ComputationalGraph graph, LocalOptions options) {
+        LocalDeployment deployment = new LocalDeployment(graph, options);
+        if (options.mode() == LocalOptions.Mode.MULTI_THREAD) {
+            for (Task task : deployment.plan.tasks) {
+                Thread thread = new Thread(() -> deployment.run(task), task.name);
+                deployment.threads.add(thread);
+            }
+            deployment.threads.forEach(Thread::start);
+        }
+        LOG.debug("Deployed {} as {} tasks ({} mode)", deployment.id, deployment.plan.tasks.size(), options.mode());
+        return deployment;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public ComputationalGraph graph() {
+        return graph;
+    }
+
+    @Override
+    public SystemType system() {
+        return SystemType.LOCAL;
+    }
+
+    // ---- multi-thread mode: one thread per task ----
+
+    private void run(Task task) {
+        NodeState end = NodeState.COMPLETED;
+        try {
+            task.open();
+            if (task.isSource()) {
+                while (state == DeploymentState.RUNNING && task.pullOnce()) {
+                    if (task.nextTickNanos() != Long.MAX_VALUE) {
+                        task.tickDue(System.nanoTime());
+                    }
+                }
+            } else {
+                boolean ended = false;
+                while (!ended) {
+                    long nextTick = task.nextTickNanos();
+                    long timeout = nextTick == Long.MAX_VALUE ? -1 : Math.max(0, nextTick - System.nanoTime());
+                    Object[] batch = task.input.poll(timeout);
+                    ended = batch != null && task.process(batch);
+                    if (nextTick != Long.MAX_VALUE) {
+                        task.tickDue(System.nanoTime());
+                    }
+                }
+            }
+            if (state != DeploymentState.RUNNING) {
+                throw Cancelled.INSTANCE;
+            }
+            task.finish();
+        } catch (Cancelled e) {
+            end = NodeState.CANCELLED;
+        } catch (Throwable e) {
+            end = NodeState.CANCELLED;
+            fail(task, e);
+        } finally {
+            Throwable closing = task.close(end);
+            if (closing != null && end == NodeState.COMPLETED) {
+                fail(task, closing);
+            }
+            taskClosed();
+        }
+    }
+
+    // ---- single-thread mode: the caller drives every task ----
+
+    private boolean drive(long deadlineNanos) {
+        List<Task> tasks = plan.tasks;
+        List<Task> open = new ArrayList<>(tasks);
+        try {
+            if (!opened) {
+                opened = true;
+                for (Task task : tasks) {
+                    task.open();
+                }
+            }
+            open.removeIf(t -> t.head.state != NodeState.RUNNING);
+            while (!open.isEmpty() && state == DeploymentState.RUNNING) {
+                boolean pulled = false;
+                for (Task task : open) {
+                    if (task.isSource() && task.head.state == NodeState.RUNNING) {
+                        pulled = true;
+                        if (!task.pullOnce()) {
+                            finish(task);
+                        }
+                        drain(open);
+                    }
+                }
+                long now = System.nanoTime();
+                long nextTick = Long.MAX_VALUE;
+                for (Task task : open) {
+                    if (task.head.state == NodeState.RUNNING) {
+                        task.tickDue(now);
+                        nextTick = Math.min(nextTick, task.nextTickNanos());
+                    }
+                }
+                drain(open);
+                open.removeIf(t -> t.head.state != NodeState.RUNNING);
+                if (open.isEmpty()) {
+                    break;
+                }
+                if (now - deadlineNanos >= 0) {
+                    return false;
+                }
+                if (!pulled) {
+                    // Only timers can make progress now: wait for the next one, or the deadline.
+                    long wait = Math.min(deadlineNanos, nextTick) - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Throwable e) {
+            Task failed = open.stream()
+                    .filter(t -> e instanceof NodeFailedException f
+                            && t.operators.stream().anyMatch(o -> o.nodeId.equals(f.nodeId())))
+                    .findFirst()
+                    .orElse(tasks.get(0));
+            fail(failed, e);
+            closeAll(NodeState.CANCELLED);
+            throw currentFailure();
+        }
+        return state == DeploymentState.COMPLETED;
+    }
+
+    /** Processes everything waiting in every queue; one pass suffices, as tasks are in topological order. */
+    private void drain(List<Task> open) {
+        for (Task task : open) {
+            if (task.isSource() || task.head.state != NodeState.RUNNING) {
+                continue;
+            }
+            Object[] batch;
+            while ((batch = task.input.pollNow()) != null) {
+                if (task.process(batch)) {
+                    finish(task);
+                    break;
+                }
+            }
+        }
+    }
+
+    private void finish(Task task) {
+        task.finish();
+        Throwable closing = task.close(NodeState.COMPLETED);
+        if (closing != null) {
+            fail(task, closing);
+        }
+        taskClosed();
+    }
+
+    private void closeAll(NodeState finalState) {
+        for (Task task : plan.tasks) {
+            if (opened && task.head.state == NodeState.RUNNING || task.head.state == NodeState.CREATED) {
+                task.close(finalState);
+                taskClosed();
+            }
+        }
+    }
+
+    // ---- state ----
+
+    private void fail(Task task, Throwable error) {
+        NodeFailedException nodeFailure = error instanceof NodeFailedException f
+                ? f
+                : new NodeFailedException(
+                        task.head.nodeId, "Task '" + task.name + "' failed: " + Operator.describe(error), error);
+        for (Operator operator : task.operators) {
+            if (operator.nodeId.equals(nodeFailure.nodeId())) {
+                operator.state = NodeState.FAILED;
+            }
+        }
+        synchronized (lock) {
+            if (state != DeploymentState.RUNNING) {
+                return;
+            }
+            failure = nodeFailure;
+            state = DeploymentState.FAILED;
+            lock.notifyAll();
+        }
+        LOG.error("Deployment {} failed: {}", id, nodeFailure.getMessage(), nodeFailure.getCause());
+        interruptAll();
+    }
+
+    private void taskClosed() {
+        synchronized (lock) {
+            if (--running == 0 && state == DeploymentState.RUNNING) {
+                state = DeploymentState.COMPLETED;
+            }
+            lock.notifyAll();
+        }
+    }
+
+    private void interruptAll() {
+        Thread self = Thread.currentThread();
+        for (Thread thread : threads) {
+            if (thread != self) {
+                thread.interrupt();
+            }
+        }
+    }
+
+    private NodeFailedException currentFailure() {
+        NodeFailedException f = failure;
+        return new NodeFailedException(f.nodeId(), f.getMessage(), f.getCause());
+    }
+
+    @Override
+    public boolean awaitCompletion(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (options.mode() == LocalOptions.Mode.SINGLE_THREAD && state == DeploymentState.RUNNING) {
+            drive(deadline);
+        }
+        synchronized (lock) {
+            while (state == DeploymentState.RUNNING || (state == DeploymentState.COMPLETED && running > 0)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+        }
+        if (state == DeploymentState.FAILED) {
+            throw currentFailure();
+        }
+        return state == DeploymentState.COMPLETED;
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (state == DeploymentState.RUNNING) {
+                state = DeploymentState.CANCELLED;
+                lock.notifyAll();
+            }
+        }
+        if (options.mode() == LocalOptions.Mode.SINGLE_THREAD) {
+            closeAll(NodeState.CANCELLED);
+            return;
+        }
+        interruptAll();
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        for (Thread thread : threads) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    thread.join(Duration.ofNanos(left));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (thread.isAlive()) {
+                LOG.warn(
+                        "Deployment {}: task '{}' did not stop within {}; it may be blocked in a call that ignores"
+                                + " interruption, such as a read of standard input",
+                        id,
+                        thread.getName(),
+                        STOP_WAIT);
+            }
+        }
+    }
+
+    // ---- queries ----
+
+    @Override
+    public DeploymentStatus status() {
+        Map<String, NodeStatus> nodes = new LinkedHashMap<>();
+        for (NodeSpec spec : graph.nodes()) {
+            nodes.put(spec.id(), nodeStatus(spec));
+        }
+        NodeFailedException f = failure;
+        return new DeploymentStatus(
+                id, SystemType.LOCAL, state, nodes, Optional.ofNullable(f).map(Throwable::getMessage));
+    }
+
+    private NodeStatus nodeStatus(NodeSpec spec) {
+        long in = 0;
+        long out = 0;
+        long errors = 0;
+        long queued = 0;
+        long last = 0;
+        List<NodeState> states = new ArrayList<>();
+        for (Operator operator : plan.operatorsByNode.get(spec.id())) {
+            in += operator.seenIn;
+            out += operator.seenOut;
+            errors += operator.seenErrors;
+            last = Math.max(last, operator.lastActivityMillis);
+            states.add(operator.state);
+        }
+        for (Task task : plan.tasks) {
+            if (task.head.nodeId.equals(spec.id()) && task.input != null) {
+                queued += task.input.depth();
+            }
+        }
+        return new NodeStatus(
+                spec.id(),
+                spec.kind(),
+                summarize(states),
+                spec.parallelism(),
+                in,
+                out,
+                errors,
+                queued,
+                last == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last)));
+    }
+
+    /** The state that speaks for all instances of a node: a failure first, then activity, then how it ended. */
+    private static NodeState summarize(List<NodeState> states) {
+        for (NodeState candidate :
+                List.of(NodeState.FAILED, NodeState.RUNNING, NodeState.CREATED, NodeState.CANCELLED)) {
+            if (states.contains(candidate)) {
+                return candidate;
+            }
+        }
+        return NodeState.COMPLETED;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> List<T> results(String endNodeId) {
+        if (!graph.hasNode(endNodeId) || graph.node(endNodeId).kind() != NodeKind.END) {
+            List<String> ends = graph.endNodes().stream().map(NodeSpec::id).toList();
+            String problem = graph.hasNode(endNodeId)
+                    ? "is a " + graph.node(endNodeId).kind().name().toLowerCase(java.util.Locale.ROOT) + " node"
+                    : "is not defined";
+            throw new SluiceException(
+                    "Node '" + endNodeId + "' " + problem + "; results are kept by end nodes: " + ends);
+        }
+        return (List<T>) results.snapshot(endNodeId);
+    }
+
+    @Override
+    public String toString() {
+        return "LocalDeployment[" + id + ", " + state + "]";
+    }
+}

@@ -1,0 +1,191 @@
+package io.sluice.internal.local;
+
+import io.sluice.ComputationalGraph;
+import io.sluice.Edge;
+import io.sluice.EndNode;
+import io.sluice.EndNodeSpec;
+import io.sluice.LocalOptions;
+import io.sluice.Node;
+import io.sluice.NodeFailedException;
+import io.sluice.NodeSpec;
+import io.sluice.Partitioning;
+import io.sluice.ProcessingNodeSpec;
+import io.sluice.StartNode;
+import io.sluice.StartNodeSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The physical plan of a LOCAL deployment: every node × parallelism becomes an {@link Operator}; operators joined by a
+ * chainable edge share a {@link Task}; every other edge becomes {@link Channel}s into the downstream tasks' queues.
+ *
+ * <p>An edge is chained when the downstream node has no other inbound edge and the two nodes have equal parallelism
+ * with a forward partitioning — or both run a single instance, where every partitioning means the same.
+ */
+final class LocalPlan {
+
+    final List<Task> tasks;
+    final Map<String, List<Operator>> operatorsByNode;
+
+    private LocalPlan(List<Task> tasks, Map<String, List<Operator>> operatorsByNode) {
+        this.tasks = tasks;
+        this.operatorsByNode = operatorsByNode;
+    }
+
+    static LocalPlan build(ComputationalGraph graph, LocalOptions options, ResultStore results) {
+        boolean threaded = options.mode() == LocalOptions.Mode.MULTI_THREAD;
+
+        // 1. An operator per node instance.
+        Map<String, List<Operator>> operators = new LinkedHashMap<>();
+        for (String id : graph.topologicalOrder()) {
+            NodeSpec spec = graph.node(id);
+            List<Operator> instances = new ArrayList<>(spec.parallelism());
+            for (int i = 0; i < spec.parallelism(); i++) {
+                instances.add(operator(graph.name(), spec, i, results));
+            }
+            operators.put(id, instances);
+        }
+
+        // 2. Chains: a node whose single inbound edge is chainable joins its upstream node's task.
+        Map<String, String> chainHead = new HashMap<>();
+        for (String id : graph.topologicalOrder()) {
+            List<Edge> inbound = graph.inbound(id);
+            boolean chained = inbound.size() == 1 && chainable(graph, inbound.get(0), options);
+            chainHead.put(id, chained ? chainHead.get(inbound.get(0).from()) : id);
+        }
+
+        // 3. A task per instance of each chain, with the chain's operators in topological order.
+        Map<String, List<Task>> tasksByHead = new LinkedHashMap<>();
+        List<Task> tasks = new ArrayList<>();
+        for (String id : graph.topologicalOrder()) {
+            if (!chainHead.get(id).equals(id)) {
+                continue;
+            }
+            NodeSpec spec = graph.node(id);
+            List<Task> instances = new ArrayList<>();
+            for (int i = 0; i < spec.parallelism(); i++) {
+                List<Operator> chain = new ArrayList<>();
+                for (String member : graph.topologicalOrder()) {
+                    if (chainHead.get(member).equals(id)) {
+                        chain.add(operators.get(member).get(i));
+                    }
+                }
+                InputQueue input = spec instanceof StartNodeSpec
+                        ? null
+                        : threaded ? new InputQueue.Blocking(options.queueCapacity()) : new InputQueue.Direct();
+                Task task = new Task(taskName(graph, chain, i, spec.parallelism()), chain, input);
+                instances.add(task);
+                tasks.add(task);
+            }
+            tasksByHead.put(id, instances);
+        }
+
+        // 4. Outputs: a direct call along chained edges, channels along the others.
+        for (String id : graph.topologicalOrder()) {
+            NodeSpec spec = graph.node(id);
+            for (int i = 0; i < spec.parallelism(); i++) {
+                Task producer = tasksByHead.get(chainHead.get(id)).get(i);
+                Map<String, List<Output>> byPort = new LinkedHashMap<>();
+                for (String port : spec.ports()) {
+                    byPort.put(port, new ArrayList<>());
+                }
+                for (Edge edge : graph.outbound(id)) {
+                    Output output = chainHead.get(edge.to()).equals(chainHead.get(id))
+                            ? new Output.Chained(operators.get(edge.to()).get(i))
+                            : channelled(graph, edge, i, producer, tasksByHead.get(edge.to()), options.batchSize());
+                    byPort.get(edge.port()).add(output);
+                }
+                Map<String, Output[]> wired = new HashMap<>();
+                byPort.forEach((port, outputs) -> wired.put(port, outputs.toArray(Output[]::new)));
+                operators.get(id).get(i).wire(wired);
+            }
+        }
+        return new LocalPlan(List.copyOf(tasks), operators);
+    }
+
+    private static boolean chainable(ComputationalGraph graph, Edge edge, LocalOptions options) {
+        if (!options.chaining()) {
+            return false;
+        }
+        int up = graph.node(edge.from()).parallelism();
+        int down = graph.node(edge.to()).parallelism();
+        return up == down && (up == 1 || edge.partitioning() instanceof Partitioning.Forward);
+    }
+
+    private static Output channelled(
+            ComputationalGraph graph, Edge edge, int instance, Task producer, List<Task> consumers, int batchSize) {
+        int upstream = graph.node(edge.from()).parallelism();
+        int downstream = consumers.size();
+        return switch (edge.partitioning()) {
+            case Partitioning.Forward f
+            when upstream == downstream -> new Output.Single(channel(producer, consumers.get(instance), batchSize));
+            case Partitioning.Forward f -> new Output.RoundRobin(channels(producer, consumers, batchSize), instance);
+            case Partitioning.RoundRobin r -> new Output.RoundRobin(channels(producer, consumers, batchSize), instance);
+            case Partitioning.Keyed k ->
+                new Output.Keyed(k.keyFunction(), channels(producer, consumers, batchSize), edge.describe());
+            case Partitioning.Broadcast b -> new Output.Broadcast(channels(producer, consumers, batchSize));
+            case Partitioning.Global g -> new Output.Single(channel(producer, consumers.get(0), batchSize));
+        };
+    }
+
+    private static Channel[] channels(Task producer, List<Task> consumers, int batchSize) {
+        Channel[] channels = new Channel[consumers.size()];
+        for (int i = 0; i < channels.length; i++) {
+            channels[i] = channel(producer, consumers.get(i), batchSize);
+        }
+        return channels;
+    }
+
+    private static Channel channel(Task producer, Task consumer, int batchSize) {
+        Channel channel = new Channel(consumer.input, batchSize);
+        producer.addChannel(channel);
+        consumer.expectEnd();
+        return channel;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Operator operator(String graph, NodeSpec spec, int instance, ResultStore results) {
+        int p = spec.parallelism();
+        return switch (spec) {
+            case StartNodeSpec s ->
+                new Operator.Source(
+                        graph, s.id(), instance, p, results, (StartNode<Object>) create(s.id(), s.factory()));
+            case ProcessingNodeSpec s ->
+                new Operator.Process(
+                        graph, s.id(), instance, p, results, (Node<Object, Object>) create(s.id(), s.factory()));
+            case EndNodeSpec s ->
+                new Operator.End(graph, s.id(), instance, p, results, (EndNode<Object>) create(s.id(), s.factory()));
+        };
+    }
+
+    private static Object create(String id, Supplier<?> factory) {
+        Object node;
+        try {
+            node = factory.get();
+        } catch (RuntimeException e) {
+            throw new NodeFailedException(
+                    id, "Node '" + id + "' could not be created: its factory threw " + Operator.describe(e), e);
+        }
+        if (node == null) {
+            throw new NodeFailedException(
+                    id,
+                    "Node '" + id + "' could not be created: its factory returned null;" + " return a new node object",
+                    null);
+        }
+        return node;
+    }
+
+    private static String taskName(ComputationalGraph graph, List<Operator> chain, int instance, int parallelism) {
+        StringBuilder name = new StringBuilder("sluice-").append(graph.name()).append('-');
+        for (int i = 0; i < chain.size(); i++) {
+            name.append(i == 0 ? "" : "+").append(chain.get(i).nodeId);
+        }
+        return parallelism == 1
+                ? name.toString()
+                : name.append('-').append(instance).toString();
+    }
+}

@@ -1,0 +1,367 @@
+package io.sluice.internal.local;
+
+import io.sluice.Emitter;
+import io.sluice.EndNode;
+import io.sluice.Node;
+import io.sluice.NodeContext;
+import io.sluice.NodeFailedException;
+import io.sluice.NodeState;
+import io.sluice.StartNode;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * One instance of a node at run time: the user's node object, the outputs its emits go to, and its counters. It is
+ * the node's {@link Emitter} and {@link NodeContext}, so that an emit is one call away from the next node.
+ *
+ * <p>Counters are written by the owning thread only and published once per batch ({@link #publish}), so the hot path
+ * pays no memory barrier per item. Every exception from user code leaves here wrapped in a {@link
+ * NodeFailedException} naming the node, the instance and the item.
+ */
+abstract sealed class Operator implements Emitter<Object>, NodeContext {
+
+    private static final int MAX_ITEM_TEXT = 200;
+
+    final String graph;
+    final String nodeId;
+    final int instance;
+    final int parallelism;
+    private final ResultStore results;
+
+    /** The outputs of the default port; {@code null} if the node has no default port (a route). */
+    private Output[] defaultOutputs;
+
+    private Map<String, Output[]> portOutputs = Map.of();
+
+    long itemsIn;
+    long itemsOut;
+    long errors;
+    private long publishedIn;
+    private long publishedOut;
+    volatile long seenIn;
+    volatile long seenOut;
+    volatile long seenErrors;
+    volatile long lastActivityMillis;
+    volatile NodeState state = NodeState.CREATED;
+
+    long tickPeriodNanos;
+    long nextTickNanos;
+
+    Operator(String graph, String nodeId, int instance, int parallelism, ResultStore results) {
+        this.graph = graph;
+        this.nodeId = nodeId;
+        this.instance = instance;
+        this.parallelism = parallelism;
+        this.results = results;
+    }
+
+    void wire(Map<String, Output[]> outputs) {
+        this.portOutputs = Map.copyOf(outputs);
+        this.defaultOutputs = outputs.get(DEFAULT_PORT);
+    }
+
+    // ---- lifecycle, called by the task; every user exception leaves wrapped ----
+
+    /** A call into the user's node. */
+    @FunctionalInterface
+    private interface UserCall {
+        void run() throws Exception;
+    }
+
+    abstract void openNode() throws Exception;
+
+    abstract void processNode(Object item) throws Exception;
+
+    abstract void tickNode() throws Exception;
+
+    abstract void completeNode() throws Exception;
+
+    abstract void closeNode() throws Exception;
+
+    final void open() {
+        call("to open", this::openNode);
+    }
+
+    /** Takes one item from upstream. */
+    final void accept(Object item) {
+        itemsIn++;
+        try {
+            processNode(item);
+        } catch (RuntimeException e) {
+            throw passThrough(e) ? e : failure(null, item, true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Cancelled.INSTANCE;
+        } catch (Exception e) {
+            throw failure(null, item, true, e);
+        }
+    }
+
+    final void tick() {
+        call("on tick", this::tickNode);
+    }
+
+    final void complete() {
+        call("on complete", this::completeNode);
+    }
+
+    /** Closes the user's node; returns the failure, if closing threw, rather than throwing it. */
+    final Throwable close() {
+        try {
+            closeNode();
+            return null;
+        } catch (Exception e) {
+            return failure("to close", null, false, e);
+        }
+    }
+
+    private void call(String phase, UserCall call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            throw passThrough(e) ? e : failure(phase, null, false, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Cancelled.INSTANCE;
+        } catch (Exception e) {
+            throw failure(phase, null, false, e);
+        }
+    }
+
+    // ---- Emitter ----
+
+    @Override
+    public final void emit(Object item) {
+        Output[] outputs = defaultOutputs;
+        if (outputs == null) {
+            throw new IllegalArgumentException("node '" + nodeId + "' has no default port; emit on one of its ports "
+                    + new TreeSet<>(portOutputs.keySet()) + " with emit(port, item)");
+        }
+        itemsOut++;
+        for (Output output : outputs) {
+            output.accept(item);
+        }
+    }
+
+    @Override
+    public final void emit(String port, Object item) {
+        Output[] outputs = portOutputs.get(port);
+        if (outputs == null) {
+            throw new IllegalArgumentException("node '" + nodeId + "' has no port '" + port + "'; its ports: "
+                    + new TreeSet<>(portOutputs.keySet()) + "; declare side outputs on the node and give each an edge");
+        }
+        itemsOut++;
+        for (Output output : outputs) {
+            output.accept(item);
+        }
+    }
+
+    // ---- NodeContext ----
+
+    @Override
+    public String graph() {
+        return graph;
+    }
+
+    @Override
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public int instance() {
+        return instance;
+    }
+
+    @Override
+    public int parallelism() {
+        return parallelism;
+    }
+
+    @Override
+    public void tickEvery(Duration period) {
+        if (period == null || period.isNegative() || period.isZero()) {
+            throw new IllegalArgumentException(
+                    "tickEvery on node '" + nodeId + "': period must be positive, found " + period);
+        }
+        tickPeriodNanos = period.toNanos();
+        nextTickNanos = System.nanoTime() + tickPeriodNanos;
+    }
+
+    @Override
+    public void keepResult(Object item) {
+        results.add(nodeId, item);
+    }
+
+    // ---- counters ----
+
+    /** Makes the counters visible to status readers; called by the owning thread after each batch. */
+    final void publish(long nowMillis) {
+        if (itemsIn != publishedIn || itemsOut != publishedOut) {
+            publishedIn = itemsIn;
+            publishedOut = itemsOut;
+            seenIn = itemsIn;
+            seenOut = itemsOut;
+            lastActivityMillis = nowMillis;
+        }
+    }
+
+    // ---- failures ----
+
+    final NodeFailedException failure(String phase, Object item, boolean onItem, Throwable cause) {
+        errors++;
+        seenErrors = errors;
+        String where = parallelism == 1 ? "" : " (instance " + instance + " of " + parallelism + ")";
+        String what = onItem ? "failed on item " + describe(item) : "failed " + phase;
+        return new NodeFailedException(
+                nodeId, "Node '" + nodeId + "'" + where + " " + what + ": " + describe(cause), cause);
+    }
+
+    static String describe(Throwable cause) {
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private static String describe(Object item) {
+        String text;
+        try {
+            text = String.valueOf(item);
+        } catch (RuntimeException e) {
+            text = item.getClass().getName() + " (toString threw "
+                    + e.getClass().getSimpleName() + ")";
+        }
+        return text.length() > MAX_ITEM_TEXT ? text.substring(0, MAX_ITEM_TEXT) + "…" : text;
+    }
+
+    static boolean passThrough(RuntimeException e) {
+        return e instanceof NodeFailedException || e instanceof Cancelled;
+    }
+
+    // ---- the three kinds ----
+
+    static final class Source extends Operator {
+        private final StartNode<Object> node;
+
+        Source(String graph, String id, int instance, int parallelism, ResultStore results, StartNode<Object> node) {
+            super(graph, id, instance, parallelism, results);
+            this.node = node;
+        }
+
+        /** Pulls once; returns whether the source has more. */
+        boolean pull() {
+            try {
+                return node.pull(this);
+            } catch (RuntimeException e) {
+                throw passThrough(e) ? e : failure("while pulling", null, false, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw Cancelled.INSTANCE;
+            } catch (Exception e) {
+                throw failure("while pulling", null, false, e);
+            }
+        }
+
+        @Override
+        public void tickEvery(Duration period) {
+            throw new IllegalStateException(
+                    "start node '" + nodeId + "' cannot tick; a start node times itself" + " inside pull");
+        }
+
+        @Override
+        void openNode() throws Exception {
+            node.open(this);
+        }
+
+        @Override
+        void processNode(Object item) {
+            throw new IllegalStateException("start node '" + nodeId + "' has no input");
+        }
+
+        @Override
+        void tickNode() {}
+
+        @Override
+        void completeNode() {}
+
+        @Override
+        void closeNode() throws Exception {
+            node.close();
+        }
+    }
+
+    static final class Process extends Operator {
+        private final Node<Object, Object> node;
+
+        Process(
+                String graph,
+                String id,
+                int instance,
+                int parallelism,
+                ResultStore results,
+                Node<Object, Object> node) {
+            super(graph, id, instance, parallelism, results);
+            this.node = node;
+        }
+
+        @Override
+        void openNode() throws Exception {
+            node.open(this);
+        }
+
+        @Override
+        void processNode(Object item) throws Exception {
+            node.process(item, this);
+        }
+
+        @Override
+        void tickNode() throws Exception {
+            node.onTick(this);
+        }
+
+        @Override
+        void completeNode() throws Exception {
+            node.onComplete(this);
+        }
+
+        @Override
+        void closeNode() throws Exception {
+            node.close();
+        }
+    }
+
+    static final class End extends Operator {
+        private final EndNode<Object> node;
+
+        End(String graph, String id, int instance, int parallelism, ResultStore results, EndNode<Object> node) {
+            super(graph, id, instance, parallelism, results);
+            this.node = node;
+            wire(Map.of());
+        }
+
+        @Override
+        void openNode() throws Exception {
+            node.open(this);
+        }
+
+        @Override
+        void processNode(Object item) throws Exception {
+            node.process(item);
+        }
+
+        @Override
+        void tickNode() throws Exception {
+            node.onTick();
+        }
+
+        @Override
+        void completeNode() throws Exception {
+            node.onComplete();
+        }
+
+        @Override
+        void closeNode() throws Exception {
+            node.close();
+        }
+    }
+}

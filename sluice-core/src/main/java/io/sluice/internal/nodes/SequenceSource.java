@@ -1,0 +1,77 @@
+package io.sluice.internal.nodes;
+
+import io.sluice.Emitter;
+import io.sluice.NodeContext;
+import io.sluice.StartNode;
+import java.util.Iterator;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+
+/**
+ * Start nodes over a sequence: an iterator, or a generator function of the sequence number. With parallelism
+ * <i>p</i>, instance <i>i</i> emits the items at positions <i>i</i>, <i>i + p</i>, … so the instances share the input
+ * without overlap.
+ */
+public final class SequenceSource {
+
+    /** Items handed downstream per pull: large enough for full batches, small enough to stay responsive. */
+    static final int BURST = 512;
+
+    private SequenceSource() {}
+
+    public static <T> StartNode<T> ofIterator(Supplier<? extends Iterator<? extends T>> iterators) {
+        return new StartNode<>() {
+            private Iterator<? extends T> iterator;
+            private int instance;
+            private int parallelism;
+            private long position;
+
+            @Override
+            public void open(NodeContext context) {
+                iterator = iterators.get();
+                instance = context.instance();
+                parallelism = context.parallelism();
+            }
+
+            @Override
+            public boolean pull(Emitter<T> emitter) {
+                for (int emitted = 0; emitted < BURST; ) {
+                    if (!iterator.hasNext()) {
+                        return false;
+                    }
+                    T item = iterator.next();
+                    if (position++ % parallelism == instance) {
+                        emitter.emit(item);
+                        emitted++;
+                    }
+                }
+                return true;
+            }
+        };
+    }
+
+    public static <T> StartNode<T> ofGenerator(long count, LongFunction<? extends T> generator) {
+        return new StartNode<>() {
+            private long next;
+            private int step;
+
+            @Override
+            public void open(NodeContext context) {
+                next = context.instance();
+                step = context.parallelism();
+            }
+
+            @Override
+            public boolean pull(Emitter<T> emitter) {
+                for (int i = 0; i < BURST; i++) {
+                    if (next >= count) {
+                        return false;
+                    }
+                    emitter.emit(generator.apply(next));
+                    next += step;
+                }
+                return next < count;
+            }
+        };
+    }
+}
