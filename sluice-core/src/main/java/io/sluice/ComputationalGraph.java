@@ -357,11 +357,12 @@ public final class ComputationalGraph {
         public Builder ports(String... ports) {
             int last = lastIndex("ports");
             if (!(nodes.get(last) instanceof ProcessingNodeSpec spec)) {
+                NodeSpec node = nodes.get(last);
+                String kind = node.kind() == NodeKind.END ? "an end node" : "a start node";
                 throw new InvalidGraphException(
                         name,
-                        List.of("Node '" + nodes.get(last).id() + "': only processing"
-                                + " nodes have side-output ports; found a "
-                                + nodes.get(last).kind() + " node"));
+                        List.of("Node '" + node.id() + "': only processing nodes have" + " side-output ports, and '"
+                                + node.id() + "' is " + kind));
             }
             nodes.set(last, spec.withPorts(ports));
             return this;

@@ -239,8 +239,6 @@ public final class GraphValidator {
                 bestDistance = distance;
             }
         }
-        return best != null && bestDistance <= Math.max(1, missing.length() / 3)
-                ? "; did you mean '" + best + "'?"
-                : "";
+        return best != null && bestDistance <= (missing.length() < 4 ? 1 : 2) ? "; did you mean '" + best + "'?" : "";
     }
 }

@@ -121,14 +121,16 @@ final class LocalPlan {
         int upstream = graph.node(edge.from()).parallelism();
         int downstream = consumers.size();
         return switch (edge.partitioning()) {
-            case Partitioning.Forward f
-            when upstream == downstream -> new Output.Single(channel(producer, consumers.get(instance), batchSize));
-            case Partitioning.Forward f -> new Output.RoundRobin(channels(producer, consumers, batchSize), instance);
+            case Partitioning.Forward f ->
+                upstream == downstream
+                        ? new Output.Single(channel(producer, consumers.get(instance), batchSize))
+                        : new Output.RoundRobin(channels(producer, consumers, batchSize), instance);
             case Partitioning.RoundRobin r -> new Output.RoundRobin(channels(producer, consumers, batchSize), instance);
             case Partitioning.Keyed k ->
                 new Output.Keyed(k.keyFunction(), channels(producer, consumers, batchSize), edge.describe());
             case Partitioning.Broadcast b -> new Output.Broadcast(channels(producer, consumers, batchSize));
-            case Partitioning.Global g -> new Output.Single(channel(producer, consumers.get(0), batchSize));
+            // Channels to every instance, though only the first gets items: the others must still see the end.
+            case Partitioning.Global g -> new Output.Single(channels(producer, consumers, batchSize)[0]);
         };
     }
 

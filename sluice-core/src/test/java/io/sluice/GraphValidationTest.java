@@ -1,0 +1,215 @@
+package io.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GraphValidationTest {
+
+    private static ComputationalGraph.Builder base() {
+        return ComputationalGraph.builder("g")
+                .start("src", Sources.collection(List.of(1, 2, 3)))
+                .map("parse", x -> x)
+                .end("store", Sinks.collect());
+    }
+
+    @Test
+    void edgeToAnUndefinedNodeNamesItAndListsTheDefinedOnes() {
+        assertThatThrownBy(() -> base().edge("src -> parse -> enrich")
+                        .edge("parse -> store")
+                        .build())
+                .isInstanceOf(InvalidGraphException.class)
+                .hasMessage("Invalid graph 'g': Edge 'parse' -> 'enrich': node 'enrich' is not defined;"
+                        + " defined nodes: [src, parse, store]");
+    }
+
+    @Test
+    void misspeltNodeGetsADidYouMean() {
+        assertThatThrownBy(() -> base().edge("src -> prase -> store").build())
+                .hasMessageContaining(
+                        "node 'prase' is not defined; defined nodes: [src, parse, store]; did you mean" + " 'parse'?");
+    }
+
+    @Test
+    void duplicateIdIsReported() {
+        assertThatThrownBy(() -> base().map("parse", x -> x)
+                        .edge("src -> parse -> store")
+                        .build())
+                .hasMessageContaining("Node 'parse' is defined 2 times; node ids must be unique");
+    }
+
+    @Test
+    void cyclePrintsItsPath() {
+        assertThatThrownBy(() -> ComputationalGraph.builder("g")
+                        .start("src", Sources.collection(List.of(1)))
+                        .map("a", x -> x)
+                        .map("b", x -> x)
+                        .map("c", x -> x)
+                        .end("out", Sinks.collect())
+                        .edge("src -> a -> b -> c -> a")
+                        .edge("c -> out")
+                        .build())
+                .hasMessage("Invalid graph 'g': Cycle a -> b -> c -> a; a graph must be acyclic: remove one of these"
+                        + " edges");
+    }
+
+    @Test
+    void startNodeWithAnInboundEdgeIsRejected() {
+        assertThatThrownBy(() -> base().edge("src -> parse -> store")
+                        .edge("parse -> src")
+                        .build())
+                .hasMessageContaining("Edge 'parse' -> 'src': start node 'src' cannot have an inbound edge, since start"
+                        + " nodes pull from outside; make 'src' a processing node or remove the edge");
+    }
+
+    @Test
+    void endNodeWithAnOutboundEdgeIsRejected() {
+        assertThatThrownBy(() -> base().end("other", Sinks.collect())
+                        .edge("src -> parse -> store -> other")
+                        .build())
+                .hasMessageContaining("Edge 'store' -> 'other': end node 'store' cannot have an outbound edge, since"
+                        + " end nodes push outside; make 'store' a processing node or remove the edge");
+    }
+
+    @Test
+    void nodeUnreachableFromAnyStartNodeIsRejected() {
+        assertThatThrownBy(() -> base().map("orphan", x -> x)
+                        .edge("src -> parse -> store")
+                        .edge("orphan -> store")
+                        .build())
+                .hasMessage("Invalid graph 'g': Node 'orphan' is not reachable from any start node, so it would"
+                        + " never get an item; add an edge to it from a node fed by a start node, or remove it");
+    }
+
+    @Test
+    void nodeWhoseOutputGoesNowhereIsRejected() {
+        assertThatThrownBy(() -> base().map("dangling", x -> x)
+                        .edge("src -> parse -> store")
+                        .edge("parse -> dangling")
+                        .build())
+                .hasMessage("Invalid graph 'g': Node 'dangling' has no outbound edge, so its output goes nowhere;"
+                        + " add an edge from 'dangling' to another node, or make it an end node");
+    }
+
+    @Test
+    void parallelismBelowOneIsRejected() {
+        assertThatThrownBy(() ->
+                        base().parallelism(0).edge("src -> parse -> store").build())
+                .hasMessage("Invalid graph 'g': Node 'store': parallelism must be ≥ 1, found 0");
+    }
+
+    @Test
+    void keyedEdgeWithoutAKeyFunctionIsRejected() {
+        assertThatThrownBy(() -> base().edge("src -> parse")
+                        .edge("parse -> store", new Partitioning.Keyed(null))
+                        .build())
+                .hasMessage("Invalid graph 'g': Edge 'parse' -> 'store': keyed partitioning needs a key function but"
+                        + " found none; use Partitioning.keyed(item -> key)");
+    }
+
+    @Test
+    void routeToAnUndefinedBranchIsRejected() {
+        assertThatThrownBy(() -> ComputationalGraph.builder("g")
+                        .start("src", Sources.collection(List.of(1)))
+                        .route("split", (Integer i) -> i > 0 ? "profit" : "budget", "profit", "budget")
+                        .end("p", Sinks.collect())
+                        .end("b", Sinks.collect())
+                        .edge("src -> split")
+                        .edge("split.profit -> p")
+                        .edge("split.budgte -> b")
+                        .build())
+                .hasMessageContaining("Edge 'split.budgte' -> 'b': node 'split' has no output port 'budgte'; its"
+                        + " ports: [budget, profit]; declare the port on the node (withPorts, or a branch of route)")
+                .hasMessageContaining("Node 'split': port 'budget' has no edge, so items emitted there would be lost;"
+                        + " add an edge 'split.budget' -> <node>");
+    }
+
+    @Test
+    void sideOutputPortWithoutAnEdgeIsRejected() {
+        assertThatThrownBy(() ->
+                        base().ports("invalid").edge("src -> parse -> store").build())
+                .hasMessage("Invalid graph 'g': Node 'store': only processing nodes have side-output ports, and 'store'"
+                        + " is an end node");
+        assertThatThrownBy(() -> ComputationalGraph.builder("g")
+                        .start("src", Sources.collection(List.of(1)))
+                        .map("parse", x -> x)
+                        .ports("invalid")
+                        .end("store", Sinks.collect())
+                        .edge("src -> parse -> store")
+                        .build())
+                .hasMessage("Invalid graph 'g': Node 'parse': port 'invalid' has no edge, so items emitted there would"
+                        + " be lost; add an edge 'parse.invalid' -> <node>");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        assertThatThrownBy(() ->
+                        base().parallelism(0).edge("src -> parse -> nowhere").build())
+                .isInstanceOfSatisfying(InvalidGraphException.class, e -> assertThat(e.problems())
+                        .containsExactly(
+                                "Node 'store': parallelism must be ≥ 1, found 0",
+                                "Edge 'parse' -> 'nowhere': node 'nowhere' is not defined; defined nodes: [src, parse,"
+                                        + " store]"))
+                .hasMessageStartingWith("Invalid graph 'g': 2 problems\n  - Node 'store'");
+    }
+
+    @Test
+    void idsMustBeUsableInTopicNames() {
+        assertThatThrownBy(() -> ComputationalGraph.builder("my graph")
+                        .start("src", Sources.collection(List.of(1)))
+                        .end("out put", Sinks.collect())
+                        .edge(Edge.of("src", "out put"))
+                        .build())
+                .isInstanceOfSatisfying(InvalidGraphException.class, e -> assertThat(e.problems())
+                        .containsExactly(
+                                "the graph name may hold only letters, digits, '_' and '-'; found ' ' at index 2 (it"
+                                        + " prefixes topic names)",
+                                "Node 'out put': the id may hold only letters, digits, '_' and '-'; found ' ' at index"
+                                        + " 3"));
+    }
+
+    @Test
+    void graphWithoutStartNodeIsRejected() {
+        assertThatThrownBy(() -> new ComputationalGraph(List.of(), List.of(), List.of(), List.of()))
+                .hasMessage("Invalid graph 'graph': the graph has no start node; add one that pulls the input, e.g."
+                        + " builder.start(\"input\", Sources.collection(items))");
+    }
+
+    @Test
+    void malformedEdgeExpressionsSayWhatWasExpected() {
+        assertThatThrownBy(() -> base().edge("src -> "))
+                .hasMessage("Invalid graph 'g': Edge expression 'src -> ': expected a node id after '->' but found"
+                        + " nothing");
+        assertThatThrownBy(() -> base().edge("src"))
+                .hasMessage("Invalid graph 'g': Edge expression 'src': expected at least one '->' between two node"
+                        + " ids, as in 'a -> b'");
+        assertThatThrownBy(() -> base().edge("src -> parse.out"))
+                .hasMessage("Invalid graph 'g': Edge expression 'src -> parse.out': the last node 'parse.out' names a"
+                        + " port, but ports belong to the upstream end of an edge; write 'parse'");
+    }
+
+    @Test
+    void seedConstructorBuildsTheSameGraphAsTheBuilder() {
+        StartNodeSpec src = NodeSpec.start("src", Sources.collection(List.of(1, 2)));
+        ProcessingNodeSpec parse = Nodes.map("parse", x -> x);
+        EndNodeSpec store = NodeSpec.end("store", Sinks.collect());
+
+        ComputationalGraph graph = new ComputationalGraph(
+                List.of(src, parse, store), List.of(src), List.of(store), Edge.parse("src -> parse -> store"));
+
+        assertThat(graph.name()).isEqualTo("graph");
+        assertThat(graph.topologicalOrder()).containsExactly("src", "parse", "store");
+        assertThat(graph.startNodes()).containsExactly(src);
+        assertThat(graph.endNodes()).containsExactly(store);
+        assertThat(graph.edges()).extracting(Edge::toString).containsExactly("src -> parse", "parse -> store");
+    }
+
+    @Test
+    void askingForAnUndefinedNodeListsTheDefinedOnes() {
+        ComputationalGraph graph = base().edge("src -> parse -> store").build();
+        assertThatThrownBy(() -> graph.node("nope"))
+                .hasMessage("Node 'nope' is not defined in graph 'g'; defined nodes: [src, parse, store]");
+    }
+}
