@@ -182,16 +182,25 @@ final class LocalDeployment implements Deployment {
             Thread.currentThread().interrupt();
             return false;
         } catch (Throwable e) {
-            Task failed = open.stream()
-                    .filter(t -> e instanceof NodeFailedException f
-                            && t.operators.stream().anyMatch(o -> o.nodeId.equals(f.nodeId())))
-                    .findFirst()
-                    .orElse(tasks.get(0));
-            fail(failed, e);
+            fail(taskOf(e), e);
             closeAll(NodeState.CANCELLED);
             throw currentFailure();
         }
         return state == DeploymentState.COMPLETED;
+    }
+
+    /** The task whose node threw {@code e}: the task on the driving thread when the node is not known. */
+    private Task taskOf(Throwable e) {
+        if (e instanceof NodeFailedException f) {
+            for (Task task : plan.tasks) {
+                for (Operator operator : task.operators) {
+                    if (operator.nodeId.equals(f.nodeId()) && operator.state == NodeState.RUNNING) {
+                        return task;
+                    }
+                }
+            }
+        }
+        return plan.tasks.get(0);
     }
 
     /** Processes everything waiting in every queue; one pass suffices, as tasks are in topological order. */
@@ -221,7 +230,7 @@ final class LocalDeployment implements Deployment {
 
     private void closeAll(NodeState finalState) {
         for (Task task : plan.tasks) {
-            if (opened && task.head.state == NodeState.RUNNING || task.head.state == NodeState.CREATED) {
+            if (task.head.state == NodeState.RUNNING || task.head.state == NodeState.CREATED) {
                 task.close(finalState);
                 taskClosed();
             }

@@ -12,7 +12,7 @@ abstract sealed class Output {
 
     /** Forward edge inside a task: a direct call, no queue. */
     static final class Chained extends Output {
-        private final Operator target;
+        final Operator target;
 
         Chained(Operator target) {
             this.target = target;

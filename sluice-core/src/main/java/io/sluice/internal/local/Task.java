@@ -103,12 +103,15 @@ final class Task {
         publish();
     }
 
-    /** Closes every node instance, children first; returns the first failure to close, if any. */
+    /**
+     * Closes every node instance that was opened (or began to open), children first, and gives every instance its
+     * final state; returns the first failure to close, if any.
+     */
     Throwable close(NodeState finalState) {
         Throwable failure = null;
         for (int i = operators.size() - 1; i >= 0; i--) {
             Operator operator = operators.get(i);
-            Throwable closing = operator.close();
+            Throwable closing = operator.state == NodeState.CREATED ? null : operator.close();
             if (failure == null) {
                 failure = closing;
             }
