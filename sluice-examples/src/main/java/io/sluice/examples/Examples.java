@@ -7,7 +7,7 @@ import io.sluice.NodeStatus;
 import io.sluice.SystemType;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ public final class Examples {
      * @param output the directory examples write files into
      * @throws IllegalArgumentException if there is no example of that name, listing those there are
      */
-    public static void run(String name, Path input, Path output, PrintStream out) throws Exception {
+    public static void run(String name, Path input, Path output, PrintWriter out) throws Exception {
         switch (name) {
             case "wordcount" -> wordCount(input == null ? bundledText(output) : input, out);
             case "revenue" -> revenue(out);
@@ -49,7 +49,7 @@ public final class Examples {
         }
     }
 
-    private static void wordCount(Path input, PrintStream out) throws Exception {
+    private static void wordCount(Path input, PrintWriter out) throws Exception {
         try (Deployment deployment = runLocally(WordCount.graph(input, 2))) {
             List<WordCount.Count> ranked = WordCount.ranked(deployment.results("counts"));
             out.println("Top words of " + input + ":");
@@ -59,7 +59,7 @@ public final class Examples {
         }
     }
 
-    private static void revenue(PrintStream out) throws Exception {
+    private static void revenue(PrintWriter out) throws Exception {
         List<RevenueSplit.Payment> payments = RevenueSplit.payments(10_000, 42);
         try (Deployment deployment = runLocally(RevenueSplit.graph(payments, 50_000_000, 60))) {
             Map<String, RevenueSplit.Totals> totals = RevenueSplit.totals(deployment);
@@ -75,7 +75,7 @@ public final class Examples {
         }
     }
 
-    private static void airports(Path file, PrintStream out) throws Exception {
+    private static void airports(Path file, PrintWriter out) throws Exception {
         try (Deployment deployment = runLocally(Airports.graph(Airports.BUSIEST, file))) {
             List<Airports.Distance> distances = deployment.results("collected");
             out.println(distances.size() + " airport pairs, written to " + file + "; the five farthest apart:");
@@ -97,7 +97,7 @@ public final class Examples {
     }
 
     /** Prints a line per node: state, items in and out. */
-    public static void printStatus(DeploymentStatus status, PrintStream out) {
+    public static void printStatus(DeploymentStatus status, PrintWriter out) {
         out.println("Deployment " + status.id() + ": " + status.state());
         for (NodeStatus node : status.nodes().values()) {
             out.printf(

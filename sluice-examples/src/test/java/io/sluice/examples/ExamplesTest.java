@@ -3,9 +3,8 @@ package io.sluice.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,9 +15,9 @@ class ExamplesTest {
     Path dir;
 
     private String run(String name) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Examples.run(name, null, dir, new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        return bytes.toString(StandardCharsets.UTF_8);
+        StringWriter text = new StringWriter();
+        Examples.run(name, null, dir, new PrintWriter(text, true));
+        return text.toString();
     }
 
     @Test

@@ -1,0 +1,60 @@
+package io.sluice.cli;
+
+import io.sluice.SluiceException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code sluice} command. Exit codes: 0 success, 1 the graph failed while running, 2 a usage mistake (unknown
+ * command, option or name).
+ */
+@Command(
+        name = "sluice",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Define computational graphs over streams and batches; run them in-process or on Kafka.",
+        subcommands = {ExampleCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    /** The graph failed while running. */
+    static final int EXIT_FAILED = 1;
+
+    /** The command line was wrong. */
+    static final int EXIT_USAGE = 2;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Sluice's error handling: a user's mistake is one clear line, not a stack trace. */
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExitCodeExceptionMapper(
+                e -> e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException
+                        ? EXIT_USAGE
+                        : EXIT_FAILED);
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            err.println(cmd.getColorScheme().errorText("sluice: " + message(e)));
+            err.flush();
+            return cmd.getExitCodeExceptionMapper().getExitCode(e);
+        });
+        return commandLine;
+    }
+
+    private static String message(Exception e) {
+        if (e instanceof SluiceException || e instanceof IllegalArgumentException) {
+            return e.getMessage();
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"sluice " + (version == null ? "(development build)" : version)};
+        }
+    }
+}
