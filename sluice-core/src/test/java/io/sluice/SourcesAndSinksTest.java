@@ -136,6 +136,26 @@ class SourcesAndSinksTest {
     }
 
     @Test
+    void stdoutSinkPrintsALinePerItem() throws Exception {
+        java.io.PrintStream original = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            ComputationalGraph graph = ComputationalGraph.builder("printing")
+                    .start("numbers", Sources.collection(List.of(1, 2, 3)))
+                    .end("print", Sinks.stdout())
+                    .edge("numbers -> print")
+                    .build();
+            try (Deployment deployment = graph.deploySystem(SystemType.LOCAL)) {
+                assertThat(deployment.awaitCompletion(TIMEOUT)).isTrue();
+            }
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("1%n2%n3%n".formatted());
+    }
+
+    @Test
     void callbackAndDiscardSinksTakeEveryItem() throws Exception {
         List<Integer> seen = new CopyOnWriteArrayList<>();
         ComputationalGraph graph = ComputationalGraph.builder("callbacks")
