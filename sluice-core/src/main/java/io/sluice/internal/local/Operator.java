@@ -98,13 +98,8 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         itemsIn++;
         try {
             processNode(item);
-        } catch (RuntimeException e) {
-            throw passThrough(e) ? e : failure(null, item, true, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw Cancelled.INSTANCE;
         } catch (Exception e) {
-            throw failure(null, item, true, e);
+            throw leave(e, null, item, true);
         }
     }
 
@@ -129,14 +124,24 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
     private void call(String phase, UserCall call) {
         try {
             call.run();
-        } catch (RuntimeException e) {
-            throw passThrough(e) ? e : failure(phase, null, false, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw Cancelled.INSTANCE;
         } catch (Exception e) {
-            throw failure(phase, null, false, e);
+            throw leave(e, phase, null, false);
         }
+    }
+
+    /**
+     * What leaves the operator when user code threw {@code e}: our own signals as they are, an interruption as
+     * cancellation, anything else wrapped with the node, instance and item.
+     */
+    final RuntimeException leave(Exception e, String phase, Object item, boolean onItem) {
+        if (e instanceof NodeFailedException || e instanceof Cancelled) {
+            return (RuntimeException) e;
+        }
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return Cancelled.INSTANCE;
+        }
+        return failure(phase, item, onItem, e);
     }
 
     // ---- Emitter ----
@@ -250,10 +255,6 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         return text.length() > MAX_ITEM_TEXT ? text.substring(0, MAX_ITEM_TEXT) + "…" : text;
     }
 
-    static boolean passThrough(RuntimeException e) {
-        return e instanceof NodeFailedException || e instanceof Cancelled;
-    }
-
     // ---- the three kinds ----
 
     static final class Source extends Operator {
@@ -268,13 +269,8 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         boolean pull() {
             try {
                 return node.pull(this);
-            } catch (RuntimeException e) {
-                throw passThrough(e) ? e : failure("while pulling", null, false, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw Cancelled.INSTANCE;
             } catch (Exception e) {
-                throw failure("while pulling", null, false, e);
+                throw leave(e, "while pulling", null, false);
             }
         }
 
