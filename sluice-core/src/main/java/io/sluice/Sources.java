@@ -5,6 +5,7 @@ import io.sluice.internal.nodes.LineSources;
 import io.sluice.internal.nodes.SequenceSource;
 import io.sluice.internal.nodes.TimedSource;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -90,7 +91,8 @@ public final class Sources {
         CronSchedule schedule = CronSchedule.parse(expression);
         Objects.requireNonNull(zone, "zone");
         Objects.requireNonNull(item, "item");
-        return () -> TimedSource.cron(schedule, zone, item);
+        Clock clock = Clock.system(zone);
+        return () -> TimedSource.cron(schedule, clock, item);
     }
 
     /** The lines of standard input, until it ends. */

@@ -194,8 +194,9 @@ class LocalRuntimeTest {
         }
     }
 
-    @Test
-    void chunkByTimeEmitsWhatArrivedInEachPeriod() throws Exception {
+    @ParameterizedTest
+    @EnumSource(LocalOptions.Mode.class)
+    void chunkByTimeEmitsWhatArrivedInEachPeriod(LocalOptions.Mode mode) throws Exception {
         StartNode<Integer> slow = new StartNode<>() {
             private int next;
 
@@ -213,7 +214,7 @@ class LocalRuntimeTest {
                 .edge("slow -> perPeriod -> out")
                 .build();
 
-        try (Deployment deployment = runToCompletion(graph, LocalOptions.Mode.MULTI_THREAD)) {
+        try (Deployment deployment = runToCompletion(graph, mode)) {
             List<List<Integer>> chunks = deployment.results("out");
             assertThat(chunks).hasSizeGreaterThan(1);
             assertThat(chunks.stream().flatMap(List::stream)).containsExactlyElementsOf(numbers(30));

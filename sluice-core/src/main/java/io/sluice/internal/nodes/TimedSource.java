@@ -3,9 +3,9 @@ package io.sluice.internal.nodes;
 import io.sluice.Emitter;
 import io.sluice.NodeContext;
 import io.sluice.StartNode;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -41,21 +41,21 @@ public final class TimedSource {
         };
     }
 
-    /** Emits {@code item(fireTime)} each time the cron schedule fires, in {@code zone}. */
-    public static <T> StartNode<T> cron(CronSchedule schedule, ZoneId zone, Function<Instant, ? extends T> item) {
+    /** Emits {@code item(fireTime)} each time the cron schedule fires, by {@code clock} and in its zone. */
+    public static <T> StartNode<T> cron(CronSchedule schedule, Clock clock, Function<Instant, ? extends T> item) {
         return new StartNode<>() {
             private ZonedDateTime next;
 
             @Override
             public void open(NodeContext context) {
                 SingleInstance.require(context, "Sources.cron");
-                next = schedule.next(ZonedDateTime.now(zone));
+                next = schedule.next(ZonedDateTime.now(clock));
             }
 
             @Override
             public boolean pull(Emitter<T> emitter) throws InterruptedException {
                 Instant due = next.toInstant();
-                long waitNanos = Duration.between(Instant.now(), due).toNanos();
+                long waitNanos = Duration.between(clock.instant(), due).toNanos();
                 sleepUntil(System.nanoTime() + Math.max(0, waitNanos));
                 emitter.emit(item.apply(due));
                 next = schedule.next(next);

@@ -3,8 +3,17 @@ package io.sluice.internal.nodes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.Emitter;
+import io.sluice.NodeContext;
+import io.sluice.StartNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CronScheduleTest {
@@ -54,5 +63,62 @@ class CronScheduleTest {
     void backwardsRangeIsReported() {
         assertThatThrownBy(() -> CronSchedule.parse("* 17-9 * * *"))
                 .hasMessage("cron expression '* 17-9 * * *', hour field: range '17-9' ends before it starts");
+    }
+
+    @Test
+    void cronSourceEmitsTheFireTimeWhenTheScheduleFires() throws Exception {
+        // A clock set 150 ms before the next whole minute, so "every minute" fires at once.
+        Instant now = Instant.now();
+        Instant nextMinute = now.truncatedTo(ChronoUnit.MINUTES).plusSeconds(60);
+        Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(now, nextMinute.minusMillis(150)));
+        StartNode<Instant> source = TimedSource.cron(CronSchedule.parse("* * * * *"), clock, fireTime -> fireTime);
+        List<Instant> emitted = new ArrayList<>();
+        source.open(new FixedContext());
+
+        boolean more = source.pull(new Emitter<>() {
+            @Override
+            public void emit(Instant item) {
+                emitted.add(item);
+            }
+
+            @Override
+            public void emit(String port, Object item) {
+                throw new AssertionError("no side output expected");
+            }
+        });
+
+        assertThat(more).isTrue();
+        assertThat(emitted).hasSize(1);
+        assertThat(emitted.get(0).getEpochSecond() % 60).isZero();
+        assertThat(clock.instant()).isAfterOrEqualTo(emitted.get(0));
+    }
+
+    /** The context of a lone instance, for driving a node by hand. */
+    private static final class FixedContext implements NodeContext {
+        @Override
+        public String graph() {
+            return "g";
+        }
+
+        @Override
+        public String nodeId() {
+            return "cron";
+        }
+
+        @Override
+        public int instance() {
+            return 0;
+        }
+
+        @Override
+        public int parallelism() {
+            return 1;
+        }
+
+        @Override
+        public void tickEvery(Duration period) {}
+
+        @Override
+        public void keepResult(Object item) {}
     }
 }
