@@ -1,5 +1,7 @@
 package io.sluice;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +19,7 @@ public record DeploymentStatus(
         String id, SystemType system, DeploymentState state, Map<String, NodeStatus> nodes, Optional<String> failure) {
 
     public DeploymentStatus {
-        nodes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(nodes));
+        nodes = Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
     }
 
     /**

@@ -20,7 +20,7 @@ public record ProcessingNodeSpec(String id, Supplier<? extends Node<?, ?>> facto
     public ProcessingNodeSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(factory, "factory");
-        ports = Set.copyOf(new LinkedHashSet<>(ports));
+        ports = Set.copyOf(ports);
     }
 
     @Override

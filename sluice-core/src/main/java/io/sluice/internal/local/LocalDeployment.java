@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +51,8 @@ final class LocalDeployment implements Deployment {
     private volatile NodeFailedException failure;
     private int running; // tasks not yet closed, guarded by lock
 
-    private boolean opened; // single-thread mode: tasks opened, on the driving thread
+    private final Object driving = new Object(); // single-thread mode: one thread drives at a time
+    private boolean opened; // single-thread mode: tasks opened, guarded by driving
 
     private LocalDeployment(ComputationalGraph graph, LocalOptions options) {
         this.id = graph.name() + "-local-" + SEQUENCE.incrementAndGet();
@@ -287,8 +289,12 @@ final class LocalDeployment implements Deployment {
     @Override
     public boolean awaitCompletion(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        if (options.mode() == LocalOptions.Mode.SINGLE_THREAD && state == DeploymentState.RUNNING) {
-            drive(deadline);
+        if (options.mode() == LocalOptions.Mode.SINGLE_THREAD) {
+            synchronized (driving) {
+                if (state == DeploymentState.RUNNING) {
+                    drive(deadline);
+                }
+            }
         }
         synchronized (lock) {
             while (state == DeploymentState.RUNNING || (state == DeploymentState.COMPLETED && running > 0)) {
@@ -314,7 +320,10 @@ final class LocalDeployment implements Deployment {
             }
         }
         if (options.mode() == LocalOptions.Mode.SINGLE_THREAD) {
-            closeAll(NodeState.CANCELLED);
+            // A driving thread sees the state change at its next round and lets go.
+            synchronized (driving) {
+                closeAll(NodeState.CANCELLED);
+            }
             return;
         }
         interruptAll();
@@ -401,7 +410,7 @@ final class LocalDeployment implements Deployment {
         if (!graph.hasNode(endNodeId) || graph.node(endNodeId).kind() != NodeKind.END) {
             List<String> ends = graph.endNodes().stream().map(NodeSpec::id).toList();
             String problem = graph.hasNode(endNodeId)
-                    ? "is a " + graph.node(endNodeId).kind().name().toLowerCase(java.util.Locale.ROOT) + " node"
+                    ? "is a " + graph.node(endNodeId).kind().name().toLowerCase(Locale.ROOT) + " node"
                     : "is not defined";
             throw new SluiceException(
                     "Node '" + endNodeId + "' " + problem + "; results are kept by end nodes: " + ends);
