@@ -1,0 +1,140 @@
+package io.sluice.testkit;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A real single-node KRaft Kafka broker inside this JVM, on loopback, for tests and local development. It starts in a
+ * few seconds, needs no Docker and no install, and deletes its data when closed.
+ *
+ * <pre>{@code
+ * try (KafkaBroker kafka = KafkaBroker.start()) {
+ *     graph.deploy(SystemType.KAFKA, KafkaOptions.of(kafka.bootstrapServers()));
+ * }
+ * }</pre>
+ *
+ * <p>{@link #shared()} gives one broker per JVM, started on first use and stopped when the JVM exits, so that test
+ * classes pay the start-up once.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private static KafkaBroker shared;
+
+    private final KafkaClusterTestKit cluster;
+
+    private KafkaBroker(KafkaClusterTestKit cluster) {
+        this.cluster = cluster;
+    }
+
+    /** Starts a broker and waits until it takes requests. */
+    public static KafkaBroker start() {
+        try {
+            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                            .setCombined(true)
+                            .setNumBrokerNodes(1)
+                            .setNumControllerNodes(1)
+                            .build())
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("offsets.topic.num.partitions", "4")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("transaction.state.log.num.partitions", "4")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("auto.create.topics.enable", "false")
+                    .build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            return new KafkaBroker(cluster);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the Kafka broker", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("the embedded Kafka broker did not start: " + e, e);
+        }
+    }
+
+    /** One broker for the whole JVM, started on first use and stopped at exit. */
+    public static synchronized KafkaBroker shared() {
+        if (shared == null) {
+            shared = start();
+            KafkaBroker broker = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "sluice-kafka-broker-stop"));
+        }
+        return shared;
+    }
+
+    /** The address clients connect to, {@code host:port}. */
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    /** A new admin client for this broker; close it after use. */
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    }
+
+    /**
+     * Creates topics and waits until every partition has a leader and answers offset requests: on a fresh broker,
+     * producing before that can fail.
+     */
+    public void createTopics(int partitions, String... topics) {
+        try (Admin admin = admin()) {
+            List<NewTopic> newTopics = java.util.Arrays.stream(topics)
+                    .map(t -> new NewTopic(t, partitions, (short) 1))
+                    .toList();
+            admin.createTopics(newTopics).all().get(30, TimeUnit.SECONDS);
+            awaitLeaders(admin, List.of(topics), Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create topics " + List.of(topics) + ": " + e, e);
+        }
+    }
+
+    /** Waits until every partition of the topics has a leader that answers a list-offsets request. */
+    public static void awaitLeaders(Admin admin, Collection<String> topics, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                Map<String, TopicDescription> descriptions =
+                        admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS);
+                Set<TopicPartition> partitions = descriptions.values().stream()
+                        .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+                        .collect(Collectors.toSet());
+                admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
+                        .all()
+                        .get(5, TimeUnit.SECONDS);
+                return;
+            } catch (Exception e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            cluster.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("the embedded Kafka broker did not stop cleanly: " + e, e);
+        }
+    }
+}
