@@ -58,7 +58,7 @@ final class LocalDeployment implements Deployment {
         this.id = graph.name() + "-local-" + SEQUENCE.incrementAndGet();
         this.graph = graph;
         this.options = options;
-        this.plan = LocalPlan.build(graph, options, results);
+        this.plan = LocalPlan.build(graph, options, results::add);
         this.running = plan.tasks.size();
     }
 

@@ -2,22 +2,16 @@ package io.sluice.internal.local;
 
 import io.sluice.ComputationalGraph;
 import io.sluice.Edge;
-import io.sluice.EndNode;
-import io.sluice.EndNodeSpec;
 import io.sluice.LocalOptions;
-import io.sluice.Node;
-import io.sluice.NodeFailedException;
 import io.sluice.NodeSpec;
 import io.sluice.Partitioning;
-import io.sluice.ProcessingNodeSpec;
-import io.sluice.StartNode;
 import io.sluice.StartNodeSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.BiConsumer;
 
 /**
  * The physical plan of a LOCAL deployment: every node × parallelism becomes an {@link Operator}; operators joined by a
@@ -36,7 +30,7 @@ final class LocalPlan {
         this.operatorsByNode = operatorsByNode;
     }
 
-    static LocalPlan build(ComputationalGraph graph, LocalOptions options, ResultStore results) {
+    static LocalPlan build(ComputationalGraph graph, LocalOptions options, BiConsumer<String, Object> results) {
         boolean threaded = options.mode() == LocalOptions.Mode.MULTI_THREAD;
 
         // 1. An operator per node instance.
@@ -45,7 +39,7 @@ final class LocalPlan {
             NodeSpec spec = graph.node(id);
             List<Operator> instances = new ArrayList<>(spec.parallelism());
             for (int i = 0; i < spec.parallelism(); i++) {
-                instances.add(operator(graph.name(), spec, i, results));
+                instances.add(Operator.of(graph.name(), spec, i, results));
             }
             operators.put(id, instances);
         }
@@ -147,38 +141,6 @@ final class LocalPlan {
         producer.addChannel(channel);
         consumer.expectEnd();
         return channel;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Operator operator(String graph, NodeSpec spec, int instance, ResultStore results) {
-        int p = spec.parallelism();
-        return switch (spec) {
-            case StartNodeSpec s ->
-                new Operator.Source(
-                        graph, s.id(), instance, p, results, (StartNode<Object>) create(s.id(), s.factory()));
-            case ProcessingNodeSpec s ->
-                new Operator.Process(
-                        graph, s.id(), instance, p, results, (Node<Object, Object>) create(s.id(), s.factory()));
-            case EndNodeSpec s ->
-                new Operator.End(graph, s.id(), instance, p, results, (EndNode<Object>) create(s.id(), s.factory()));
-        };
-    }
-
-    private static Object create(String id, Supplier<?> factory) {
-        Object node;
-        try {
-            node = factory.get();
-        } catch (RuntimeException e) {
-            throw new NodeFailedException(
-                    id, "Node '" + id + "' could not be created: its factory threw " + Operator.describe(e), e);
-        }
-        if (node == null) {
-            throw new NodeFailedException(
-                    id,
-                    "Node '" + id + "' could not be created: its factory returned null;" + " return a new node object",
-                    null);
-        }
-        return node;
     }
 
     private static String taskName(ComputationalGraph graph, List<Operator> chain, int instance, int parallelism) {

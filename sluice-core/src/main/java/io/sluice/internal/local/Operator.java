@@ -2,14 +2,20 @@ package io.sluice.internal.local;
 
 import io.sluice.Emitter;
 import io.sluice.EndNode;
+import io.sluice.EndNodeSpec;
 import io.sluice.Node;
 import io.sluice.NodeContext;
 import io.sluice.NodeFailedException;
+import io.sluice.NodeSpec;
 import io.sluice.NodeState;
+import io.sluice.ProcessingNodeSpec;
 import io.sluice.StartNode;
+import io.sluice.StartNodeSpec;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * One instance of a node at run time: the user's node object, the outputs its emits go to, and its counters. It is
@@ -27,7 +33,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
     final String nodeId;
     final int instance;
     final int parallelism;
-    private final ResultStore results;
+    private final BiConsumer<String, Object> results;
 
     /** The outputs of the default port; {@code null} if the node has no default port (a route). */
     private Output[] defaultOutputs;
@@ -54,7 +60,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
     long tickPeriodNanos;
     long nextTickNanos;
 
-    Operator(String graph, String nodeId, int instance, int parallelism, ResultStore results) {
+    Operator(String graph, String nodeId, int instance, int parallelism, BiConsumer<String, Object> results) {
         this.graph = graph;
         this.nodeId = nodeId;
         this.instance = instance;
@@ -212,7 +218,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
 
     @Override
     public void keepResult(Object item) {
-        results.add(nodeId, item);
+        results.accept(nodeId, item);
     }
 
     // ---- counters ----
@@ -255,12 +261,53 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         return text.length() > MAX_ITEM_TEXT ? text.substring(0, MAX_ITEM_TEXT) + "…" : text;
     }
 
+    // ---- creation ----
+
+    /** The operator of one instance of {@code spec}, with its node object made by the spec's factory. */
+    @SuppressWarnings("unchecked")
+    static Operator of(String graph, NodeSpec spec, int instance, BiConsumer<String, Object> results) {
+        int p = spec.parallelism();
+        return switch (spec) {
+            case StartNodeSpec s ->
+                new Operator.Source(
+                        graph, s.id(), instance, p, results, (StartNode<Object>) create(s.id(), s.factory()));
+            case ProcessingNodeSpec s ->
+                new Operator.Process(
+                        graph, s.id(), instance, p, results, (Node<Object, Object>) create(s.id(), s.factory()));
+            case EndNodeSpec s ->
+                new Operator.End(graph, s.id(), instance, p, results, (EndNode<Object>) create(s.id(), s.factory()));
+        };
+    }
+
+    private static Object create(String id, Supplier<?> factory) {
+        Object node;
+        try {
+            node = factory.get();
+        } catch (RuntimeException e) {
+            throw new NodeFailedException(
+                    id, "Node '" + id + "' could not be created: its factory threw " + describe(e), e);
+        }
+        if (node == null) {
+            throw new NodeFailedException(
+                    id,
+                    "Node '" + id + "' could not be created: its factory returned null; return a new node object",
+                    null);
+        }
+        return node;
+    }
+
     // ---- the three kinds ----
 
     static final class Source extends Operator {
         private final StartNode<Object> node;
 
-        Source(String graph, String id, int instance, int parallelism, ResultStore results, StartNode<Object> node) {
+        Source(
+                String graph,
+                String id,
+                int instance,
+                int parallelism,
+                BiConsumer<String, Object> results,
+                StartNode<Object> node) {
             super(graph, id, instance, parallelism, results);
             this.node = node;
         }
@@ -310,7 +357,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
                 String id,
                 int instance,
                 int parallelism,
-                ResultStore results,
+                BiConsumer<String, Object> results,
                 Node<Object, Object> node) {
             super(graph, id, instance, parallelism, results);
             this.node = node;
@@ -345,7 +392,13 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
     static final class End extends Operator {
         private final EndNode<Object> node;
 
-        End(String graph, String id, int instance, int parallelism, ResultStore results, EndNode<Object> node) {
+        End(
+                String graph,
+                String id,
+                int instance,
+                int parallelism,
+                BiConsumer<String, Object> results,
+                EndNode<Object> node) {
             super(graph, id, instance, parallelism, results);
             this.node = node;
             wire(Map.of());

@@ -24,6 +24,20 @@ abstract sealed class Output {
         }
     }
 
+    /** Items handed to another runtime's transport (a Kafka producer, for instance). */
+    static final class External extends Output {
+        private final java.util.function.Consumer<Object> sink;
+
+        External(java.util.function.Consumer<Object> sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        void accept(Object item) {
+            sink.accept(item);
+        }
+    }
+
     /** One downstream instance: forward between tasks, or global. */
     static final class Single extends Output {
         private final Channel channel;

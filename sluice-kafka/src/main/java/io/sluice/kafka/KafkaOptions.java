@@ -1,0 +1,103 @@
+package io.sluice.kafka;
+
+import io.sluice.DeploymentOptions;
+import io.sluice.SystemType;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link SystemType#KAFKA} deployment.
+ *
+ * <pre>{@code
+ * graph.deploy(SystemType.KAFKA, KafkaOptions.of("localhost:9092").withGuarantee(Guarantee.EXACTLY_ONCE));
+ * }</pre>
+ *
+ * @param bootstrapServers the Kafka cluster, {@code host:port[,host:port…]}
+ * @param guarantee at-least-once (default) or exactly-once
+ * @param replicationFactor replicas of each topic the deployment creates; 1 for a single broker
+ * @param deleteTopicsOnClose whether {@link io.sluice.Deployment#close()} deletes the graph's topics
+ * @param timeout how long to wait for the cluster before reporting it unreachable, and for workers to stop
+ * @param serde how items are encoded in records
+ * @param clientProperties extra Kafka client settings (security, tuning) given to every producer, consumer and admin
+ */
+public record KafkaOptions(
+        String bootstrapServers,
+        Guarantee guarantee,
+        short replicationFactor,
+        boolean deleteTopicsOnClose,
+        Duration timeout,
+        Serde serde,
+        Map<String, String> clientProperties)
+        implements DeploymentOptions {
+
+    public KafkaOptions {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("KafkaOptions.bootstrapServers: expected host:port[,host:port…] but"
+                    + " found " + (bootstrapServers == null ? "null" : "'" + bootstrapServers + "'"));
+        }
+        Objects.requireNonNull(guarantee, "guarantee");
+        if (replicationFactor < 1) {
+            throw new IllegalArgumentException(
+                    "KafkaOptions.replicationFactor: must be ≥ 1, found " + replicationFactor);
+        }
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("KafkaOptions.timeout: must be positive, found " + timeout);
+        }
+        Objects.requireNonNull(serde, "serde");
+        clientProperties = Map.copyOf(clientProperties);
+    }
+
+    /** At-least-once, replication 1, topics kept on close, a 30 s timeout, JSON. */
+    public static KafkaOptions of(String bootstrapServers) {
+        return new KafkaOptions(
+                bootstrapServers,
+                Guarantee.AT_LEAST_ONCE,
+                (short) 1,
+                false,
+                Duration.ofSeconds(30),
+                Serdes.json(),
+                Map.of());
+    }
+
+    @Override
+    public SystemType system() {
+        return SystemType.KAFKA;
+    }
+
+    public KafkaOptions withGuarantee(Guarantee guarantee) {
+        return new KafkaOptions(
+                bootstrapServers, guarantee, replicationFactor, deleteTopicsOnClose, timeout, serde, clientProperties);
+    }
+
+    public KafkaOptions withReplicationFactor(int replicationFactor) {
+        return new KafkaOptions(
+                bootstrapServers,
+                guarantee,
+                (short) replicationFactor,
+                deleteTopicsOnClose,
+                timeout,
+                serde,
+                clientProperties);
+    }
+
+    public KafkaOptions withDeleteTopicsOnClose(boolean deleteTopicsOnClose) {
+        return new KafkaOptions(
+                bootstrapServers, guarantee, replicationFactor, deleteTopicsOnClose, timeout, serde, clientProperties);
+    }
+
+    public KafkaOptions withTimeout(Duration timeout) {
+        return new KafkaOptions(
+                bootstrapServers, guarantee, replicationFactor, deleteTopicsOnClose, timeout, serde, clientProperties);
+    }
+
+    public KafkaOptions withSerde(Serde serde) {
+        return new KafkaOptions(
+                bootstrapServers, guarantee, replicationFactor, deleteTopicsOnClose, timeout, serde, clientProperties);
+    }
+
+    public KafkaOptions withClientProperties(Map<String, String> clientProperties) {
+        return new KafkaOptions(
+                bootstrapServers, guarantee, replicationFactor, deleteTopicsOnClose, timeout, serde, clientProperties);
+    }
+}

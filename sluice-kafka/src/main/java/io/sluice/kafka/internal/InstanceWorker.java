@@ -1,0 +1,352 @@
+package io.sluice.kafka.internal;
+
+import io.sluice.ComputationalGraph;
+import io.sluice.Edge;
+import io.sluice.NodeFailedException;
+import io.sluice.NodeKind;
+import io.sluice.NodeSpec;
+import io.sluice.NodeState;
+import io.sluice.Partitioning;
+import io.sluice.internal.local.NodeInstance;
+import io.sluice.kafka.Guarantee;
+import io.sluice.kafka.KafkaOptions;
+import io.sluice.kafka.TopicPlan;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Runs one instance of one node on Kafka: a start node pulls and produces to its topics; a processing or end node
+ * consumes its share of the partitions of its input topics, runs the node, produces its output, and commits its
+ * input offsets only once the output is acknowledged (at-least-once) or in the same transaction (exactly-once).
+ *
+ * <p>Instance <i>i</i> of a node with parallelism <i>p</i> reads partitions <i>k</i> with <i>k mod p = i</i> of each
+ * input topic (all of them for a broadcast edge, instance 0 all of them for a global edge). The assignment is static,
+ * so a key always meets the same instance and a restarted instance takes up exactly its partitions again.
+ */
+final class InstanceWorker implements Runnable {
+
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final KafkaDeployment deployment;
+    private final ComputationalGraph graph;
+    private final NodeSpec spec;
+    private final int index;
+    private final KafkaOptions options;
+    private final TopicPlan plan;
+    private final boolean exactlyOnce;
+    private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    private final List<PortWriter> writers = new ArrayList<>();
+
+    private volatile NodeInstance instance;
+    private volatile long lag;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaProducer<byte[], byte[]> producer;
+    private boolean inTransaction;
+
+    InstanceWorker(KafkaDeployment deployment, NodeSpec spec, int index) {
+        this.deployment = deployment;
+        this.graph = deployment.graph();
+        this.spec = spec;
+        this.index = index;
+        this.options = deployment.options();
+        this.plan = deployment.plan();
+        this.exactlyOnce = options.guarantee() == Guarantee.EXACTLY_ONCE;
+    }
+
+    String name() {
+        return "sluice-" + graph.name() + "-" + spec.id() + (spec.parallelism() == 1 ? "" : "-" + index);
+    }
+
+    NodeSpec spec() {
+        return spec;
+    }
+
+    /** The node instance, once created; {@code null} before. */
+    NodeInstance instance() {
+        return instance;
+    }
+
+    /** Records waiting in this instance's partitions at its last poll. */
+    long lag() {
+        return lag;
+    }
+
+    /** Wakes the worker from a poll so that it sees the deployment stopping. */
+    void wakeUp() {
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    @Override
+    public void run() {
+        NodeState end = NodeState.COMPLETED;
+        try {
+            String transactionalId = graph.name() + "." + spec.id() + "." + index;
+            producer = Clients.producer(options, name(), transactionalId);
+            if (exactlyOnce) {
+                producer.initTransactions();
+            }
+            Map<String, PortWriter> outputs = new HashMap<>();
+            for (String port : spec.ports()) {
+                TopicPlan.Topic topic = plan.topic(TopicPlan.outputTopic(graph.name(), spec.id(), port));
+                PortWriter writer = new PortWriter(
+                        producer, options.serde(), topic.name(), topic.partitions(), keyOf(port), index, sendFailure);
+                outputs.put(port, writer);
+                writers.add(writer);
+            }
+            NodeInstance created =
+                    NodeInstance.create(graph.name(), spec, index, this::keepResult, withTransaction(outputs));
+            instance = created;
+            created.open();
+            boolean finished = spec.kind() == NodeKind.START ? runSource(created) : runConsumer(created);
+            if (!finished || !deployment.isRunning()) {
+                end = NodeState.CANCELLED;
+                return;
+            }
+            beginIfNeeded();
+            created.complete();
+            for (PortWriter writer : writers) {
+                writer.end(spec.id(), index);
+            }
+            commitOutput(Map.of());
+        } catch (RuntimeException e) {
+            if (!deployment.isRunning()) {
+                end = NodeState.CANCELLED;
+            } else {
+                end = NodeState.FAILED;
+                NodeInstance failed = instance;
+                if (failed != null) {
+                    failed.markFailed();
+                }
+                deployment.fail(this, e);
+            }
+        } finally {
+            NodeInstance created = instance;
+            if (created != null) {
+                Throwable closing = created.close(end);
+                if (closing != null && end == NodeState.COMPLETED) {
+                    deployment.fail(this, closing);
+                }
+            }
+            closeClients();
+            deployment.workerFinished();
+        }
+    }
+
+    /** Pulls until the source is exhausted; returns false if the deployment stopped first. */
+    private boolean runSource(NodeInstance source) {
+        boolean more = true;
+        while (more && deployment.isRunning()) {
+            beginIfNeeded();
+            more = source.pull();
+            if (exactlyOnce) {
+                commitOutput(Map.of());
+            } else {
+                checkSends();
+            }
+            source.publish();
+        }
+        return !more;
+    }
+
+    /** Consumes until every assigned partition has ended; returns false if the deployment stopped first. */
+    private boolean runConsumer(NodeInstance node) {
+        String groupId =
+                graph.inbound(spec.id()).stream().anyMatch(e -> e.partitioning() instanceof Partitioning.Broadcast)
+                        ? graph.name() + "." + spec.id() + "." + index
+                        : graph.name() + "." + spec.id();
+        consumer = Clients.consumer(options, name(), groupId);
+        Markers markers = new Markers();
+        List<TopicPartition> assigned = assignment(markers);
+        consumer.assign(assigned);
+        if (!assigned.isEmpty()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(assigned));
+            committed.forEach((tp, om) -> {
+                if (om != null) {
+                    markers.restore(tp, om.metadata());
+                }
+            });
+        }
+        while (!markers.allEnded()) {
+            if (!deployment.isRunning()) {
+                return false;
+            }
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+            Map<TopicPartition, Long> next = new HashMap<>();
+            if (!records.isEmpty()) {
+                beginIfNeeded();
+            }
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                if (Markers.isEnd(record)) {
+                    markers.record(tp, record);
+                } else {
+                    node.accept(read(record));
+                }
+                next.put(tp, record.offset() + 1);
+            }
+            long now = System.nanoTime();
+            if (node.nextTickNanos() != Long.MAX_VALUE && now - node.nextTickNanos() >= 0) {
+                beginIfNeeded();
+                node.tickIfDue(now);
+            }
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            next.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset, markers.metadata(tp))));
+            commitOutput(offsets);
+            lag = assigned.stream()
+                    .map(consumer::currentLag)
+                    .mapToLong(l -> l.isPresent() ? l.getAsLong() : 0)
+                    .sum();
+            node.publish();
+        }
+        return true;
+    }
+
+    /** This instance's partitions of every input topic, each expecting the end markers of its writers. */
+    private List<TopicPartition> assignment(Markers markers) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (Edge edge : graph.inbound(spec.id())) {
+            TopicPlan.Topic topic = plan.topic(TopicPlan.outputTopic(graph.name(), edge.from(), edge.port()));
+            int writers = graph.node(edge.from()).parallelism();
+            for (int k = 0; k < topic.partitions(); k++) {
+                boolean mine =
+                        switch (edge.partitioning()) {
+                            case Partitioning.Broadcast b -> true;
+                            case Partitioning.Global g -> index == 0;
+                            default -> k % spec.parallelism() == index;
+                        };
+                if (mine) {
+                    TopicPartition tp = new TopicPartition(topic.name(), k);
+                    partitions.add(tp);
+                    markers.expect(tp, writers);
+                }
+            }
+        }
+        return partitions;
+    }
+
+    private Object read(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return options.serde().deserialize(record.value(), record.headers());
+        } catch (RuntimeException e) {
+            throw new NodeFailedException(
+                    spec.id(),
+                    "Node '" + spec.id() + "' cannot read the record at topic '"
+                            + record.topic() + "' partition " + record.partition() + " offset " + record.offset() + ": "
+                            + e.getMessage() + "; the record was not processed",
+                    e);
+        }
+    }
+
+    /** The key function of the keyed edge leaving {@code port}, if there is one. */
+    private Function<Object, ?> keyOf(String port) {
+        for (Edge edge : graph.outbound(spec.id())) {
+            if (edge.port().equals(port) && edge.partitioning() instanceof Partitioning.Keyed keyed) {
+                return keyed.keyFunction();
+            }
+        }
+        return null;
+    }
+
+    /** Under exactly-once, every write opens the iteration's transaction first. */
+    private Map<String, java.util.function.Consumer<Object>> withTransaction(Map<String, PortWriter> outputs) {
+        Map<String, java.util.function.Consumer<Object>> wrapped = new HashMap<>();
+        outputs.forEach((port, writer) -> wrapped.put(
+                port,
+                exactlyOnce
+                        ? item -> {
+                            beginIfNeeded();
+                            writer.accept(item);
+                        }
+                        : writer));
+        return wrapped;
+    }
+
+    private void keepResult(String node, Object item) {
+        beginIfNeeded();
+        RecordHeaders headers = new RecordHeaders();
+        byte[] value = options.serde().serialize(item, headers);
+        producer.send(
+                new ProducerRecord<>(TopicPlan.resultsTopic(graph.name(), node), 0, (byte[]) null, value, headers),
+                (metadata, e) -> {
+                    if (e != null) {
+                        sendFailure.compareAndSet(null, e);
+                    }
+                });
+    }
+
+    private void beginIfNeeded() {
+        if (exactlyOnce && !inTransaction) {
+            producer.beginTransaction();
+            inTransaction = true;
+        }
+    }
+
+    /**
+     * Makes this iteration's output durable, then its input offsets: in one transaction under exactly-once; by
+     * flushing the producer, then committing, under at-least-once.
+     */
+    private void commitOutput(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (exactlyOnce) {
+            if (!offsets.isEmpty()) {
+                beginIfNeeded();
+                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            }
+            if (inTransaction) {
+                producer.commitTransaction();
+                inTransaction = false;
+            }
+            checkSends();
+        } else {
+            producer.flush();
+            checkSends();
+            if (!offsets.isEmpty()) {
+                consumer.commitSync(offsets);
+            }
+        }
+    }
+
+    private void checkSends() {
+        Exception failed = sendFailure.get();
+        if (failed != null) {
+            throw new NodeFailedException(
+                    spec.id(),
+                    "Node '" + spec.id() + "' could not write to Kafka: "
+                            + failed.getClass().getSimpleName() + ": " + failed.getMessage(),
+                    failed);
+        }
+    }
+
+    private void closeClients() {
+        Duration timeout = Duration.ofSeconds(5);
+        if (producer != null) {
+            try {
+                if (inTransaction) {
+                    producer.abortTransaction();
+                }
+            } catch (RuntimeException e) {
+                // the transaction dies with the producer; the broker aborts it
+            }
+            producer.close(timeout);
+        }
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(timeout));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.sluice.kafka.internal;
+
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
+import io.sluice.kafka.Serde;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * The default serde. A header {@code sluice.format} says how the value is encoded: {@code string} (UTF-8), {@code
+ * bytes} (as is) or {@code json} (Jackson, with every object's class named, so that types survive the trip).
+ */
+public final class JsonSerde implements Serde {
+
+    public static final JsonSerde INSTANCE = new JsonSerde();
+
+    static final String FORMAT = "sluice.format";
+    private static final byte[] STRING = "string".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BYTES = "bytes".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] JSON = "json".getBytes(StandardCharsets.UTF_8);
+
+    private final ObjectMapper mapper;
+
+    @SuppressWarnings("deprecation") // EVERYTHING: final types such as Long must keep their class too
+    private JsonSerde() {
+        mapper = new ObjectMapper()
+                .activateDefaultTyping(
+                        BasicPolymorphicTypeValidator.builder()
+                                .allowIfBaseType(Object.class)
+                                .build(),
+                        ObjectMapper.DefaultTyping.EVERYTHING,
+                        JsonTypeInfo.As.WRAPPER_ARRAY);
+    }
+
+    @Override
+    public byte[] serialize(Object item, Headers headers) {
+        if (item instanceof String text) {
+            headers.add(FORMAT, STRING);
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+        if (item instanceof byte[] bytes) {
+            headers.add(FORMAT, BYTES);
+            return bytes;
+        }
+        headers.add(FORMAT, JSON);
+        try {
+            return mapper.writeValueAsBytes(item);
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot write " + item.getClass().getName() + " as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Object deserialize(byte[] data, Headers headers) {
+        Header format = headers.lastHeader(FORMAT);
+        String kind = format == null ? "json" : new String(format.value(), StandardCharsets.UTF_8);
+        return switch (kind) {
+            case "string" -> new String(data, StandardCharsets.UTF_8);
+            case "bytes" -> data;
+            case "json" -> {
+                try {
+                    yield mapper.readValue(data, Object.class);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("not the JSON this serde writes: " + e.getMessage(), e);
+                }
+            }
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown " + FORMAT + " header '" + kind + "'; expected" + " string, bytes or json");
+        };
+    }
+}

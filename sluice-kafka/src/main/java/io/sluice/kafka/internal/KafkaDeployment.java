@@ -1,0 +1,291 @@
+package io.sluice.kafka.internal;
+
+import io.sluice.ComputationalGraph;
+import io.sluice.Deployment;
+import io.sluice.DeploymentState;
+import io.sluice.DeploymentStatus;
+import io.sluice.NodeFailedException;
+import io.sluice.NodeKind;
+import io.sluice.NodeSpec;
+import io.sluice.NodeState;
+import io.sluice.NodeStatus;
+import io.sluice.SluiceException;
+import io.sluice.SystemType;
+import io.sluice.internal.local.NodeInstance;
+import io.sluice.kafka.KafkaOptions;
+import io.sluice.kafka.TopicPlan;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A graph running on Kafka with its workers as threads of this JVM: one thread per node instance, each with its own
+ * consumer and producer, exactly as a worker process would run it.
+ *
+ * <p>State moves once from RUNNING to COMPLETED (every instance has ended its output), FAILED (the first failure,
+ * which stops the other workers) or CANCELLED ({@link #close} first).
+ */
+final class KafkaDeployment implements Deployment {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaDeployment.class);
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private final String id;
+    private final ComputationalGraph graph;
+    private final KafkaOptions options;
+    private final TopicPlan plan;
+    private final List<InstanceWorker> workers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final Object lock = new Object();
+
+    private volatile DeploymentState state = DeploymentState.RUNNING;
+    private volatile NodeFailedException failure;
+    private int running; // guarded by lock
+
+    private KafkaDeployment(ComputationalGraph graph, KafkaOptions options, TopicPlan plan) {
+        this.id = graph.name() + "-kafka-" + SEQUENCE.incrementAndGet();
+        this.graph = graph;
+        this.options = options;
+        this.plan = plan;
+    }
+
+    static KafkaDeployment start(ComputationalGraph graph, KafkaOptions options) {
+        TopicPlan plan = TopicPlan.of(graph, options);
+        try (Admin admin = Clients.admin(options)) {
+            Topics.ensure(admin, plan, options);
+        }
+        KafkaDeployment deployment = new KafkaDeployment(graph, options, plan);
+        for (NodeSpec spec : graph.nodes()) {
+            for (int i = 0; i < spec.parallelism(); i++) {
+                deployment.workers.add(new InstanceWorker(deployment, spec, i));
+            }
+        }
+        deployment.running = deployment.workers.size();
+        for (InstanceWorker worker : deployment.workers) {
+            deployment.threads.add(new Thread(worker, worker.name()));
+        }
+        deployment.threads.forEach(Thread::start);
+        LOG.debug(
+                "Deployed {} on Kafka at {} as {} worker threads",
+                deployment.id,
+                options.bootstrapServers(),
+                deployment.workers.size());
+        return deployment;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public ComputationalGraph graph() {
+        return graph;
+    }
+
+    @Override
+    public SystemType system() {
+        return SystemType.KAFKA;
+    }
+
+    KafkaOptions options() {
+        return options;
+    }
+
+    TopicPlan plan() {
+        return plan;
+    }
+
+    boolean isRunning() {
+        return state == DeploymentState.RUNNING;
+    }
+
+    void fail(InstanceWorker worker, Throwable error) {
+        NodeFailedException nodeFailure = error instanceof NodeFailedException f
+                ? f
+                : new NodeFailedException(
+                        worker.spec().id(),
+                        "Node '" + worker.spec().id() + "' worker '" + worker.name() + "' failed: "
+                                + error.getClass().getSimpleName() + ": " + error.getMessage(),
+                        error);
+        synchronized (lock) {
+            if (state != DeploymentState.RUNNING) {
+                return;
+            }
+            failure = nodeFailure;
+            state = DeploymentState.FAILED;
+            lock.notifyAll();
+        }
+        LOG.error("Deployment {} failed: {}", id, nodeFailure.getMessage(), nodeFailure.getCause());
+        stopWorkers();
+    }
+
+    void workerFinished() {
+        synchronized (lock) {
+            if (--running == 0 && state == DeploymentState.RUNNING) {
+                state = DeploymentState.COMPLETED;
+            }
+            lock.notifyAll();
+        }
+    }
+
+    private void stopWorkers() {
+        workers.forEach(InstanceWorker::wakeUp);
+        Thread self = Thread.currentThread();
+        threads.stream().filter(t -> t != self).forEach(Thread::interrupt);
+    }
+
+    @Override
+    public boolean awaitCompletion(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (state == DeploymentState.RUNNING) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+        }
+        if (state == DeploymentState.FAILED) {
+            NodeFailedException f = failure;
+            throw new NodeFailedException(f.nodeId(), f.getMessage(), f.getCause());
+        }
+        return state == DeploymentState.COMPLETED;
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (state == DeploymentState.RUNNING) {
+                state = DeploymentState.CANCELLED;
+                lock.notifyAll();
+            }
+        }
+        stopWorkers();
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        for (Thread thread : threads) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    thread.join(Duration.ofNanos(left));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (thread.isAlive()) {
+                LOG.warn("Deployment {}: worker '{}' did not stop within {}", id, thread.getName(), options.timeout());
+            }
+        }
+        if (options.deleteTopicsOnClose()) {
+            try (Admin admin = Clients.admin(options)) {
+                Topics.delete(admin, plan, options.timeout());
+            } catch (Exception e) {
+                LOG.warn(
+                        "Deployment {}: could not delete the topics of graph '{}': {}", id, graph.name(), e.toString());
+            }
+        }
+    }
+
+    @Override
+    public DeploymentStatus status() {
+        Map<String, NodeStatus> nodes = new LinkedHashMap<>();
+        for (NodeSpec spec : graph.nodes()) {
+            long in = 0;
+            long out = 0;
+            long errors = 0;
+            long lag = 0;
+            long last = 0;
+            List<NodeState> states = new ArrayList<>();
+            for (InstanceWorker worker : workers) {
+                if (!worker.spec().id().equals(spec.id())) {
+                    continue;
+                }
+                NodeInstance instance = worker.instance();
+                lag += worker.lag();
+                if (instance == null) {
+                    states.add(NodeState.CREATED);
+                    continue;
+                }
+                in += instance.itemsIn();
+                out += instance.itemsOut();
+                errors += instance.errors();
+                last = Math.max(last, instance.lastActivityMillis());
+                states.add(instance.state());
+            }
+            nodes.put(
+                    spec.id(),
+                    new NodeStatus(
+                            spec.id(),
+                            spec.kind(),
+                            summarize(states),
+                            spec.parallelism(),
+                            in,
+                            out,
+                            errors,
+                            lag,
+                            last == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last))));
+        }
+        NodeFailedException f = failure;
+        return new DeploymentStatus(
+                id, SystemType.KAFKA, state, nodes, Optional.ofNullable(f).map(Throwable::getMessage));
+    }
+
+    static NodeState summarize(List<NodeState> states) {
+        for (NodeState candidate :
+                List.of(NodeState.FAILED, NodeState.RUNNING, NodeState.CREATED, NodeState.CANCELLED)) {
+            if (states.contains(candidate)) {
+                return candidate;
+            }
+        }
+        return NodeState.COMPLETED;
+    }
+
+    /** Reads the end node's results topic from the beginning to its current end. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> List<T> results(String endNodeId) {
+        if (!graph.hasNode(endNodeId) || graph.node(endNodeId).kind() != NodeKind.END) {
+            List<String> ends = graph.endNodes().stream().map(NodeSpec::id).toList();
+            throw new SluiceException(
+                    "Node '" + endNodeId + "' " + (graph.hasNode(endNodeId) ? "is not an end node" : "is not defined")
+                            + "; results are kept by end nodes: " + ends);
+        }
+        TopicPartition partition = new TopicPartition(TopicPlan.resultsTopic(graph.name(), endNodeId), 0);
+        List<T> results = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(options, id + "-results", null)) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            long deadline = System.nanoTime() + options.timeout().toNanos();
+            while (consumer.position(partition) < end) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new SluiceException("Timed out reading the results of node '" + endNodeId + "' from topic '"
+                            + partition.topic() + "'");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    results.add((T) options.serde().deserialize(record.value(), record.headers()));
+                }
+            }
+        }
+        return results;
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaDeployment[" + id + ", " + state + "]";
+    }
+}

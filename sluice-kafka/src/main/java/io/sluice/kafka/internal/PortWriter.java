@@ -1,0 +1,85 @@
+package io.sluice.kafka.internal;
+
+import io.sluice.kafka.Serde;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Writes what a node instance emits on one port to the port's topic. On a keyed port the partition is the murmur2
+ * hash of the serialised key — stable across JVMs — so one key always reaches the same downstream instance; other
+ * ports spread records round-robin. Send failures are kept and reported by {@link #check}.
+ */
+final class PortWriter implements Consumer<Object> {
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Serde serde;
+    private final String topic;
+    private final int partitions;
+    private final Function<Object, ?> key;
+    private final AtomicReference<Exception> failure;
+    private int next;
+
+    PortWriter(
+            KafkaProducer<byte[], byte[]> producer,
+            Serde serde,
+            String topic,
+            int partitions,
+            Function<Object, ?> key,
+            int instance,
+            AtomicReference<Exception> failure) {
+        this.producer = producer;
+        this.serde = serde;
+        this.topic = topic;
+        this.partitions = partitions;
+        this.key = key;
+        this.failure = failure;
+        this.next = instance % partitions;
+    }
+
+    @Override
+    public void accept(Object item) {
+        RecordHeaders headers = new RecordHeaders();
+        byte[] value = serde.serialize(item, headers);
+        byte[] keyBytes = null;
+        int partition;
+        if (key != null) {
+            Object k = key.apply(item);
+            if (k == null) {
+                throw new IllegalArgumentException("the key function of the keyed edge from topic '" + topic
+                        + "' returned null; every item needs a key");
+            }
+            keyBytes = serde.serialize(k, new RecordHeaders());
+            partition = Utils.toPositive(Utils.murmur2(keyBytes)) % partitions;
+        } else {
+            partition = next;
+            next = next + 1 == partitions ? 0 : next + 1;
+        }
+        producer.send(new ProducerRecord<>(topic, partition, keyBytes, value, headers), (metadata, e) -> {
+            if (e != null) {
+                failure.compareAndSet(null, e);
+            }
+        });
+    }
+
+    /** Writes the end marker of {@code node/instance} to every partition. */
+    void end(String node, int instance) {
+        for (int p = 0; p < partitions; p++) {
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(Markers.END, Markers.marker(node, instance));
+            producer.send(new ProducerRecord<>(topic, p, (byte[]) null, (byte[]) null, headers), (metadata, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+        }
+    }
+
+    String topic() {
+        return topic;
+    }
+}
