@@ -1,6 +1,7 @@
 package io.sluice;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -20,7 +21,7 @@ public record ProcessingNodeSpec(String id, Supplier<? extends Node<?, ?>> facto
     public ProcessingNodeSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(factory, "factory");
-        ports = Set.copyOf(ports);
+        ports = Collections.unmodifiableSet(new LinkedHashSet<>(ports)); // keeps declaration order
     }
 
     @Override
