@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param timeout how long to wait for the cluster before reporting it unreachable, and for workers to stop
  * @param serde how items are encoded in records
  * @param clientProperties extra Kafka client settings (security, tuning) given to every producer, consumer and admin
+ * @param workers where the workers run: threads of this JVM (default) or one process per node
  */
 public record KafkaOptions(
         String bootstrapServers,
@@ -28,7 +29,8 @@ public record KafkaOptions(
         boolean deleteTopicsOnClose,
         Duration timeout,
         Serde serde,
-        Map<String, String> clientProperties)
+        Map<String, String> clientProperties,
+        Workers workers)
         implements DeploymentOptions {
 
     public KafkaOptions {
@@ -46,9 +48,10 @@ public record KafkaOptions(
         }
         Objects.requireNonNull(serde, "serde");
         clientProperties = Map.copyOf(clientProperties);
+        Objects.requireNonNull(workers, "workers");
     }
 
-    /** At-least-once, replication 1, topics kept on close, a 30 s timeout, JSON. */
+    /** At-least-once, replication 1, topics kept on close, a 30 s timeout, JSON, workers on threads. */
     public static KafkaOptions of(String bootstrapServers) {
         return new KafkaOptions(
                 bootstrapServers,
@@ -57,7 +60,8 @@ public record KafkaOptions(
                 false,
                 Duration.ofSeconds(30),
                 Serdes.json(),
-                Map.of());
+                Map.of(),
+                Workers.threads());
     }
 
     @Override
@@ -67,7 +71,14 @@ public record KafkaOptions(
 
     public KafkaOptions withGuarantee(Guarantee guarantee) {
         return new KafkaOptions(
-                bootstrapServers, guarantee, replicationFactor, deleteTopicsOnClose, timeout, serde, clientProperties);
+                bootstrapServers,
+                guarantee,
+                replicationFactor,
+                deleteTopicsOnClose,
+                timeout,
+                serde,
+                clientProperties,
+                workers);
     }
 
     public KafkaOptions withReplicationFactor(int replicationFactor) {
@@ -78,26 +89,67 @@ public record KafkaOptions(
                 deleteTopicsOnClose,
                 timeout,
                 serde,
-                clientProperties);
+                clientProperties,
+                workers);
     }
 
     public KafkaOptions withDeleteTopicsOnClose(boolean deleteTopicsOnClose) {
         return new KafkaOptions(
-                bootstrapServers, guarantee, replicationFactor, deleteTopicsOnClose, timeout, serde, clientProperties);
+                bootstrapServers,
+                guarantee,
+                replicationFactor,
+                deleteTopicsOnClose,
+                timeout,
+                serde,
+                clientProperties,
+                workers);
     }
 
     public KafkaOptions withTimeout(Duration timeout) {
         return new KafkaOptions(
-                bootstrapServers, guarantee, replicationFactor, deleteTopicsOnClose, timeout, serde, clientProperties);
+                bootstrapServers,
+                guarantee,
+                replicationFactor,
+                deleteTopicsOnClose,
+                timeout,
+                serde,
+                clientProperties,
+                workers);
     }
 
     public KafkaOptions withSerde(Serde serde) {
         return new KafkaOptions(
-                bootstrapServers, guarantee, replicationFactor, deleteTopicsOnClose, timeout, serde, clientProperties);
+                bootstrapServers,
+                guarantee,
+                replicationFactor,
+                deleteTopicsOnClose,
+                timeout,
+                serde,
+                clientProperties,
+                workers);
+    }
+
+    public KafkaOptions withWorkers(Workers workers) {
+        return new KafkaOptions(
+                bootstrapServers,
+                guarantee,
+                replicationFactor,
+                deleteTopicsOnClose,
+                timeout,
+                serde,
+                clientProperties,
+                workers);
     }
 
     public KafkaOptions withClientProperties(Map<String, String> clientProperties) {
         return new KafkaOptions(
-                bootstrapServers, guarantee, replicationFactor, deleteTopicsOnClose, timeout, serde, clientProperties);
+                bootstrapServers,
+                guarantee,
+                replicationFactor,
+                deleteTopicsOnClose,
+                timeout,
+                serde,
+                clientProperties,
+                workers);
     }
 }

@@ -40,7 +40,7 @@ final class InstanceWorker implements Runnable {
 
     private static final Duration POLL = Duration.ofMillis(100);
 
-    private final KafkaDeployment deployment;
+    private final WorkerHost deployment;
     private final ComputationalGraph graph;
     private final NodeSpec spec;
     private final int index;
@@ -56,7 +56,7 @@ final class InstanceWorker implements Runnable {
     private KafkaProducer<byte[], byte[]> producer;
     private boolean inTransaction;
 
-    InstanceWorker(KafkaDeployment deployment, NodeSpec spec, int index) {
+    InstanceWorker(WorkerHost deployment, NodeSpec spec, int index) {
         this.deployment = deployment;
         this.graph = deployment.graph();
         this.spec = spec;
@@ -72,6 +72,10 @@ final class InstanceWorker implements Runnable {
 
     NodeSpec spec() {
         return spec;
+    }
+
+    int index() {
+        return index;
     }
 
     /** The node instance, once created; {@code null} before. */

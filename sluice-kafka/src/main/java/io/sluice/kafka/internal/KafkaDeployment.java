@@ -7,19 +7,16 @@ import io.sluice.DeploymentStatus;
 import io.sluice.NodeFailedException;
 import io.sluice.NodeKind;
 import io.sluice.NodeSpec;
-import io.sluice.NodeState;
-import io.sluice.NodeStatus;
 import io.sluice.SluiceException;
 import io.sluice.SystemType;
-import io.sluice.internal.local.NodeInstance;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.TopicPlan;
+import io.sluice.kafka.Workers;
+import io.sluice.kafka.internal.StatusCodec.InstanceStatus;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>State moves once from RUNNING to COMPLETED (every instance has ended its output), FAILED (the first failure,
  * which stops the other workers) or CANCELLED ({@link #close} first).
  */
-final class KafkaDeployment implements Deployment {
+final class KafkaDeployment implements Deployment, WorkerHost {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaDeployment.class);
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
@@ -47,6 +44,7 @@ final class KafkaDeployment implements Deployment {
     private final KafkaOptions options;
     private final TopicPlan plan;
     private final List<InstanceWorker> workers = new ArrayList<>();
+    private final List<Supervisor> supervisors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final Object lock = new Object();
 
@@ -67,15 +65,22 @@ final class KafkaDeployment implements Deployment {
             Topics.ensure(admin, plan, options);
         }
         KafkaDeployment deployment = new KafkaDeployment(graph, options, plan);
-        for (NodeSpec spec : graph.nodes()) {
-            for (int i = 0; i < spec.parallelism(); i++) {
-                deployment.workers.add(new InstanceWorker(deployment, spec, i));
+        if (options.workers().mode() == Workers.Mode.PROCESSES) {
+            for (NodeSpec spec : graph.nodes()) {
+                Supervisor supervisor = new Supervisor(deployment, spec);
+                deployment.supervisors.add(supervisor);
+                deployment.threads.add(new Thread(supervisor, supervisor.name()));
+            }
+        } else {
+            for (NodeSpec spec : graph.nodes()) {
+                for (int i = 0; i < spec.parallelism(); i++) {
+                    InstanceWorker worker = new InstanceWorker(deployment, spec, i);
+                    deployment.workers.add(worker);
+                    deployment.threads.add(new Thread(worker, worker.name()));
+                }
             }
         }
-        deployment.running = deployment.workers.size();
-        for (InstanceWorker worker : deployment.workers) {
-            deployment.threads.add(new Thread(worker, worker.name()));
-        }
+        deployment.running = deployment.threads.size();
         deployment.threads.forEach(Thread::start);
         LOG.debug(
                 "Deployed {} on Kafka at {} as {} worker threads",
@@ -100,19 +105,23 @@ final class KafkaDeployment implements Deployment {
         return SystemType.KAFKA;
     }
 
-    KafkaOptions options() {
+    @Override
+    public KafkaOptions options() {
         return options;
     }
 
-    TopicPlan plan() {
+    @Override
+    public TopicPlan plan() {
         return plan;
     }
 
-    boolean isRunning() {
+    @Override
+    public boolean isRunning() {
         return state == DeploymentState.RUNNING;
     }
 
-    void fail(InstanceWorker worker, Throwable error) {
+    @Override
+    public void fail(InstanceWorker worker, Throwable error) {
         NodeFailedException nodeFailure = error instanceof NodeFailedException f
                 ? f
                 : new NodeFailedException(
@@ -132,7 +141,22 @@ final class KafkaDeployment implements Deployment {
         stopWorkers();
     }
 
-    void workerFinished() {
+    /** A worker process reported its node failed, or could not be kept alive. */
+    void failNode(String nodeId, String message) {
+        synchronized (lock) {
+            if (state != DeploymentState.RUNNING) {
+                return;
+            }
+            failure = new NodeFailedException(nodeId, message, null);
+            state = DeploymentState.FAILED;
+            lock.notifyAll();
+        }
+        LOG.error("Deployment {} failed: {}", id, message);
+        stopWorkers();
+    }
+
+    @Override
+    public void workerFinished() {
         synchronized (lock) {
             if (--running == 0 && state == DeploymentState.RUNNING) {
                 state = DeploymentState.COMPLETED;
@@ -143,6 +167,7 @@ final class KafkaDeployment implements Deployment {
 
     private void stopWorkers() {
         workers.forEach(InstanceWorker::wakeUp);
+        supervisors.forEach(s -> s.stop(options.timeout()));
         Thread self = Thread.currentThread();
         threads.stream().filter(t -> t != self).forEach(Thread::interrupt);
     }
@@ -202,56 +227,12 @@ final class KafkaDeployment implements Deployment {
 
     @Override
     public DeploymentStatus status() {
-        Map<String, NodeStatus> nodes = new LinkedHashMap<>();
-        for (NodeSpec spec : graph.nodes()) {
-            long in = 0;
-            long out = 0;
-            long errors = 0;
-            long lag = 0;
-            long last = 0;
-            List<NodeState> states = new ArrayList<>();
-            for (InstanceWorker worker : workers) {
-                if (!worker.spec().id().equals(spec.id())) {
-                    continue;
-                }
-                NodeInstance instance = worker.instance();
-                lag += worker.lag();
-                if (instance == null) {
-                    states.add(NodeState.CREATED);
-                    continue;
-                }
-                in += instance.itemsIn();
-                out += instance.itemsOut();
-                errors += instance.errors();
-                last = Math.max(last, instance.lastActivityMillis());
-                states.add(instance.state());
-            }
-            nodes.put(
-                    spec.id(),
-                    new NodeStatus(
-                            spec.id(),
-                            spec.kind(),
-                            summarize(states),
-                            spec.parallelism(),
-                            in,
-                            out,
-                            errors,
-                            lag,
-                            last == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last))));
-        }
+        Collection<InstanceStatus> instances = supervisors.isEmpty()
+                ? workers.stream().map(w -> StatusBoard.of(w, null)).toList()
+                : StatusBoard.read(graph.name(), options).values();
         NodeFailedException f = failure;
-        return new DeploymentStatus(
-                id, SystemType.KAFKA, state, nodes, Optional.ofNullable(f).map(Throwable::getMessage));
-    }
-
-    static NodeState summarize(List<NodeState> states) {
-        for (NodeState candidate :
-                List.of(NodeState.FAILED, NodeState.RUNNING, NodeState.CREATED, NodeState.CANCELLED)) {
-            if (states.contains(candidate)) {
-                return candidate;
-            }
-        }
-        return NodeState.COMPLETED;
+        return StatusBoard.summarize(
+                id, graph, state, instances, Optional.ofNullable(f).map(Throwable::getMessage));
     }
 
     /** Reads the end node's results topic from the beginning to its current end. */

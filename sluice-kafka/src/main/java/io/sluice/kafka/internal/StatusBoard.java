@@ -1,0 +1,144 @@
+package io.sluice.kafka.internal;
+
+import io.sluice.ComputationalGraph;
+import io.sluice.DeploymentState;
+import io.sluice.DeploymentStatus;
+import io.sluice.NodeSpec;
+import io.sluice.NodeState;
+import io.sluice.NodeStatus;
+import io.sluice.SystemType;
+import io.sluice.internal.local.NodeInstance;
+import io.sluice.kafka.KafkaOptions;
+import io.sluice.kafka.TopicPlan;
+import io.sluice.kafka.internal.StatusCodec.InstanceStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Status over Kafka: workers publish what their instances have done to {@code <graph>.__status}; anyone with the
+ * bootstrap address reads the latest record per instance back and sums it per node.
+ */
+final class StatusBoard {
+
+    private StatusBoard() {}
+
+    /** The status of one worker's instance now. */
+    static InstanceStatus of(InstanceWorker worker, String failure) {
+        NodeInstance instance = worker.instance();
+        long now = System.currentTimeMillis();
+        if (instance == null) {
+            return new InstanceStatus(
+                    worker.spec().id(), worker.index(), NodeState.CREATED, 0, 0, 0, worker.lag(), 0, now, failure);
+        }
+        return new InstanceStatus(
+                worker.spec().id(),
+                worker.index(),
+                instance.state(),
+                instance.itemsIn(),
+                instance.itemsOut(),
+                instance.errors(),
+                worker.lag(),
+                instance.lastActivityMillis(),
+                now,
+                failure);
+    }
+
+    /** Publishes the status of every worker, keyed {@code node/instance}. */
+    static void publish(
+            KafkaProducer<byte[], byte[]> producer, String graph, Collection<InstanceWorker> workers, String failure) {
+        for (InstanceWorker worker : workers) {
+            InstanceStatus status = of(worker, failure);
+            producer.send(new ProducerRecord<>(
+                    TopicPlan.statusTopic(graph),
+                    0,
+                    (status.node() + "/" + status.instance()).getBytes(StandardCharsets.UTF_8),
+                    StatusCodec.write(status)));
+        }
+    }
+
+    /** The latest status of every instance that has published one. */
+    static Map<String, InstanceStatus> read(String graph, KafkaOptions options) {
+        TopicPartition partition = new TopicPartition(TopicPlan.statusTopic(graph), 0);
+        Map<String, InstanceStatus> latest = new LinkedHashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(
+                options.withGuarantee(io.sluice.kafka.Guarantee.AT_LEAST_ONCE), graph + "-status-reader", null)) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            long deadline = System.nanoTime() + options.timeout().toNanos();
+            while (consumer.position(partition) < end && System.nanoTime() - deadline < 0) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    latest.put(new String(record.key(), StandardCharsets.UTF_8), StatusCodec.read(record.value()));
+                }
+            }
+        }
+        return latest;
+    }
+
+    /** Sums instance statuses per node of the graph. */
+    static DeploymentStatus summarize(
+            String id,
+            ComputationalGraph graph,
+            DeploymentState state,
+            Collection<InstanceStatus> instances,
+            Optional<String> failure) {
+        Map<String, NodeStatus> nodes = new LinkedHashMap<>();
+        for (NodeSpec spec : graph.nodes()) {
+            long in = 0;
+            long out = 0;
+            long errors = 0;
+            long lag = 0;
+            long last = 0;
+            List<NodeState> states = new ArrayList<>();
+            for (InstanceStatus s : instances) {
+                if (s.node().equals(spec.id())) {
+                    in += s.itemsIn();
+                    out += s.itemsOut();
+                    errors += s.errors();
+                    lag += s.lag();
+                    last = Math.max(last, s.lastActivity());
+                    states.add(s.state());
+                }
+            }
+            while (states.size() < spec.parallelism()) {
+                states.add(NodeState.CREATED);
+            }
+            nodes.put(
+                    spec.id(),
+                    new NodeStatus(
+                            spec.id(),
+                            spec.kind(),
+                            summarize(states),
+                            spec.parallelism(),
+                            in,
+                            out,
+                            errors,
+                            lag,
+                            last == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last))));
+        }
+        return new DeploymentStatus(id, SystemType.KAFKA, state, nodes, failure);
+    }
+
+    /** The state that speaks for all instances of a node: a failure first, then activity, then how it ended. */
+    static NodeState summarize(List<NodeState> states) {
+        for (NodeState candidate :
+                List.of(NodeState.FAILED, NodeState.RUNNING, NodeState.CREATED, NodeState.CANCELLED)) {
+            if (states.contains(candidate)) {
+                return candidate;
+            }
+        }
+        return NodeState.COMPLETED;
+    }
+}

@@ -1,0 +1,24 @@
+package io.sluice.kafka.internal;
+
+import io.sluice.ComputationalGraph;
+import io.sluice.kafka.KafkaOptions;
+import io.sluice.kafka.TopicPlan;
+
+/** What runs {@link InstanceWorker}s: the deploying JVM (threads) or a worker process (one node). */
+interface WorkerHost {
+
+    ComputationalGraph graph();
+
+    KafkaOptions options();
+
+    TopicPlan plan();
+
+    /** Whether workers should go on; false once the host is stopping or failed. */
+    boolean isRunning();
+
+    /** A worker failed: record it and stop the others. */
+    void fail(InstanceWorker worker, Throwable error);
+
+    /** A worker ended, one way or another. */
+    void workerFinished();
+}

@@ -1,0 +1,166 @@
+package io.sluice.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.ComputationalGraph;
+import io.sluice.Deployment;
+import io.sluice.EndNode;
+import io.sluice.GraphFactory;
+import io.sluice.NodeContext;
+import io.sluice.Partitioning;
+import io.sluice.Sources;
+import io.sluice.SystemType;
+import io.sluice.testkit.KafkaBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Workers as OS processes: kill -9 the middle worker in the middle of a 1M-item stream; its supervisor restarts it
+ * and it resumes from its committed offsets. At-least-once loses nothing; exactly-once also duplicates nothing; the
+ * other workers never stop.
+ */
+@Tag("slow")
+class WorkerProcessFaultTest {
+
+    static final int ITEMS = 1_000_000;
+
+    /** What reached the end: every value, and how many came more than once. */
+    public record Tally(long received, long distinct, long duplicates) {}
+
+    /** Counts what reaches it, and keeps the tally as its result. */
+    public static final class Count implements EndNode<Long> {
+        private final BitSet seen = new BitSet(2 * ITEMS);
+        private long received;
+        private long duplicates;
+        private NodeContext context;
+
+        @Override
+        public void open(NodeContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(Long value) {
+            received++;
+            int index = (int) (value / 2);
+            if (seen.get(index)) {
+                duplicates++;
+            }
+            seen.set(index);
+        }
+
+        @Override
+        public void onComplete() {
+            context.keepResult(new Tally(received, seen.cardinality(), duplicates));
+        }
+    }
+
+    static ComputationalGraph graph(String name) {
+        return ComputationalGraph.builder(name)
+                .start("numbers", Sources.generator(ITEMS, i -> i))
+                .map("double", (Long x) -> x * 2)
+                .parallelism(2)
+                .end("count", Count::new)
+                .edge("numbers -> double", Partitioning.roundRobin())
+                .edge("double -> count", Partitioning.global())
+                .build();
+    }
+
+    public static final class AtLeastOnceGraph implements GraphFactory {
+        @Override
+        public ComputationalGraph create() {
+            return graph("fault-alo");
+        }
+    }
+
+    public static final class ExactlyOnceGraph implements GraphFactory {
+        @Override
+        public ComputationalGraph create() {
+            return graph("fault-eos");
+        }
+    }
+
+    @TempDir
+    Path logs;
+
+    private Tally runAndKill(GraphFactory factory, Guarantee guarantee) throws Exception {
+        KafkaOptions options = KafkaOptions.of(KafkaBroker.shared().bootstrapServers())
+                .withGuarantee(guarantee)
+                .withDeleteTopicsOnClose(true)
+                .withWorkers(Workers.processes(factory.getClass(), logs));
+        ComputationalGraph graph = factory.create();
+
+        try (Deployment deployment = graph.deploy(SystemType.KAFKA, options)) {
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> deployment.status().node("double").itemsIn() > ITEMS / 5);
+            ProcessHandle doubler = workerOrNull("double");
+            assertThat(doubler).as("the worker of node 'double' is running").isNotNull();
+
+            doubler.destroyForcibly(); // kill -9
+
+            await().atMost(Duration.ofMinutes(1)).until(() -> !doubler.isAlive());
+            await().atMost(Duration.ofMinutes(1)).until(() -> workerOrNull("double") != null);
+            assertThat(workerOrNull("double").pid()).isNotEqualTo(doubler.pid());
+            assertThat(deployment.awaitCompletion(Duration.ofMinutes(4))).isTrue();
+            assertThat(Files.readString(logs.resolve("double.log"))).doesNotContain("FAILED");
+            assertThat(starts("double"))
+                    .as("the killed worker was started again")
+                    .isEqualTo(2);
+            assertThat(starts("numbers"))
+                    .as("killing one worker does not stop the others")
+                    .isEqualTo(1);
+            assertThat(starts("count")).isEqualTo(1);
+            List<Tally> tallies = deployment.results("count");
+            assertThat(tallies).hasSize(1);
+            return tallies.get(0);
+        }
+    }
+
+    private long starts(String node) throws java.io.IOException {
+        return Files.readAllLines(logs.resolve(node + ".log")).stream()
+                .filter(line -> line.startsWith("sluice-worker: node '" + node + "' starting"))
+                .count();
+    }
+
+    /** The live worker process of a node: the pid its latest start line in the node's log names. */
+    private ProcessHandle workerOrNull(String node) throws java.io.IOException {
+        Path log = logs.resolve(node + ".log");
+        if (!Files.exists(log)) {
+            return null;
+        }
+        List<String> starts = Files.readAllLines(log).stream()
+                .filter(line -> line.startsWith("sluice-worker: node '" + node + "' starting in process "))
+                .toList();
+        if (starts.isEmpty()) {
+            return null;
+        }
+        String last = starts.get(starts.size() - 1);
+        long pid = Long.parseLong(last.substring(last.lastIndexOf(' ') + 1));
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).orElse(null);
+    }
+
+    @Test
+    void atLeastOnceLosesNothingWhenAWorkerIsKilled() throws Exception {
+        Tally tally = runAndKill(new AtLeastOnceGraph(), Guarantee.AT_LEAST_ONCE);
+
+        assertThat(tally.distinct()).as("no item lost").isEqualTo(ITEMS);
+        assertThat(tally.received()).isEqualTo(ITEMS + tally.duplicates());
+        System.out.printf(
+                "at-least-once after kill -9: %d received, %d duplicates%n", tally.received(), tally.duplicates());
+    }
+
+    @Test
+    void exactlyOnceNeitherLosesNorDuplicatesWhenAWorkerIsKilled() throws Exception {
+        Tally tally = runAndKill(new ExactlyOnceGraph(), Guarantee.EXACTLY_ONCE);
+
+        assertThat(tally).isEqualTo(new Tally(ITEMS, ITEMS, 0));
+    }
+}
