@@ -62,7 +62,12 @@ public final class Worker {
                     },
                     "sluice-worker-stop");
             Runtime.getRuntime().addShutdownHook(stopper);
-            NodeFailedException failure = process.run();
+            NodeFailedException failure;
+            try {
+                failure = process.run();
+            } finally {
+                removeHook(stopper);
+            }
             if (failure != null) {
                 System.err.println(
                         NodeProcess.FAILURE_PREFIX + failure.getMessage().replace('\n', ' '));
@@ -75,6 +80,14 @@ public final class Worker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down, and the hook is running
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
@@ -55,6 +56,7 @@ public final class NodeProcess implements WorkerHost {
      * @return the failure, if the node failed; {@code null} if it completed or was stopped
      */
     public NodeFailedException run() throws InterruptedException {
+        requireTopics();
         List<Thread> threads =
                 workers.stream().map(w -> new Thread(w, w.name())).toList();
         threads.forEach(Thread::start);
@@ -69,8 +71,34 @@ public final class NodeProcess implements WorkerHost {
         return failure;
     }
 
+    /** A worker started on its own (in a container, say) needs the topics its deployment created. */
+    private void requireTopics() {
+        List<String> mine = new ArrayList<>();
+        graph.inbound(spec.id()).forEach(e -> mine.add(TopicPlan.outputTopic(graph.name(), e.from(), e.port())));
+        spec.ports().forEach(port -> mine.add(TopicPlan.outputTopic(graph.name(), spec.id(), port)));
+        try (Admin admin = Clients.admin(options)) {
+            java.util.Set<String> existing =
+                    admin.listTopics().names().get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            List<String> missing =
+                    mine.stream().filter(t -> !existing.contains(t)).toList();
+            if (!missing.isEmpty()) {
+                throw new SluiceException("Node '" + spec.id() + "': topics " + missing + " do not exist on Kafka at '"
+                        + options.bootstrapServers() + "'; deploy the graph first (it creates its topics), or create"
+                        + " them as TopicPlan.of(graph, options).describe() lists");
+            }
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw Topics.unreachable(options, e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SluiceException("Interrupted while checking the topics of node '" + spec.id() + "'");
+        }
+    }
+
     /** Stops the instances and waits for them, as on SIGTERM. */
     public void stop() throws InterruptedException {
+        if (!running) {
+            return;
+        }
         running = false;
         workers.forEach(InstanceWorker::wakeUp);
         finished.await(options.timeout().toMillis(), TimeUnit.MILLISECONDS);

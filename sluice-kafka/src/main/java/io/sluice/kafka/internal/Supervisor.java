@@ -90,6 +90,7 @@ final class Supervisor implements Runnable {
         KafkaOptions options = deployment.options();
         List<String> command = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
                 "-cp",
                 System.getProperty("java.class.path"),
                 Worker.class.getName(),

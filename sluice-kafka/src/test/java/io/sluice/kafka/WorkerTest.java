@@ -1,0 +1,133 @@
+package io.sluice.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.ComputationalGraph;
+import io.sluice.Deployment;
+import io.sluice.GraphFactory;
+import io.sluice.Sinks;
+import io.sluice.Sources;
+import io.sluice.SystemType;
+import io.sluice.testkit.KafkaBroker;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The worker entry point and its mistakes: unknown factory, unknown node, missing topics, bad arguments. */
+class WorkerTest {
+
+    @TempDir
+    Path logs;
+
+    public static final class Undeployed implements GraphFactory {
+        @Override
+        public ComputationalGraph create() {
+            return ComputationalGraph.builder("undeployed")
+                    .start("in", Sources.collection(List.of(1)))
+                    .end("out", Sinks.collect())
+                    .edge("in -> out")
+                    .build();
+        }
+    }
+
+    private record Outcome(int exit, String err) {}
+
+    private static Outcome worker(String... args) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int exit = Worker.run(args);
+            List<String> lines = err.toString(StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(line -> line.startsWith("sluice-worker: "))
+                    .toList();
+            return new Outcome(exit, String.join("\n", lines));
+        } finally {
+            System.setErr(original);
+        }
+    }
+
+    @Test
+    void unknownFactoryClassIsNamedWithTheClassPath() {
+        Outcome outcome = worker(
+                "--factory",
+                "com.example.Missing",
+                "--node",
+                "in",
+                "--bootstrap",
+                KafkaBroker.shared().bootstrapServers());
+
+        assertThat(outcome.exit()).isEqualTo(1);
+        assertThat(outcome.err())
+                .startsWith("sluice-worker: FAILED: Graph factory class 'com.example.Missing' was not"
+                        + " found on the class path ");
+    }
+
+    @Test
+    void unknownNodeListsTheGraphsNodes() {
+        Outcome outcome = worker(
+                "--factory",
+                Undeployed.class.getName(),
+                "--node",
+                "nope",
+                "--bootstrap",
+                KafkaBroker.shared().bootstrapServers());
+
+        assertThat(outcome.exit()).isEqualTo(1);
+        assertThat(outcome.err().strip())
+                .isEqualTo("sluice-worker: FAILED: Node 'nope' is not defined in graph"
+                        + " 'undeployed'; defined nodes: [in, out]");
+    }
+
+    @Test
+    void missingTopicsAreNamedWithTheFix() {
+        Outcome outcome = worker(
+                "--factory",
+                Undeployed.class.getName(),
+                "--node",
+                "out",
+                "--bootstrap",
+                KafkaBroker.shared().bootstrapServers());
+
+        assertThat(outcome.exit()).isEqualTo(1);
+        assertThat(outcome.err().strip())
+                .isEqualTo("sluice-worker: FAILED: Node 'out': topics [undeployed.in] do not"
+                        + " exist on Kafka at '" + KafkaBroker.shared().bootstrapServers()
+                        + "'; deploy the graph first (it"
+                        + " creates its topics), or create them as TopicPlan.of(graph, options).describe() lists");
+    }
+
+    @Test
+    void badArgumentsAreAUsageError() {
+        Outcome outcome = worker("--factory", "x", "--guarantee", "sometimes", "--node", "n", "--bootstrap", "b:1");
+
+        assertThat(outcome.exit()).isEqualTo(2);
+        assertThat(outcome.err())
+                .startsWith("sluice-worker: --guarantee must be at-least-once or exactly-once, found" + " 'sometimes'");
+    }
+
+    @Test
+    void deploymentWhoseWorkersCannotFindTheFactoryFailsWithTheirMessage() throws Exception {
+        KafkaOptions options = KafkaOptions.of(KafkaBroker.shared().bootstrapServers())
+                .withDeleteTopicsOnClose(true)
+                .withWorkers(new Workers(Workers.Mode.PROCESSES, "com.example.Missing", logs));
+        ComputationalGraph graph = ComputationalGraph.builder("nofactory")
+                .start("in", Sources.collection(List.of(1)))
+                .end("out", Sinks.collect())
+                .edge("in -> out")
+                .build();
+
+        try (Deployment deployment = graph.deploy(SystemType.KAFKA, options)) {
+            assertThatThrownBy(() -> deployment.awaitCompletion(Duration.ofMinutes(1)))
+                    .hasMessageStartingWith(
+                            "Graph factory class 'com.example.Missing' was not found on the class path");
+        }
+    }
+}
