@@ -190,6 +190,28 @@ class KafkaRuntimeTest {
     }
 
     @Test
+    void anotherProcessCanAttachAndReadStatusAndResults() throws Exception {
+        ComputationalGraph graph = ComputationalGraph.builder(name("attached"))
+                .start("in", Sources.collection(List.of(1, 2, 3)))
+                .map("plusOne", (Integer i) -> i + 1)
+                .end("out", Sinks.collect())
+                .edge("in -> plusOne -> out")
+                .build();
+
+        try (Deployment deployment = graph.deploy(SystemType.KAFKA, options())) {
+            assertThat(deployment.awaitCompletion(TIMEOUT)).isTrue();
+        }
+        // A handle built from the graph and the address alone, as another process would.
+        try (Deployment attached = KafkaDeployments.attach(graph, options())) {
+            assertThat(attached.awaitCompletion(TIMEOUT)).isTrue();
+            assertThat(attached.status().state()).isEqualTo(DeploymentState.COMPLETED);
+            assertThat(attached.status().node("plusOne").itemsIn()).isEqualTo(3);
+            assertThat(attached.status().node("out").itemsIn()).isEqualTo(3);
+            assertThat(attached.<Integer>results("out")).containsExactlyInAnyOrder(2, 3, 4);
+        }
+    }
+
+    @Test
     void kafkaOptionsRefuseNonsense() {
         assertThatThrownBy(() -> KafkaOptions.of(" "))
                 .hasMessage("KafkaOptions.bootstrapServers: expected host:port[,host:port…] but found ' '");

@@ -5,9 +5,7 @@ import io.sluice.Deployment;
 import io.sluice.DeploymentState;
 import io.sluice.DeploymentStatus;
 import io.sluice.NodeFailedException;
-import io.sluice.NodeKind;
 import io.sluice.NodeSpec;
-import io.sluice.SluiceException;
 import io.sluice.SystemType;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.TopicPlan;
@@ -21,9 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +77,11 @@ final class KafkaDeployment implements Deployment, WorkerHost {
             }
         }
         deployment.running = deployment.threads.size();
+        if (!deployment.workers.isEmpty()) {
+            Thread publisher = new Thread(deployment::publishStatus, "sluice-" + graph.name() + "-status");
+            publisher.setDaemon(true);
+            publisher.start();
+        }
         deployment.threads.forEach(Thread::start);
         LOG.debug(
                 "Deployed {} on Kafka at {} as {} worker threads",
@@ -172,6 +173,32 @@ final class KafkaDeployment implements Deployment, WorkerHost {
         threads.stream().filter(t -> t != self).forEach(Thread::interrupt);
     }
 
+    /** Publishes the workers' status every half second while they run, and once more when they have ended. */
+    private void publishStatus() {
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(options, id + "-status", null)) {
+            boolean more = true;
+            while (more) {
+                synchronized (lock) {
+                    more = running > 0;
+                    if (more) {
+                        lock.wait(500);
+                    }
+                }
+                NodeFailedException f = failure;
+                StatusBoard.publish(producer, graph.name(), workers, f == null ? null : f.getMessage());
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "Deployment {}: status no longer published to {}: {}",
+                    id,
+                    TopicPlan.statusTopic(graph.name()),
+                    e.toString());
+        }
+    }
+
     @Override
     public boolean awaitCompletion(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -235,34 +262,9 @@ final class KafkaDeployment implements Deployment, WorkerHost {
                 id, graph, state, instances, Optional.ofNullable(f).map(Throwable::getMessage));
     }
 
-    /** Reads the end node's results topic from the beginning to its current end. */
     @Override
-    @SuppressWarnings("unchecked")
     public <T> List<T> results(String endNodeId) {
-        if (!graph.hasNode(endNodeId) || graph.node(endNodeId).kind() != NodeKind.END) {
-            List<String> ends = graph.endNodes().stream().map(NodeSpec::id).toList();
-            throw new SluiceException(
-                    "Node '" + endNodeId + "' " + (graph.hasNode(endNodeId) ? "is not an end node" : "is not defined")
-                            + "; results are kept by end nodes: " + ends);
-        }
-        TopicPartition partition = new TopicPartition(TopicPlan.resultsTopic(graph.name(), endNodeId), 0);
-        List<T> results = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(options, id + "-results", null)) {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            long deadline = System.nanoTime() + options.timeout().toNanos();
-            while (consumer.position(partition) < end) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new SluiceException("Timed out reading the results of node '" + endNodeId + "' from topic '"
-                            + partition.topic() + "'");
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    results.add((T) options.serde().deserialize(record.value(), record.headers()));
-                }
-            }
-        }
-        return results;
+        return StatusBoard.results(graph, options, endNodeId);
     }
 
     @Override

@@ -87,6 +87,39 @@ final class StatusBoard {
         return latest;
     }
 
+    /**
+     * Reads an end node's results topic from the beginning to its current end.
+     *
+     * @throws SluiceException if the node is not an end node of the graph
+     */
+    @SuppressWarnings("unchecked")
+    static <T> List<T> results(ComputationalGraph graph, KafkaOptions options, String endNodeId) {
+        if (!graph.hasNode(endNodeId) || graph.node(endNodeId).kind() != io.sluice.NodeKind.END) {
+            List<String> ends = graph.endNodes().stream().map(NodeSpec::id).toList();
+            throw new io.sluice.SluiceException(
+                    "Node '" + endNodeId + "' " + (graph.hasNode(endNodeId) ? "is not an end node" : "is not defined")
+                            + "; results are kept by end nodes: " + ends);
+        }
+        TopicPartition partition = new TopicPartition(TopicPlan.resultsTopic(graph.name(), endNodeId), 0);
+        List<T> results = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(options, graph.name() + "-results", null)) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            long deadline = System.nanoTime() + options.timeout().toNanos();
+            while (consumer.position(partition) < end) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new io.sluice.SluiceException("Timed out reading the results of node '" + endNodeId
+                            + "' from topic '" + partition.topic() + "'");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    results.add((T) options.serde().deserialize(record.value(), record.headers()));
+                }
+            }
+        }
+        return results;
+    }
+
     /** Sums instance statuses per node of the graph. */
     static DeploymentStatus summarize(
             String id,

@@ -1,0 +1,20 @@
+package io.sluice.kafka;
+
+import io.sluice.ComputationalGraph;
+import io.sluice.Deployment;
+import io.sluice.kafka.internal.AttachedDeployment;
+
+/** Handles on graphs already running on Kafka. */
+public final class KafkaDeployments {
+
+    private KafkaDeployments() {}
+
+    /**
+     * A handle on {@code graph} as it runs on the cluster {@code options} names — deployed by another process, by
+     * {@code sluice deploy}, or in containers. Its status comes from the workers' heartbeats on
+     * {@code <graph>.__status}, its results from the results topics. Closing it stops nothing.
+     */
+    public static Deployment attach(ComputationalGraph graph, KafkaOptions options) {
+        return new AttachedDeployment(graph, options);
+    }
+}

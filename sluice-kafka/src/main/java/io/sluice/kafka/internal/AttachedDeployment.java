@@ -1,0 +1,102 @@
+package io.sluice.kafka.internal;
+
+import io.sluice.ComputationalGraph;
+import io.sluice.Deployment;
+import io.sluice.DeploymentState;
+import io.sluice.DeploymentStatus;
+import io.sluice.NodeFailedException;
+import io.sluice.NodeState;
+import io.sluice.SystemType;
+import io.sluice.kafka.KafkaOptions;
+import io.sluice.kafka.internal.StatusCodec.InstanceStatus;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A handle on a graph that runs on Kafka elsewhere — other processes, containers — built from nothing but the graph
+ * and the bootstrap address: status from the status topic, results from the results topics. It does not own the
+ * workers: {@link #close()} releases nothing and stops nothing.
+ */
+public final class AttachedDeployment implements Deployment {
+
+    private static final Duration POLL = Duration.ofMillis(250);
+
+    private final ComputationalGraph graph;
+    private final KafkaOptions options;
+
+    public AttachedDeployment(ComputationalGraph graph, KafkaOptions options) {
+        this.graph = Objects.requireNonNull(graph, "graph");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    @Override
+    public String id() {
+        return graph.name() + "-kafka";
+    }
+
+    @Override
+    public ComputationalGraph graph() {
+        return graph;
+    }
+
+    @Override
+    public SystemType system() {
+        return SystemType.KAFKA;
+    }
+
+    @Override
+    public DeploymentStatus status() {
+        Collection<InstanceStatus> instances =
+                StatusBoard.read(graph.name(), options).values();
+        int expected = graph.nodes().stream().mapToInt(n -> n.parallelism()).sum();
+        Optional<String> failure = instances.stream()
+                .map(InstanceStatus::failure)
+                .filter(Objects::nonNull)
+                .findFirst();
+        DeploymentState state;
+        if (failure.isPresent() || instances.stream().anyMatch(i -> i.state() == NodeState.FAILED)) {
+            state = DeploymentState.FAILED;
+        } else if (instances.size() == expected && instances.stream().allMatch(i -> i.state() == NodeState.COMPLETED)) {
+            state = DeploymentState.COMPLETED;
+        } else {
+            state = DeploymentState.RUNNING;
+        }
+        return StatusBoard.summarize(id(), graph, state, instances, failure);
+    }
+
+    @Override
+    public <T> List<T> results(String endNodeId) {
+        return StatusBoard.results(graph, options, endNodeId);
+    }
+
+    @Override
+    public boolean awaitCompletion(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            DeploymentStatus status = status();
+            if (status.state() == DeploymentState.FAILED) {
+                String message = status.failure().orElse("a node of graph '" + graph.name() + "' failed");
+                String node = status.nodes().values().stream()
+                        .filter(n -> n.state() == NodeState.FAILED)
+                        .map(n -> n.id())
+                        .findFirst()
+                        .orElse("?");
+                throw new NodeFailedException(node, message, null);
+            }
+            if (status.state() == DeploymentState.COMPLETED) {
+                return true;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(POLL);
+        }
+    }
+
+    /** Releases nothing: the workers belong to whoever started them. */
+    @Override
+    public void close() {}
+}
