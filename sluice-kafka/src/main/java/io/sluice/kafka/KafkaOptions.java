@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param serde how items are encoded in records
  * @param clientProperties extra Kafka client settings (security, tuning) given to every producer, consumer and admin
  * @param workers where the workers run: threads of this JVM (default) or one process per node
+ * @param commitInterval how often a worker commits its progress: flushes and commits offsets (at-least-once), or
+ *     commits its transaction (exactly-once). Longer means fewer, larger commits: more throughput, and — under
+ *     exactly-once, where downstream sees output only once committed — more latency
  */
 public record KafkaOptions(
         String bootstrapServers,
@@ -30,7 +33,8 @@ public record KafkaOptions(
         Duration timeout,
         Serde serde,
         Map<String, String> clientProperties,
-        Workers workers)
+        Workers workers,
+        Duration commitInterval)
         implements DeploymentOptions {
 
     public KafkaOptions {
@@ -49,9 +53,16 @@ public record KafkaOptions(
         Objects.requireNonNull(serde, "serde");
         clientProperties = Map.copyOf(clientProperties);
         Objects.requireNonNull(workers, "workers");
+        if (commitInterval == null || commitInterval.isNegative()) {
+            throw new IllegalArgumentException(
+                    "KafkaOptions.commitInterval: must be zero or positive, found " + commitInterval);
+        }
     }
 
-    /** At-least-once, replication 1, topics kept on close, a 30 s timeout, JSON, workers on threads. */
+    /**
+     * At-least-once, replication 1, topics kept on close, a 30 s timeout, JSON, workers on threads, commits every
+     * 100 ms.
+     */
     public static KafkaOptions of(String bootstrapServers) {
         return new KafkaOptions(
                 bootstrapServers,
@@ -61,7 +72,8 @@ public record KafkaOptions(
                 Duration.ofSeconds(30),
                 Serdes.json(),
                 Map.of(),
-                Workers.threads());
+                Workers.threads(),
+                Duration.ofMillis(100));
     }
 
     @Override
@@ -78,7 +90,8 @@ public record KafkaOptions(
                 timeout,
                 serde,
                 clientProperties,
-                workers);
+                workers,
+                commitInterval);
     }
 
     public KafkaOptions withReplicationFactor(int replicationFactor) {
@@ -90,7 +103,8 @@ public record KafkaOptions(
                 timeout,
                 serde,
                 clientProperties,
-                workers);
+                workers,
+                commitInterval);
     }
 
     public KafkaOptions withDeleteTopicsOnClose(boolean deleteTopicsOnClose) {
@@ -102,7 +116,8 @@ public record KafkaOptions(
                 timeout,
                 serde,
                 clientProperties,
-                workers);
+                workers,
+                commitInterval);
     }
 
     public KafkaOptions withTimeout(Duration timeout) {
@@ -114,7 +129,8 @@ public record KafkaOptions(
                 timeout,
                 serde,
                 clientProperties,
-                workers);
+                workers,
+                commitInterval);
     }
 
     public KafkaOptions withSerde(Serde serde) {
@@ -126,7 +142,8 @@ public record KafkaOptions(
                 timeout,
                 serde,
                 clientProperties,
-                workers);
+                workers,
+                commitInterval);
     }
 
     public KafkaOptions withWorkers(Workers workers) {
@@ -138,7 +155,21 @@ public record KafkaOptions(
                 timeout,
                 serde,
                 clientProperties,
-                workers);
+                workers,
+                commitInterval);
+    }
+
+    public KafkaOptions withCommitInterval(Duration commitInterval) {
+        return new KafkaOptions(
+                bootstrapServers,
+                guarantee,
+                replicationFactor,
+                deleteTopicsOnClose,
+                timeout,
+                serde,
+                clientProperties,
+                workers,
+                commitInterval);
     }
 
     public KafkaOptions withClientProperties(Map<String, String> clientProperties) {
@@ -150,6 +181,7 @@ public record KafkaOptions(
                 timeout,
                 serde,
                 clientProperties,
-                workers);
+                workers,
+                commitInterval);
     }
 }

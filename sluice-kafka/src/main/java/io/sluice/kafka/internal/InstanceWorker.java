@@ -55,6 +55,9 @@ final class InstanceWorker implements Runnable {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
     private boolean inTransaction;
+    private final Map<TopicPartition, Long> pendingOffsets = new HashMap<>();
+    private final Markers markers = new Markers();
+    private long lastCommitNanos = System.nanoTime();
 
     InstanceWorker(WorkerHost deployment, NodeSpec spec, int index) {
         this.deployment = deployment;
@@ -127,7 +130,7 @@ final class InstanceWorker implements Runnable {
             for (PortWriter writer : writers) {
                 writer.end(spec.id(), index);
             }
-            commitOutput(Map.of());
+            commitOutput(); // the last input offsets, the node's last output and its end markers, together
         } catch (RuntimeException e) {
             if (!deployment.isRunning()) {
                 end = NodeState.CANCELLED;
@@ -158,10 +161,9 @@ final class InstanceWorker implements Runnable {
         while (more && deployment.isRunning()) {
             beginIfNeeded();
             more = source.pull();
-            if (exactlyOnce) {
-                commitOutput(Map.of());
-            } else {
-                checkSends();
+            checkSends();
+            if (more) {
+                commitIfDue();
             }
             source.publish();
         }
@@ -175,7 +177,6 @@ final class InstanceWorker implements Runnable {
                         ? graph.name() + "." + spec.id() + "." + index
                         : graph.name() + "." + spec.id();
         consumer = Clients.consumer(options, name(), groupId);
-        Markers markers = new Markers();
         List<TopicPartition> assigned = assignment(markers);
         consumer.assign(assigned);
         if (!assigned.isEmpty()) {
@@ -191,7 +192,6 @@ final class InstanceWorker implements Runnable {
                 return false;
             }
             ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-            Map<TopicPartition, Long> next = new HashMap<>();
             if (!records.isEmpty()) {
                 beginIfNeeded();
             }
@@ -202,16 +202,17 @@ final class InstanceWorker implements Runnable {
                 } else {
                     node.accept(read(record));
                 }
-                next.put(tp, record.offset() + 1);
+                pendingOffsets.put(tp, record.offset() + 1);
             }
             long now = System.nanoTime();
             if (node.nextTickNanos() != Long.MAX_VALUE && now - node.nextTickNanos() >= 0) {
                 beginIfNeeded();
                 node.tickIfDue(now);
             }
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            next.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset, markers.metadata(tp))));
-            commitOutput(offsets);
+            checkSends();
+            if (!markers.allEnded()) {
+                commitIfDue();
+            }
             lag = assigned.stream()
                     .map(consumer::currentLag)
                     .mapToLong(l -> l.isPresent() ? l.getAsLong() : 0)
@@ -301,11 +302,20 @@ final class InstanceWorker implements Runnable {
         }
     }
 
+    /** Commits once the commit interval has passed since the last commit. */
+    private void commitIfDue() {
+        if (System.nanoTime() - lastCommitNanos >= options.commitInterval().toNanos()) {
+            commitOutput();
+        }
+    }
+
     /**
-     * Makes this iteration's output durable, then its input offsets: in one transaction under exactly-once; by
-     * flushing the producer, then committing, under at-least-once.
+     * Makes the output so far durable, then the input offsets behind it: in one transaction under exactly-once; by
+     * flushing the producer, then committing, under at-least-once. The offsets carry which writers have ended.
      */
-    private void commitOutput(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    private void commitOutput() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        pendingOffsets.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset, markers.metadata(tp))));
         if (exactlyOnce) {
             if (!offsets.isEmpty()) {
                 beginIfNeeded();
@@ -323,6 +333,8 @@ final class InstanceWorker implements Runnable {
                 consumer.commitSync(offsets);
             }
         }
+        pendingOffsets.clear();
+        lastCommitNanos = System.nanoTime();
     }
 
     private void checkSends() {
