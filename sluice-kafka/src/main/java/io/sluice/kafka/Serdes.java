@@ -8,8 +8,8 @@ public final class Serdes {
     private Serdes() {}
 
     /**
-     * JSON by Jackson, the default: strings and byte arrays travel as themselves; everything else — records, POJOs,
-     * maps, lists, numbers — as JSON that names each object's class, so that a worker reads back the same types
+     * JSON by Jackson, the default: strings, byte arrays, longs, ints and doubles travel as themselves (as Kafka's own
+     * serializers write them); everything else — records, POJOs, maps, lists — as JSON that names each object's class, so that a worker reads back the same types
      * (a {@code Long} stays a {@code Long}, a record stays that record). The classes must be on every worker's class
      * path, as the graph's own classes are.
      */

@@ -39,5 +39,11 @@ class JsonSerdeTest {
         assertThat(Serdes.json().serialize("héllo", headers)).isEqualTo("héllo".getBytes(StandardCharsets.UTF_8));
         assertThat(roundTrip("héllo")).isEqualTo("héllo");
         assertThat(roundTrip(new byte[] {1, 2, 3})).isEqualTo(new byte[] {1, 2, 3});
+        assertThat(Serdes.json().serialize(258L, new RecordHeaders()))
+                .as("a long as Kafka's LongSerializer writes it")
+                .isEqualTo(new org.apache.kafka.common.serialization.LongSerializer().serialize("t", 258L));
+        assertThat(roundTrip(-7L)).isEqualTo(-7L).isInstanceOf(Long.class);
+        assertThat(roundTrip(-7)).isEqualTo(-7).isInstanceOf(Integer.class);
+        assertThat(roundTrip(0.25)).isEqualTo(0.25).isInstanceOf(Double.class);
     }
 }

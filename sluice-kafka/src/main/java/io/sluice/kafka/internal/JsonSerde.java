@@ -6,13 +6,15 @@ import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import io.sluice.kafka.Serde;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
  * The default serde. A header {@code sluice.format} says how the value is encoded: {@code string} (UTF-8), {@code
- * bytes} (as is) or {@code json} (Jackson, with every object's class named, so that types survive the trip).
+ * bytes} (as is), {@code long} / {@code int} / {@code double} (big-endian, as Kafka's own serializers write them) or
+ * {@code json} (Jackson, with every object's class named, so that types survive the trip).
  */
 public final class JsonSerde implements Serde {
 
@@ -22,6 +24,9 @@ public final class JsonSerde implements Serde {
     private static final byte[] STRING = "string".getBytes(StandardCharsets.UTF_8);
     private static final byte[] BYTES = "bytes".getBytes(StandardCharsets.UTF_8);
     private static final byte[] JSON = "json".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] LONG = "long".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] INT = "int".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] DOUBLE = "double".getBytes(StandardCharsets.UTF_8);
 
     private final ObjectMapper mapper;
 
@@ -46,6 +51,18 @@ public final class JsonSerde implements Serde {
             headers.add(FORMAT, BYTES);
             return bytes;
         }
+        if (item instanceof Long value) {
+            headers.add(FORMAT, LONG);
+            return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+        }
+        if (item instanceof Integer value) {
+            headers.add(FORMAT, INT);
+            return ByteBuffer.allocate(Integer.BYTES).putInt(value).array();
+        }
+        if (item instanceof Double value) {
+            headers.add(FORMAT, DOUBLE);
+            return ByteBuffer.allocate(Double.BYTES).putDouble(value).array();
+        }
         headers.add(FORMAT, JSON);
         try {
             return mapper.writeValueAsBytes(item);
@@ -62,6 +79,9 @@ public final class JsonSerde implements Serde {
         return switch (kind) {
             case "string" -> new String(data, StandardCharsets.UTF_8);
             case "bytes" -> data;
+            case "long" -> ByteBuffer.wrap(data).getLong();
+            case "int" -> ByteBuffer.wrap(data).getInt();
+            case "double" -> ByteBuffer.wrap(data).getDouble();
             case "json" -> {
                 try {
                     yield mapper.readValue(data, Object.class);
