@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The runnable examples, by name: what {@code sluice example NAME} runs on the LOCAL system. */
 public final class Examples {
@@ -31,26 +32,35 @@ public final class Examples {
 
     private Examples() {}
 
+    /** Runs an example on the LOCAL system; see {@link #run(String, Path, Path, PrintWriter, Function)}. */
+    public static void run(String name, Path input, Path output, PrintWriter out) throws Exception {
+        run(name, input, output, out, graph -> graph.deploySystem(SystemType.LOCAL));
+    }
+
     /**
-     * Runs an example on the LOCAL system and prints what it computed and each node's counters.
+     * Runs an example and prints what it computed and each node's counters.
      *
      * @param input the text file for wordcount; {@code null} for the bundled one
      * @param output the directory examples write files into
+     * @param deploy deploys the example's graph on the system of the caller's choice
      * @throws IllegalArgumentException if there is no example of that name, listing those there are
      */
-    public static void run(String name, Path input, Path output, PrintWriter out) throws Exception {
+    public static void run(
+            String name, Path input, Path output, PrintWriter out, Function<ComputationalGraph, Deployment> deploy)
+            throws Exception {
         switch (name) {
-            case "wordcount" -> wordCount(input == null ? bundledText(output) : input, out);
-            case "revenue" -> revenue(out);
-            case "airports" -> airports(output.resolve("airport-distances.txt"), out);
+            case "wordcount" -> wordCount(input == null ? bundledText(output) : input, out, deploy);
+            case "revenue" -> revenue(out, deploy);
+            case "airports" -> airports(output.resolve("airport-distances.txt"), out, deploy);
             default ->
                 throw new IllegalArgumentException("Example '" + name + "' does not exist; examples: "
                         + ALL.stream().map(Example::name).toList());
         }
     }
 
-    private static void wordCount(Path input, PrintWriter out) throws Exception {
-        try (Deployment deployment = runLocally(WordCount.graph(input, 2))) {
+    private static void wordCount(Path input, PrintWriter out, Function<ComputationalGraph, Deployment> deploy)
+            throws Exception {
+        try (Deployment deployment = runToEnd(WordCount.graph(input, 2), deploy)) {
             List<WordCount.Count> ranked = WordCount.ranked(deployment.results("counts"));
             out.println("Top words of " + input + ":");
             ranked.stream().limit(10).forEach(c -> out.printf("  %-12s %d%n", c.word(), c.count()));
@@ -59,9 +69,9 @@ public final class Examples {
         }
     }
 
-    private static void revenue(PrintWriter out) throws Exception {
+    private static void revenue(PrintWriter out, Function<ComputationalGraph, Deployment> deploy) throws Exception {
         List<RevenueSplit.Payment> payments = RevenueSplit.payments(10_000, 42);
-        try (Deployment deployment = runLocally(RevenueSplit.graph(payments, 50_000_000, 60))) {
+        try (Deployment deployment = runToEnd(RevenueSplit.graph(payments, 50_000_000, 60), deploy)) {
             Map<String, RevenueSplit.Totals> totals = RevenueSplit.totals(deployment);
             out.println("Revenue of " + payments.size() + " payments, after a $500,000.00 budget, split 60/40:");
             totals.forEach((name, t) -> out.printf(
@@ -75,8 +85,9 @@ public final class Examples {
         }
     }
 
-    private static void airports(Path file, PrintWriter out) throws Exception {
-        try (Deployment deployment = runLocally(Airports.graph(Airports.BUSIEST, file))) {
+    private static void airports(Path file, PrintWriter out, Function<ComputationalGraph, Deployment> deploy)
+            throws Exception {
+        try (Deployment deployment = runToEnd(Airports.graph(Airports.BUSIEST, file), deploy)) {
             List<Airports.Distance> distances = deployment.results("collected");
             out.println(distances.size() + " airport pairs, written to " + file + "; the five farthest apart:");
             distances.stream()
@@ -87,8 +98,9 @@ public final class Examples {
         }
     }
 
-    private static Deployment runLocally(ComputationalGraph graph) throws InterruptedException {
-        Deployment deployment = graph.deploySystem(SystemType.LOCAL);
+    private static Deployment runToEnd(ComputationalGraph graph, Function<ComputationalGraph, Deployment> deploy)
+            throws InterruptedException {
+        Deployment deployment = deploy.apply(graph);
         if (!deployment.awaitCompletion(TIMEOUT)) {
             deployment.close();
             throw new IllegalStateException("Example '" + graph.name() + "' did not complete within " + TIMEOUT);

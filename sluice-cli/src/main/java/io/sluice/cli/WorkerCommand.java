@@ -1,0 +1,65 @@
+package io.sluice.cli;
+
+import io.sluice.kafka.Worker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sluice worker}: runs every instance of one node of a graph on Kafka — the entry point of containers. */
+@Command(
+        name = "worker",
+        mixinStandardHelpOptions = true,
+        description = "Run every instance of one node of a graph on Kafka, in this process (the container entry point)."
+                + " Exit codes: 0 the node completed or was stopped, 1 it failed, 2 a usage mistake.")
+final class WorkerCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--factory",
+            required = true,
+            paramLabel = "CLASS",
+            description = "the GraphFactory class that builds the graph")
+    String factory;
+
+    @Option(names = "--node", required = true, paramLabel = "ID", description = "the node this worker runs")
+    String node;
+
+    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "the Kafka cluster")
+    String bootstrap;
+
+    @Option(
+            names = "--guarantee",
+            defaultValue = "at-least-once",
+            paramLabel = "GUARANTEE",
+            description = "at-least-once or exactly-once (default: ${DEFAULT-VALUE})")
+    String guarantee;
+
+    @Option(names = "--replication", defaultValue = "1", paramLabel = "N", description = "replicas of created topics")
+    int replication;
+
+    @Option(
+            names = "--timeout-ms",
+            defaultValue = "30000",
+            paramLabel = "MS",
+            description = "how long to wait for the cluster (default: ${DEFAULT-VALUE})")
+    long timeoutMs;
+
+    @Override
+    public Integer call() {
+        List<String> args = new ArrayList<>(List.of(
+                "--factory",
+                factory,
+                "--node",
+                node,
+                "--bootstrap",
+                bootstrap,
+                "--guarantee",
+                guarantee,
+                "--replication",
+                Integer.toString(replication),
+                "--timeout-ms",
+                Long.toString(timeoutMs)));
+        return Worker.run(args.toArray(String[]::new));
+    }
+}

@@ -1,0 +1,51 @@
+package io.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class KafkaCommandTest {
+
+    @Test
+    void devBrokerTakesClientsUntilStopped() throws Exception {
+        StringWriter out = new StringWriter();
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> commandLine.execute("kafka", "dev"));
+
+        await().atMost(Duration.ofMinutes(1)).until(() -> out.toString().contains("Kafka broker ready at "));
+        Matcher address = Pattern.compile("ready at (\\S+) ").matcher(out.toString());
+        assertThat(address.find()).isTrue();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, address.group(1)))) {
+            assertThat(admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS))
+                    .isNotBlank();
+        }
+
+        CommandLine dev =
+                commandLine.getSubcommands().get("kafka").getSubcommands().get("dev");
+        ((KafkaCommand.Dev) dev.getCommand()).stop();
+        assertThat(exit.get(1, TimeUnit.MINUTES)).isZero();
+    }
+
+    @Test
+    void workerWithoutRequiredOptionsIsAUsageError() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+
+        assertThat(commandLine.execute("worker", "--node", "x")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(err.toString()).contains("Missing required options: '--factory=CLASS', '--bootstrap=HOST:PORT'");
+    }
+}
