@@ -1,11 +1,15 @@
 package io.sluice.cli;
 
+import io.sluice.GraphFactory;
+import io.sluice.kafka.KafkaOptions;
+import io.sluice.kafka.TopicPlan;
 import io.sluice.testkit.KafkaBroker;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code sluice kafka dev}: a real single-node Kafka broker for people who have none. */
@@ -13,7 +17,7 @@ import picocli.CommandLine.Spec;
         name = "kafka",
         mixinStandardHelpOptions = true,
         description = "Kafka helpers.",
-        subcommands = {KafkaCommand.Dev.class})
+        subcommands = {KafkaCommand.Dev.class, KafkaCommand.Plan.class})
 final class KafkaCommand {
 
     @Command(
@@ -46,6 +50,37 @@ final class KafkaCommand {
         /** Stops the broker, as Ctrl-C does. */
         void stop() {
             stop.countDown();
+        }
+    }
+
+    @Command(
+            name = "plan",
+            mixinStandardHelpOptions = true,
+            description = "Print the topics a graph needs on Kafka — names, partitions, replication — without touching"
+                    + " any cluster (the dry run of a deployment).")
+    static final class Plan implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--factory",
+                required = true,
+                paramLabel = "CLASS",
+                description = "the GraphFactory class that builds the graph")
+        String factory;
+
+        @Option(names = "--replication", defaultValue = "1", paramLabel = "N", description = "replicas per topic")
+        int replication;
+
+        @Override
+        public Integer call() {
+            KafkaOptions options = KafkaOptions.of("dry-run:0").withReplicationFactor(replication);
+            spec.commandLine()
+                    .getOut()
+                    .print(TopicPlan.of(GraphFactory.load(factory), options).describe());
+            spec.commandLine().getOut().flush();
+            return 0;
         }
     }
 }

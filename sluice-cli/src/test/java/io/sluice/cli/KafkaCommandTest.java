@@ -39,6 +39,31 @@ class KafkaCommandTest {
         assertThat(exit.get(1, TimeUnit.MINUTES)).isZero();
     }
 
+    public static final class Tiny implements io.sluice.GraphFactory {
+        @Override
+        public io.sluice.ComputationalGraph create() {
+            return io.sluice.ComputationalGraph.builder("tiny")
+                    .start("in", io.sluice.Sources.collection(java.util.List.of(1)))
+                    .end("out", io.sluice.Sinks.collect())
+                    .parallelism(3)
+                    .edge("in -> out", io.sluice.Partitioning.roundRobin())
+                    .build();
+        }
+    }
+
+    @Test
+    void planPrintsTheTopicsWithoutACluster() {
+        StringWriter out = new StringWriter();
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+
+        assertThat(commandLine.execute("kafka", "plan", "--factory", Tiny.class.getName()))
+                .isZero();
+        assertThat(out.toString())
+                .startsWith("Topics of graph 'tiny':")
+                .contains("tiny.in  ", "partitions=3", "tiny.__results.out", "tiny.__status");
+    }
+
     @Test
     void workerWithoutRequiredOptionsIsAUsageError() {
         StringWriter err = new StringWriter();

@@ -150,6 +150,35 @@ class ContractTest {
         assertThat(outputs.get("out")).isEqualTo(expected);
     }
 
+    /** One event of a key's sequence. */
+    record Event(String key, int seq) {}
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void keyedEdgeKeepsEachKeysOrder(Target target) throws Exception {
+        List<Event> events = IntStream.range(0, 3_000)
+                .mapToObj(i -> new Event("k" + (i % 11), i / 11))
+                .toList();
+        ComputationalGraph graph = ComputationalGraph.builder(name("order"))
+                .start("events", Sources.collection(events))
+                .map("touch", (Event e) -> new Event(e.key(), e.seq()))
+                .parallelism(3)
+                .end("out", Sinks.collect())
+                .edge("events -> touch", Partitioning.keyed((Event e) -> e.key()))
+                .edge("touch -> out", Partitioning.global())
+                .build();
+
+        try (Deployment deployment = graph.deploy(target.system(), target.options())) {
+            assertThat(deployment.awaitCompletion(TIMEOUT)).isTrue();
+            List<Event> out = deployment.results("out");
+            assertThat(out).hasSize(events.size());
+            Map<String, List<Integer>> byKey = out.stream()
+                    .collect(Collectors.groupingBy(Event::key, Collectors.mapping(Event::seq, Collectors.toList())));
+            assertThat(byKey).hasSize(11).allSatisfy((key, seqs) -> assertThat(seqs)
+                    .isSorted());
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("targets")
     void broadcastRouteMergeAndChunkAgree(Target target) throws Exception {
