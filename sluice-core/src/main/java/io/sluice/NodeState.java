@@ -11,5 +11,18 @@ public enum NodeState {
     /** Its code threw; see the deployment's failure. */
     FAILED,
     /** Stopped before it completed, because the deployment was closed or another node failed. */
-    CANCELLED
+    CANCELLED;
+
+    /**
+     * The state that speaks for all instances of a node: FAILED if any failed, else RUNNING if any runs, else CREATED
+     * if any has not started, else CANCELLED if any was stopped, else COMPLETED.
+     */
+    public static NodeState summarize(java.util.Collection<NodeState> instances) {
+        for (NodeState candidate : java.util.List.of(FAILED, RUNNING, CREATED, CANCELLED)) {
+            if (instances.contains(candidate)) {
+                return candidate;
+            }
+        }
+        return COMPLETED;
+    }
 }

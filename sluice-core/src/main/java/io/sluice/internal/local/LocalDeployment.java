@@ -44,12 +44,8 @@ final class LocalDeployment implements Deployment {
     private final LocalOptions options;
     private final ResultStore results = new ResultStore();
     private final LocalPlan plan;
-    private final Object lock = new Object();
     private final List<Thread> threads = new ArrayList<>();
-
-    private volatile DeploymentState state = DeploymentState.RUNNING;
-    private volatile NodeFailedException failure;
-    private int running; // tasks not yet closed, guarded by lock
+    private final Lifecycle lifecycle;
 
     private final Object driving = new Object(); // single-thread mode: one thread drives at a time
     private boolean opened; // single-thread mode: tasks opened, guarded by driving
@@ -59,7 +55,7 @@ final class LocalDeployment implements Deployment {
         this.graph = graph;
         this.options = options;
         this.plan = LocalPlan.build(graph, options, results::add);
-        this.running = plan.tasks.size();
+        this.lifecycle = new Lifecycle(plan.tasks.size());
     }
 
     static LocalDeployment start(ComputationalGraph graph, LocalOptions options) {
@@ -97,7 +93,7 @@ final class LocalDeployment implements Deployment {
         try {
             task.open();
             if (task.isSource()) {
-                while (state == DeploymentState.RUNNING && task.pullOnce()) {
+                while (lifecycle.isRunning() && task.pullOnce()) {
                     if (task.nextTickNanos() != Long.MAX_VALUE) {
                         task.tickDue(System.nanoTime());
                     }
@@ -114,7 +110,7 @@ final class LocalDeployment implements Deployment {
                     }
                 }
             }
-            if (state != DeploymentState.RUNNING) {
+            if (!lifecycle.isRunning()) {
                 throw Cancelled.INSTANCE;
             }
             task.finish();
@@ -145,7 +141,7 @@ final class LocalDeployment implements Deployment {
                 }
             }
             open.removeIf(t -> t.head.state != NodeState.RUNNING);
-            while (!open.isEmpty() && state == DeploymentState.RUNNING) {
+            while (!open.isEmpty() && lifecycle.isRunning()) {
                 boolean pulled = false;
                 for (Task task : open) {
                     if (task.isSource() && task.head.state == NodeState.RUNNING) {
@@ -186,9 +182,8 @@ final class LocalDeployment implements Deployment {
         } catch (Throwable e) {
             fail(taskOf(e), e);
             closeAll(NodeState.CANCELLED);
-            throw currentFailure();
         }
-        return state == DeploymentState.COMPLETED;
+        return lifecycle.state() == DeploymentState.COMPLETED;
     }
 
     /** The task whose node threw {@code e}: the task on the driving thread when the node is not known. */
@@ -242,34 +237,20 @@ final class LocalDeployment implements Deployment {
     // ---- state ----
 
     private void fail(Task task, Throwable error) {
-        NodeFailedException nodeFailure = error instanceof NodeFailedException f
-                ? f
-                : new NodeFailedException(
-                        task.head.nodeId, "Task '" + task.name + "' failed: " + Operator.describe(error), error);
+        NodeFailedException nodeFailure = Lifecycle.failureOf(task.head.nodeId, "task '" + task.name + "'", error);
         for (Operator operator : task.operators) {
             if (operator.nodeId.equals(nodeFailure.nodeId())) {
                 operator.state = NodeState.FAILED;
             }
         }
-        synchronized (lock) {
-            if (state != DeploymentState.RUNNING) {
-                return;
-            }
-            failure = nodeFailure;
-            state = DeploymentState.FAILED;
-            lock.notifyAll();
+        if (lifecycle.fail(nodeFailure)) {
+            LOG.error("Deployment {} failed: {}", id, nodeFailure.getMessage(), nodeFailure.getCause());
+            interruptAll();
         }
-        LOG.error("Deployment {} failed: {}", id, nodeFailure.getMessage(), nodeFailure.getCause());
-        interruptAll();
     }
 
     private void taskClosed() {
-        synchronized (lock) {
-            if (--running == 0 && state == DeploymentState.RUNNING) {
-                state = DeploymentState.COMPLETED;
-            }
-            lock.notifyAll();
-        }
+        lifecycle.partEnded();
     }
 
     private void interruptAll() {
@@ -281,44 +262,22 @@ final class LocalDeployment implements Deployment {
         }
     }
 
-    private NodeFailedException currentFailure() {
-        NodeFailedException f = failure;
-        return new NodeFailedException(f.nodeId(), f.getMessage(), f.getCause());
-    }
-
     @Override
     public boolean awaitCompletion(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         if (options.mode() == LocalOptions.Mode.SINGLE_THREAD) {
             synchronized (driving) {
-                if (state == DeploymentState.RUNNING) {
+                if (lifecycle.isRunning()) {
                     drive(deadline);
                 }
             }
         }
-        synchronized (lock) {
-            while (state == DeploymentState.RUNNING || (state == DeploymentState.COMPLETED && running > 0)) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(lock, left);
-            }
-        }
-        if (state == DeploymentState.FAILED) {
-            throw currentFailure();
-        }
-        return state == DeploymentState.COMPLETED;
+        return lifecycle.awaitCompletion(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
     @Override
     public void close() {
-        synchronized (lock) {
-            if (state == DeploymentState.RUNNING) {
-                state = DeploymentState.CANCELLED;
-                lock.notifyAll();
-            }
-        }
+        lifecycle.cancel();
         if (options.mode() == LocalOptions.Mode.SINGLE_THREAD) {
             // A driving thread sees the state change at its next round and lets go.
             synchronized (driving) {
@@ -357,9 +316,7 @@ final class LocalDeployment implements Deployment {
         for (NodeSpec spec : graph.nodes()) {
             nodes.put(spec.id(), nodeStatus(spec));
         }
-        NodeFailedException f = failure;
-        return new DeploymentStatus(
-                id, SystemType.LOCAL, state, nodes, Optional.ofNullable(f).map(Throwable::getMessage));
+        return new DeploymentStatus(id, SystemType.LOCAL, lifecycle.state(), nodes, lifecycle.failureMessage());
     }
 
     private NodeStatus nodeStatus(NodeSpec spec) {
@@ -384,24 +341,13 @@ final class LocalDeployment implements Deployment {
         return new NodeStatus(
                 spec.id(),
                 spec.kind(),
-                summarize(states),
+                NodeState.summarize(states),
                 spec.parallelism(),
                 in,
                 out,
                 errors,
                 queued,
                 last == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last)));
-    }
-
-    /** The state that speaks for all instances of a node: a failure first, then activity, then how it ended. */
-    private static NodeState summarize(List<NodeState> states) {
-        for (NodeState candidate :
-                List.of(NodeState.FAILED, NodeState.RUNNING, NodeState.CREATED, NodeState.CANCELLED)) {
-            if (states.contains(candidate)) {
-                return candidate;
-            }
-        }
-        return NodeState.COMPLETED;
     }
 
     @Override
@@ -420,6 +366,6 @@ final class LocalDeployment implements Deployment {
 
     @Override
     public String toString() {
-        return "LocalDeployment[" + id + ", " + state + "]";
+        return "LocalDeployment[" + id + ", " + lifecycle.state() + "]";
     }
 }

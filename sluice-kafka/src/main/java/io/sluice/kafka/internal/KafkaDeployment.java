@@ -2,11 +2,11 @@ package io.sluice.kafka.internal;
 
 import io.sluice.ComputationalGraph;
 import io.sluice.Deployment;
-import io.sluice.DeploymentState;
 import io.sluice.DeploymentStatus;
 import io.sluice.NodeFailedException;
 import io.sluice.NodeSpec;
 import io.sluice.SystemType;
+import io.sluice.internal.local.Lifecycle;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.TopicPlan;
 import io.sluice.kafka.Workers;
@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -42,17 +40,18 @@ final class KafkaDeployment implements Deployment, WorkerHost {
     private final List<InstanceWorker> workers = new ArrayList<>();
     private final List<Supervisor> supervisors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final Object lock = new Object();
-
-    private volatile DeploymentState state = DeploymentState.RUNNING;
-    private volatile NodeFailedException failure;
-    private int running; // guarded by lock
+    private final Lifecycle lifecycle;
 
     private KafkaDeployment(ComputationalGraph graph, KafkaOptions options, TopicPlan plan) {
         this.id = graph.name() + "-kafka-" + SEQUENCE.incrementAndGet();
         this.graph = graph;
         this.options = options;
         this.plan = plan;
+        // One part per supervised process, or per worker thread.
+        this.lifecycle = new Lifecycle(
+                options.workers().mode() == Workers.Mode.PROCESSES
+                        ? graph.nodes().size()
+                        : graph.nodes().stream().mapToInt(NodeSpec::parallelism).sum());
     }
 
     static KafkaDeployment start(ComputationalGraph graph, KafkaOptions options) {
@@ -76,7 +75,6 @@ final class KafkaDeployment implements Deployment, WorkerHost {
                 }
             }
         }
-        deployment.running = deployment.threads.size();
         if (!deployment.workers.isEmpty()) {
             Thread publisher = new Thread(deployment::publishStatus, "sluice-" + graph.name() + "-status");
             publisher.setDaemon(true);
@@ -118,52 +116,29 @@ final class KafkaDeployment implements Deployment, WorkerHost {
 
     @Override
     public boolean isRunning() {
-        return state == DeploymentState.RUNNING;
+        return lifecycle.isRunning();
     }
 
     @Override
     public void fail(InstanceWorker worker, Throwable error) {
-        NodeFailedException nodeFailure = error instanceof NodeFailedException f
-                ? f
-                : new NodeFailedException(
-                        worker.spec().id(),
-                        "Node '" + worker.spec().id() + "' worker '" + worker.name() + "' failed: "
-                                + error.getClass().getSimpleName() + ": " + error.getMessage(),
-                        error);
-        synchronized (lock) {
-            if (state != DeploymentState.RUNNING) {
-                return;
-            }
-            failure = nodeFailure;
-            state = DeploymentState.FAILED;
-            lock.notifyAll();
-        }
-        LOG.error("Deployment {} failed: {}", id, nodeFailure.getMessage(), nodeFailure.getCause());
-        stopWorkers();
+        failed(Lifecycle.failureOf(worker.spec().id(), "worker '" + worker.name() + "'", error));
     }
 
     /** A worker process reported its node failed, or could not be kept alive. */
     void failNode(String nodeId, String message) {
-        synchronized (lock) {
-            if (state != DeploymentState.RUNNING) {
-                return;
-            }
-            failure = new NodeFailedException(nodeId, message, null);
-            state = DeploymentState.FAILED;
-            lock.notifyAll();
+        failed(new NodeFailedException(nodeId, message, null));
+    }
+
+    private void failed(NodeFailedException failure) {
+        if (lifecycle.fail(failure)) {
+            LOG.error("Deployment {} failed: {}", id, failure.getMessage(), failure.getCause());
+            stopWorkers();
         }
-        LOG.error("Deployment {} failed: {}", id, message);
-        stopWorkers();
     }
 
     @Override
     public void workerFinished() {
-        synchronized (lock) {
-            if (--running == 0 && state == DeploymentState.RUNNING) {
-                state = DeploymentState.COMPLETED;
-            }
-            lock.notifyAll();
-        }
+        lifecycle.partEnded();
     }
 
     private void stopWorkers() {
@@ -176,16 +151,14 @@ final class KafkaDeployment implements Deployment, WorkerHost {
     /** Publishes the workers' status every half second while they run, and once more when they have ended. */
     private void publishStatus() {
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(options, id + "-status", null)) {
-            boolean more = true;
-            while (more) {
-                synchronized (lock) {
-                    more = running > 0;
-                    if (more) {
-                        lock.wait(500);
-                    }
-                }
-                NodeFailedException f = failure;
-                StatusBoard.publish(producer, graph.name(), workers, f == null ? null : f.getMessage());
+            boolean ended = false;
+            while (!ended) {
+                ended = lifecycle.awaitPartsEnded(Duration.ofMillis(500));
+                StatusBoard.publish(
+                        producer,
+                        graph.name(),
+                        workers,
+                        lifecycle.failureMessage().orElse(null));
             }
             producer.flush();
         } catch (InterruptedException e) {
@@ -201,31 +174,12 @@ final class KafkaDeployment implements Deployment, WorkerHost {
 
     @Override
     public boolean awaitCompletion(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lock) {
-            while (state == DeploymentState.RUNNING) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(lock, left);
-            }
-        }
-        if (state == DeploymentState.FAILED) {
-            NodeFailedException f = failure;
-            throw new NodeFailedException(f.nodeId(), f.getMessage(), f.getCause());
-        }
-        return state == DeploymentState.COMPLETED;
+        return lifecycle.awaitCompletion(timeout);
     }
 
     @Override
     public void close() {
-        synchronized (lock) {
-            if (state == DeploymentState.RUNNING) {
-                state = DeploymentState.CANCELLED;
-                lock.notifyAll();
-            }
-        }
+        lifecycle.cancel();
         stopWorkers();
         long deadline = System.nanoTime() + options.timeout().toNanos();
         for (Thread thread : threads) {
@@ -257,9 +211,7 @@ final class KafkaDeployment implements Deployment, WorkerHost {
         Collection<InstanceStatus> instances = supervisors.isEmpty()
                 ? workers.stream().map(w -> StatusBoard.of(w, null)).toList()
                 : StatusBoard.read(graph.name(), options).values();
-        NodeFailedException f = failure;
-        return StatusBoard.summarize(
-                id, graph, state, instances, Optional.ofNullable(f).map(Throwable::getMessage));
+        return StatusBoard.summarize(id, graph, lifecycle.state(), instances, lifecycle.failureMessage());
     }
 
     @Override
@@ -269,6 +221,6 @@ final class KafkaDeployment implements Deployment, WorkerHost {
 
     @Override
     public String toString() {
-        return "KafkaDeployment[" + id + ", " + state + "]";
+        return "KafkaDeployment[" + id + ", " + lifecycle.state() + "]";
     }
 }

@@ -4,6 +4,7 @@ import io.sluice.ComputationalGraph;
 import io.sluice.NodeFailedException;
 import io.sluice.NodeSpec;
 import io.sluice.SluiceException;
+import io.sluice.internal.local.Lifecycle;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.TopicPlan;
 import java.util.ArrayList;
@@ -130,12 +131,7 @@ public final class NodeProcess implements WorkerHost {
             if (failure != null) {
                 return;
             }
-            failure = error instanceof NodeFailedException f
-                    ? f
-                    : new NodeFailedException(
-                            spec.id(),
-                            "Node '" + spec.id() + "' worker '" + worker.name() + "' failed: " + error,
-                            error);
+            failure = Lifecycle.failureOf(spec.id(), "worker '" + worker.name() + "'", error);
         }
         running = false;
         workers.forEach(InstanceWorker::wakeUp);

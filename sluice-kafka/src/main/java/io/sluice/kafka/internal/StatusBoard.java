@@ -153,7 +153,7 @@ final class StatusBoard {
                     new NodeStatus(
                             spec.id(),
                             spec.kind(),
-                            summarize(states),
+                            NodeState.summarize(states),
                             spec.parallelism(),
                             in,
                             out,
@@ -162,16 +162,5 @@ final class StatusBoard {
                             last == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last))));
         }
         return new DeploymentStatus(id, SystemType.KAFKA, state, nodes, failure);
-    }
-
-    /** The state that speaks for all instances of a node: a failure first, then activity, then how it ended. */
-    static NodeState summarize(List<NodeState> states) {
-        for (NodeState candidate :
-                List.of(NodeState.FAILED, NodeState.RUNNING, NodeState.CREATED, NodeState.CANCELLED)) {
-            if (states.contains(candidate)) {
-                return candidate;
-            }
-        }
-        return NodeState.COMPLETED;
     }
 }
