@@ -141,6 +141,23 @@ public final class ComputationalGraph {
         return node;
     }
 
+    /**
+     * The end node with this id: where results are kept.
+     *
+     * @throws SluiceException if there is none, saying what the id names and listing the end nodes
+     */
+    public EndNodeSpec endNode(String id) {
+        NodeSpec node = nodesById.get(id);
+        if (node instanceof EndNodeSpec end) {
+            return end;
+        }
+        String problem = node == null
+                ? "is not defined"
+                : "is a " + node.kind().name().toLowerCase(java.util.Locale.ROOT) + " node";
+        throw new SluiceException("Node '" + id + "' " + problem + "; results are kept by end nodes: "
+                + endNodes().stream().map(NodeSpec::id).toList());
+    }
+
     /** Whether the graph has a node with this id. */
     public boolean hasNode(String id) {
         return nodesById.containsKey(id);

@@ -6,18 +6,15 @@ import io.sluice.DeploymentState;
 import io.sluice.DeploymentStatus;
 import io.sluice.LocalOptions;
 import io.sluice.NodeFailedException;
-import io.sluice.NodeKind;
 import io.sluice.NodeSpec;
 import io.sluice.NodeState;
 import io.sluice.NodeStatus;
-import io.sluice.SluiceException;
 import io.sluice.SystemType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -353,14 +350,7 @@ final class LocalDeployment implements Deployment {
     @Override
     @SuppressWarnings("unchecked")
     public <T> List<T> results(String endNodeId) {
-        if (!graph.hasNode(endNodeId) || graph.node(endNodeId).kind() != NodeKind.END) {
-            List<String> ends = graph.endNodes().stream().map(NodeSpec::id).toList();
-            String problem = graph.hasNode(endNodeId)
-                    ? "is a " + graph.node(endNodeId).kind().name().toLowerCase(Locale.ROOT) + " node"
-                    : "is not defined";
-            throw new SluiceException(
-                    "Node '" + endNodeId + "' " + problem + "; results are kept by end nodes: " + ends);
-        }
+        graph.endNode(endNodeId);
         return (List<T>) results.snapshot(endNodeId);
     }
 

@@ -82,10 +82,10 @@ final class KafkaDeployment implements Deployment, WorkerHost {
         }
         deployment.threads.forEach(Thread::start);
         LOG.debug(
-                "Deployed {} on Kafka at {} as {} worker threads",
+                "Deployed {} on Kafka at {} with workers as {}",
                 deployment.id,
                 options.bootstrapServers(),
-                deployment.workers.size());
+                options.workers().mode());
         return deployment;
     }
 

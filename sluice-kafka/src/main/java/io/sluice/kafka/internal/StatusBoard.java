@@ -94,12 +94,7 @@ final class StatusBoard {
      */
     @SuppressWarnings("unchecked")
     static <T> List<T> results(ComputationalGraph graph, KafkaOptions options, String endNodeId) {
-        if (!graph.hasNode(endNodeId) || graph.node(endNodeId).kind() != io.sluice.NodeKind.END) {
-            List<String> ends = graph.endNodes().stream().map(NodeSpec::id).toList();
-            throw new io.sluice.SluiceException(
-                    "Node '" + endNodeId + "' " + (graph.hasNode(endNodeId) ? "is not an end node" : "is not defined")
-                            + "; results are kept by end nodes: " + ends);
-        }
+        graph.endNode(endNodeId);
         TopicPartition partition = new TopicPartition(TopicPlan.resultsTopic(graph.name(), endNodeId), 0);
         List<T> results = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(options, graph.name() + "-results", null)) {
