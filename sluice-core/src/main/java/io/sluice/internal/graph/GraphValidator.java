@@ -130,50 +130,13 @@ public final class GraphValidator {
     }
 
     private boolean checkAcyclic() {
-        Map<String, List<String>> next = successors();
-        Map<String, Integer> state = new HashMap<>(); // absent: unvisited, 1: on the path, 2: done
-        Deque<String> path = new ArrayDeque<>();
-        for (String id : byId.keySet()) {
-            List<String> cycle = findCycle(id, next, state, path);
-            if (cycle != null) {
-                problems.add("Cycle " + String.join(" -> ", cycle) + "; a graph must be acyclic: remove one of these"
-                        + " edges");
-                return false;
-            }
+        List<String> cycle = Cycles.find(byId.keySet(), successors());
+        if (cycle != null) {
+            problems.add("Cycle " + String.join(" -> ", cycle) + "; a graph must be acyclic: remove one of these"
+                    + " edges");
+            return false;
         }
         return true;
-    }
-
-    private static List<String> findCycle(
-            String id, Map<String, List<String>> next, Map<String, Integer> state, Deque<String> path) {
-        Integer seen = state.get(id);
-        if (seen != null && seen == 2) {
-            return null;
-        }
-        if (seen != null) {
-            List<String> cycle = new ArrayList<>();
-            boolean inCycle = false;
-            for (var it = path.descendingIterator(); it.hasNext(); ) {
-                String step = it.next();
-                inCycle |= step.equals(id);
-                if (inCycle) {
-                    cycle.add(step);
-                }
-            }
-            cycle.add(id);
-            return cycle;
-        }
-        state.put(id, 1);
-        path.push(id);
-        for (String successor : next.getOrDefault(id, List.of())) {
-            List<String> cycle = findCycle(successor, next, state, path);
-            if (cycle != null) {
-                return cycle;
-            }
-        }
-        path.pop();
-        state.put(id, 2);
-        return null;
     }
 
     private void checkReachable() {
@@ -230,15 +193,6 @@ public final class GraphValidator {
 
     /** Suggests the defined id closest to a misspelt one. */
     private String hint(String missing) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String id : byId.keySet()) {
-            int distance = Similarity.distance(missing, id);
-            if (distance < bestDistance) {
-                best = id;
-                bestDistance = distance;
-            }
-        }
-        return best != null && bestDistance <= (missing.length() < 4 ? 1 : 2) ? "; did you mean '" + best + "'?" : "";
+        return Similarity.didYouMean(missing, byId.keySet());
     }
 }
