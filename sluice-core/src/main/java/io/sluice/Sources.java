@@ -95,6 +95,45 @@ public final class Sources {
         return () -> TimedSource.cron(schedule, clock, item);
     }
 
+    /**
+     * The items pushed into {@code inbox}, until it is closed and drained. Parallel instances share the inbox. A
+     * server finds the inbox behind such a start node through {@link InboxSource#inbox()} to accept items over HTTP.
+     */
+    public static <T> Supplier<StartNode<T>> inbox(Inbox<T> inbox) {
+        return new InboxSource<>(Objects.requireNonNull(inbox, "inbox"));
+    }
+
+    /** The factory of an inbox's start nodes; it keeps the inbox, so that transports can find it. */
+    public static final class InboxSource<T> implements Supplier<StartNode<T>> {
+        private static final java.time.Duration WAIT = java.time.Duration.ofMillis(100);
+        private final Inbox<T> inbox;
+
+        private InboxSource(Inbox<T> inbox) {
+            this.inbox = inbox;
+        }
+
+        /** The inbox this start node pulls from. */
+        public Inbox<T> inbox() {
+            return inbox;
+        }
+
+        @Override
+        public StartNode<T> get() {
+            return emitter -> {
+                T first = inbox.poll(WAIT);
+                if (first == null) {
+                    return !inbox.isClosed() || inbox.size() > 0;
+                }
+                emitter.emit(first);
+                T next;
+                for (int i = 1; i < 512 && (next = inbox.pollNow()) != null; i++) {
+                    emitter.emit(next);
+                }
+                return true;
+            };
+        }
+    }
+
     /** The lines of standard input, until it ends. */
     public static Supplier<StartNode<String>> stdin() {
         return () -> LineSources.stdin(System.in);

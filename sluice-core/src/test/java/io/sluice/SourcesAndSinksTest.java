@@ -136,6 +136,31 @@ class SourcesAndSinksTest {
     }
 
     @Test
+    void inboxFeedsItsStartNodeUntilClosedAndDrained() throws Exception {
+        Inbox<Integer> inbox = Inbox.of(Integer.class, 4);
+        ComputationalGraph graph = ComputationalGraph.builder("inbox")
+                .start("in", Sources.inbox(inbox))
+                .end("out", Sinks.collect())
+                .edge("in -> out")
+                .build();
+
+        try (Deployment deployment = graph.deploySystem(SystemType.LOCAL)) {
+            for (int i = 0; i < 100; i++) {
+                assertThat(inbox.offer(i, TIMEOUT)).isTrue();
+            }
+            assertThat(deployment.awaitCompletion(Duration.ofMillis(300)))
+                    .as("open inbox: still running")
+                    .isFalse();
+            inbox.close();
+            assertThat(deployment.awaitCompletion(TIMEOUT)).isTrue();
+            assertThat(deployment.<Integer>results("out"))
+                    .containsExactlyElementsOf(IntStream.range(0, 100).boxed().toList());
+        }
+        assertThatThrownBy(() -> inbox.offer(1, TIMEOUT))
+                .hasMessage("the inbox is closed; its start node has ended or" + " is ending");
+    }
+
+    @Test
     void stdoutSinkPrintsALinePerItem() throws Exception {
         java.io.PrintStream original = System.out;
         java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
