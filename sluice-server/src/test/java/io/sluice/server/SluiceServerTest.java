@@ -1,0 +1,224 @@
+package io.sluice.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.ComputationalGraph;
+import io.sluice.Deployment;
+import io.sluice.DeploymentState;
+import io.sluice.Inbox;
+import io.sluice.Partitioning;
+import io.sluice.Sinks;
+import io.sluice.Sources;
+import io.sluice.SystemType;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP API against a real server on port 0, serving a real LOCAL deployment. */
+class SluiceServerTest {
+
+    /** An order, as clients post it. */
+    public record Order(String id, long cents) {}
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+    private Inbox<Order> orders;
+    private Deployment deployment;
+    private SluiceServer server;
+
+    @BeforeEach
+    void start() {
+        orders = Inbox.of(Order.class, 100);
+        ComputationalGraph graph = ComputationalGraph.builder("shop")
+                .start("orders", Sources.inbox(orders))
+                .filter("paid", (Order o) -> o.cents() > 0)
+                .parallelism(2)
+                .end("ledger", Sinks.collect())
+                .edge("orders -> paid", Partitioning.keyed((Order o) -> o.id()))
+                .edge("paid -> ledger", Partitioning.global())
+                .build();
+        deployment = graph.deploySystem(SystemType.LOCAL);
+        server = SluiceServer.start(deployment, ServerOptions.port(0));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        deployment.close();
+    }
+
+    private record Reply(int status, JsonNode body, String text) {}
+
+    private Reply get(String path) throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(server.uri().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return reply(response);
+    }
+
+    private Reply post(String path, String body) throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(server.uri().resolve(path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return reply(response);
+    }
+
+    private Reply reply(HttpResponse<String> response) {
+        JsonNode body;
+        try {
+            body = json.readTree(response.body());
+        } catch (Exception e) {
+            body = null;
+        }
+        return new Reply(response.statusCode(), body, response.body());
+    }
+
+    @Test
+    void graphDescribesNodesEdgesAndSystem() throws Exception {
+        Reply graph = get("/api/graph");
+
+        assertThat(graph.status()).isEqualTo(200);
+        assertThat(graph.body().get("name").asText()).isEqualTo("shop");
+        assertThat(graph.body().get("system").asText()).isEqualTo("LOCAL");
+        assertThat(graph.body().get("nodes")).hasSize(3);
+        assertThat(graph.body().get("nodes").get(1).get("parallelism").asInt()).isEqualTo(2);
+        assertThat(graph.body().get("edges").get(0).get("partitioning").asText())
+                .isEqualTo("keyed");
+    }
+
+    @Test
+    void postedItemsFlowThroughAndShowInStatusAndResults() throws Exception {
+        Reply posted = post(
+                "/api/nodes/orders/items",
+                "[{\"id\":\"a\",\"cents\":500},{\"id\":\"b\",\"cents\":0}," + "{\"id\":\"c\",\"cents\":250}]");
+        Reply single = post("/api/nodes/orders/items", "{\"id\":\"d\",\"cents\":100}");
+
+        assertThat(posted.status()).isEqualTo(202);
+        assertThat(posted.body().get("accepted").asInt()).isEqualTo(3);
+        assertThat(single.status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> get("/api/nodes/ledger").body().get("itemsIn").asInt() == 3);
+        Reply paid = get("/api/nodes/paid");
+        assertThat(paid.body().get("itemsIn").asInt()).isEqualTo(4);
+        assertThat(paid.body().get("itemsOut").asInt()).isEqualTo(3);
+        assertThat(paid.body().get("state").asText()).isEqualTo("RUNNING");
+        assertThat(paid.body().get("lastActivity").asText()).isNotEmpty();
+
+        Reply results = get("/api/nodes/ledger/results?limit=2");
+        assertThat(results.body().get("total").asInt()).isEqualTo(3);
+        assertThat(results.body().get("items")).hasSize(2);
+
+        assertThat(post("/api/nodes/orders/end", "").status()).isEqualTo(202);
+        assertThat(deployment.awaitCompletion(Duration.ofSeconds(10))).isTrue();
+        assertThat(get("/api/nodes").body().get("state").asText()).isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void mistakesAreFourHundredsThatSayWhatIsWrong() throws Exception {
+        Reply unknown = get("/api/nodes/nope");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().get("error").asText())
+                .isEqualTo("Node 'nope' is not defined; defined nodes: [orders, paid, ledger]");
+
+        Reply notAnEnd = get("/api/nodes/paid/results");
+        assertThat(notAnEnd.status()).isEqualTo(400);
+        assertThat(notAnEnd.body().get("error").asText())
+                .isEqualTo("Node 'paid' is a processing node; results are kept by end nodes: [ledger]");
+
+        Reply badLimit = get("/api/nodes/ledger/results?limit=lots");
+        assertThat(badLimit.status()).isEqualTo(400);
+        assertThat(badLimit.body().get("error").asText()).isEqualTo("limit must be a positive integer, found 'lots'");
+
+        Reply badJson = post("/api/nodes/orders/items", "{\"id\": ");
+        assertThat(badJson.status()).isEqualTo(400);
+        assertThat(badJson.body().get("error").asText()).startsWith("the body is not JSON: ");
+
+        Reply wrongShape = post("/api/nodes/orders/items", "[{\"id\":\"a\",\"cents\":\"many\"}]");
+        assertThat(wrongShape.status()).isEqualTo(400);
+        assertThat(wrongShape.body().get("error").asText()).startsWith("item 0 is not a Order: ");
+
+        Reply notInbox = post("/api/nodes/paid/items", "{}");
+        assertThat(notInbox.status()).isEqualTo(400);
+        assertThat(notInbox.body().get("error").asText())
+                .isEqualTo("Node 'paid' does not take items over HTTP; only a start node made with"
+                        + " Sources.inbox(inbox) does");
+
+        Reply noRoute = get("/api/nothing");
+        assertThat(noRoute.status()).isEqualTo(404);
+        assertThat(noRoute.body().get("error").asText()).startsWith("No route GET /api/nothing");
+    }
+
+    @Test
+    void metricsAndHealthAnswerForProbes() throws Exception {
+        post("/api/nodes/orders/items", "{\"id\":\"a\",\"cents\":5}");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> get("/metrics").text().contains("sluice_node_items_in{node=\"ledger\"} 1.0"));
+
+        Reply metrics = get("/metrics");
+        assertThat(metrics.text())
+                .contains(
+                        "# HELP sluice_node_items_out",
+                        "sluice_node_queue_depth{node=\"paid\"}",
+                        "sluice_deployment_running{deployment=\"" + deployment.id() + "\"} 1.0");
+        assertThat(get("/health/live").status()).isEqualTo(200);
+        assertThat(get("/health/ready").status()).isEqualTo(200);
+    }
+
+    @Test
+    void stopEndsTheDeploymentAndReadinessFails() throws Exception {
+        assertThat(post("/api/stop", "").status()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> deployment.status().state() == DeploymentState.CANCELLED);
+        Reply ready = get("/health/ready");
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(ready.body().get("state").asText()).isEqualTo("CANCELLED");
+    }
+
+    @Test
+    void resultStreamSendsNewResultsAsTheyArrive() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        HttpResponse<java.io.InputStream> stream = http.send(
+                HttpRequest.newBuilder(server.uri().resolve("/api/nodes/ledger/results/stream"))
+                        .header("Accept", "text/event-stream") // as a browser's EventSource sends it
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (line.startsWith("data: ")) {
+                        events.add(line.substring(6));
+                    }
+                }
+            } catch (Exception e) {
+                // the stream ends when the server closes
+            }
+        });
+        post("/api/nodes/orders/items", "[{\"id\":\"x\",\"cents\":7},{\"id\":\"y\",\"cents\":8}]");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 2);
+        List<Long> cents = new ArrayList<>();
+        for (String event : events) {
+            cents.add(json.readTree(event).get("cents").asLong());
+        }
+        assertThat(cents).containsExactlyInAnyOrder(7L, 8L);
+        assertThat(stream.statusCode()).isEqualTo(200);
+        reader.interrupt();
+    }
+}
