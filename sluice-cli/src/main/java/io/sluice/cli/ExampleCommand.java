@@ -5,6 +5,8 @@ import io.sluice.Deployment;
 import io.sluice.SystemType;
 import io.sluice.examples.Examples;
 import io.sluice.kafka.KafkaOptions;
+import io.sluice.server.ServerOptions;
+import io.sluice.server.SluiceServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -21,6 +23,21 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Run a bundled example graph on the embedded LOCAL system; without a name, list the examples.")
 final class ExampleCommand implements Callable<Integer> {
+
+    /** With --api-port, starts the HTTP API on each deployment as it is made. */
+    private Function<ComputationalGraph, Deployment> served(
+            Function<ComputationalGraph, Deployment> deploy, PrintWriter out) {
+        if (apiPort == null) {
+            return deploy;
+        }
+        return graph -> {
+            Deployment deployment = deploy.apply(graph);
+            server = SluiceServer.start(deployment, ServerOptions.port(apiPort));
+            out.println("API and dashboard at " + server.uri());
+            out.flush();
+            return deployment;
+        };
+    }
 
     /** Deploys on the chosen system; on Kafka, the example's topics are deleted afterwards so it can run again. */
     private Function<ComputationalGraph, Deployment> deployer() {
@@ -70,6 +87,19 @@ final class ExampleCommand implements Callable<Integer> {
             description = "the Kafka cluster for --system kafka (start one with: sluice kafka dev)")
     String bootstrap;
 
+    @Option(
+            names = "--api-port",
+            paramLabel = "PORT",
+            description = "serve the deployment's HTTP API and dashboard on this port while it runs (0: any free port)")
+    Integer apiPort;
+
+    @Option(
+            names = "--keep-serving",
+            description = "with --api-port: keep serving after the example ends, until Ctrl-C")
+    boolean keepServing;
+
+    private SluiceServer server;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -79,8 +109,19 @@ final class ExampleCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        Examples.run(name, input, output, out, deployer());
-        out.flush();
+        try {
+            Examples.run(name, input, output, out, served(deployer(), out));
+            out.flush();
+            if (server != null && keepServing) {
+                out.println("Still serving " + server.uri() + " — press Ctrl-C to stop");
+                out.flush();
+                new java.util.concurrent.CountDownLatch(1).await();
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
         return 0;
     }
 }

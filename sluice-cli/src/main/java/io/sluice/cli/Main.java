@@ -14,7 +14,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Define computational graphs over streams and batches; run them in-process or on Kafka.",
-        subcommands = {ExampleCommand.class, WorkerCommand.class, KafkaCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            ExampleCommand.class,
+            StatusCommand.class,
+            ResultsCommand.class,
+            WorkerCommand.class,
+            KafkaCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main {
 
     /** The graph failed while running. */

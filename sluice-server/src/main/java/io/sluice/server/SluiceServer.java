@@ -49,7 +49,7 @@ import java.util.function.ToDoubleFunction;
  * <ul>
  *   <li>{@code GET /api/graph}; {@code GET /api/nodes}; {@code GET /api/nodes/{id}}
  *   <li>{@code GET /api/nodes/{id}/results?limit=N}; {@code GET /api/nodes/{id}/results/stream} (server-sent events, one
- *       {@code result} event per new result; ask with {@code Accept: text/event-stream}, as {@code EventSource} does)
+ *       {@code result} event per new result, from {@code ?from=N} if given; ask with {@code Accept: text/event-stream}, as {@code EventSource} does)
  *   <li>{@code POST /api/nodes/{id}/items} (a JSON item or array, for a start node made by {@link Sources#inbox});
  *       {@code POST /api/nodes/{id}/end}
  *   <li>{@code GET /metrics}; {@code GET /health/live}; {@code GET /health/ready}; {@code POST /api/stop}
@@ -249,11 +249,22 @@ public final class SluiceServer implements AutoCloseable {
         throw new BadRequest(HttpStatus.BAD_REQUEST, "limit must be a positive integer, found '" + text + "'");
     }
 
-    /** New results as events, from the moment of subscription on. */
+    /**
+     * New results as events, from the moment of subscription on — or from result index {@code ?from=N}, so that a
+     * client that has read the first N results misses none in between.
+     */
     private void stream(SseClient client) {
         String node = client.ctx().pathParam("id");
         try {
-            subscribers.put(client, deployment.results(node).size());
+            int size = deployment.results(node).size();
+            String from = client.ctx().queryParam("from");
+            subscribers.put(client, from == null ? size : Math.min(size, Math.max(0, Integer.parseInt(from))));
+        } catch (NumberFormatException e) {
+            client.sendEvent(
+                    "error",
+                    "from must be a result index, found '" + client.ctx().queryParam("from") + "'");
+            client.close();
+            return;
         } catch (SluiceException e) {
             client.sendEvent("error", e.getMessage());
             client.close();

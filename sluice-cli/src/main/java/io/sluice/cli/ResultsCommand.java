@@ -1,0 +1,71 @@
+package io.sluice.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice results NODE [--follow]}: an end node's results, one JSON value per line. */
+@Command(
+        name = "results",
+        mixinStandardHelpOptions = true,
+        description = "Print an end node's recent results, one JSON value per line; --follow keeps printing new ones.")
+final class ResultsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NODE", description = "the end node")
+    String node;
+
+    @Option(
+            names = "--api",
+            defaultValue = "http://127.0.0.1:8080",
+            paramLabel = "URL",
+            description = "the deployment's API (default: ${DEFAULT-VALUE})")
+    String api;
+
+    @Option(names = "--limit", defaultValue = "100", paramLabel = "N", description = "how many recent results")
+    int limit;
+
+    @Option(
+            names = {"-f", "--follow"},
+            description = "keep printing results as they arrive, until interrupted")
+    boolean follow;
+
+    @Override
+    public Integer call() throws Exception {
+        ApiClient client = new ApiClient(api);
+        PrintWriter out = spec.commandLine().getOut();
+        JsonNode results = client.get("api/nodes/" + node + "/results?limit=" + limit);
+        for (JsonNode item : results.get("items")) {
+            out.println(item);
+        }
+        out.flush();
+        if (follow) {
+            HttpResponse<java.io.InputStream> stream = client.stream("api/nodes/" + node + "/results/stream?from="
+                    + results.get("total").asInt());
+            try (BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (line.startsWith("data: ")) {
+                        out.println(line.substring("data: ".length()));
+                        out.flush();
+                    } else if (line.startsWith("event: error")) {
+                        throw new IllegalArgumentException(lines.readLine().substring("data: ".length()));
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+}

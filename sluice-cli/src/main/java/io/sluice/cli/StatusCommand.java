@@ -1,0 +1,58 @@
+package io.sluice.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sluice status}: every node of a running deployment, from its HTTP API. */
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description = "Show the state and counters of every node of a deployment, from its HTTP API.")
+final class StatusCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(
+            names = "--api",
+            defaultValue = "http://127.0.0.1:8080",
+            paramLabel = "URL",
+            description = "the deployment's API (default: ${DEFAULT-VALUE})")
+    String api;
+
+    @Override
+    public Integer call() throws Exception {
+        JsonNode status = new ApiClient(api).get("api/nodes");
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(
+                "Deployment %s on %s: %s%n",
+                status.get("deployment").asText(),
+                status.get("system").asText(),
+                status.get("state").asText());
+        if (!status.get("failure").isNull()) {
+            out.println("  failure: " + status.get("failure").asText());
+        }
+        out.printf(
+                "  %-16s %-10s %-9s %5s %12s %12s %7s %8s%n",
+                "node", "kind", "state", "inst", "in", "out", "errors", "queued");
+        for (JsonNode node : status.get("nodes")) {
+            out.printf(
+                    "  %-16s %-10s %-9s %5d %,12d %,12d %7d %,8d%n",
+                    node.get("id").asText(),
+                    node.get("kind").asText(),
+                    node.get("state").asText(),
+                    node.get("instances").asInt(),
+                    node.get("itemsIn").asLong(),
+                    node.get("itemsOut").asLong(),
+                    node.get("errors").asLong(),
+                    node.get("queueDepth").asLong());
+        }
+        out.flush();
+        return 0;
+    }
+}
