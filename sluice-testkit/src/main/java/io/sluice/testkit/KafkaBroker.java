@@ -1,5 +1,7 @@
 package io.sluice.testkit;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -34,15 +36,21 @@ public final class KafkaBroker implements AutoCloseable {
     private static KafkaBroker shared;
 
     private final KafkaClusterTestKit cluster;
+    private final Path directory;
 
-    private KafkaBroker(KafkaClusterTestKit cluster) {
+    private KafkaBroker(KafkaClusterTestKit cluster, Path directory) {
         this.cluster = cluster;
+        this.directory = directory;
     }
 
     /** Starts a broker and waits until it takes requests. */
     public static KafkaBroker start() {
         try {
+            // Our own directory, deleted only after the broker has stopped: left to the test kit, it is removed by a
+            // shutdown hook of its own that can race the broker's shutdown and make it halt the JVM.
+            Path directory = Files.createTempDirectory("sluice-kafka-");
             KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                            .setBaseDirectory(directory)
                             .setCombined(true)
                             .setNumBrokerNodes(1)
                             .setNumControllerNodes(1)
@@ -54,11 +62,12 @@ public final class KafkaBroker implements AutoCloseable {
                     .setConfigProp("transaction.state.log.num.partitions", "4")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     .setConfigProp("auto.create.topics.enable", "false")
+                    .setDeleteOnClose(false)
                     .build();
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            return new KafkaBroker(cluster);
+            return new KafkaBroker(cluster, directory);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the Kafka broker", e);
@@ -135,6 +144,12 @@ public final class KafkaBroker implements AutoCloseable {
             cluster.close();
         } catch (Exception e) {
             throw new IllegalStateException("the embedded Kafka broker did not stop cleanly: " + e, e);
+        }
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // a leftover temporary directory is not worth failing for
         }
     }
 }
