@@ -47,6 +47,7 @@ import java.util.function.ToDoubleFunction;
  * <p>Routes — every error is JSON {@code {"error": "…"}}: a user's mistake is a 4xx naming the problem, never a 500.
  *
  * <ul>
+ *   <li>{@code GET /}: the dashboard — the graph drawn left to right with each node's live figures
  *   <li>{@code GET /api/graph}; {@code GET /api/nodes}; {@code GET /api/nodes/{id}}
  *   <li>{@code GET /api/nodes/{id}/results?limit=N}; {@code GET /api/nodes/{id}/results/stream} (server-sent events, one
  *       {@code result} event per new result, from {@code ?from=N} if given; ask with {@code Accept: text/event-stream}, as {@code EventSource} does)
@@ -82,6 +83,7 @@ public final class SluiceServer implements AutoCloseable {
             config.jetty.host = options.host();
             config.jetty.port = options.port();
             config.startup.showJavalinBanner = false;
+            config.routes.get("/", ctx -> ctx.html(dashboard()));
             config.routes.get("/api/graph", ctx -> ctx.json(graphJson()));
             config.routes.get("/api/nodes", ctx -> ctx.json(nodesJson(deployment.status())));
             config.routes.get(
@@ -141,6 +143,16 @@ public final class SluiceServer implements AutoCloseable {
     }
 
     // ---- graph and status ----
+
+    /** The dashboard: one static page that draws the graph and polls {@code /api/nodes}; no build step. */
+    private static String dashboard() throws IOException {
+        try (java.io.InputStream page = SluiceServer.class.getResourceAsStream("dashboard.html")) {
+            if (page == null) {
+                throw new IOException("dashboard.html is missing from the sluice-server jar");
+            }
+            return new String(page.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
 
     private Map<String, Object> graphJson() {
         ComputationalGraph graph = deployment.graph();

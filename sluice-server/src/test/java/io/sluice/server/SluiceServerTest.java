@@ -89,6 +89,27 @@ class SluiceServerTest {
     }
 
     @Test
+    void openApiDescriptionListsEveryRoute() throws Exception {
+        String openApi = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "openapi.yaml"));
+        for (String route : List.of(
+                "/",
+                "/api/graph",
+                "/api/nodes",
+                "/api/nodes/{id}",
+                "/api/nodes/{id}/results",
+                "/api/nodes/{id}/results/stream",
+                "/api/nodes/{id}/items",
+                "/api/nodes/{id}/end",
+                "/api/stop",
+                "/metrics",
+                "/health/live",
+                "/health/ready")) {
+            assertThat(openApi).as("docs/openapi.yaml describes " + route).contains("\n  " + route + ":\n");
+        }
+        assertThat(get("/").text()).contains("<title>Sluice dashboard</title>");
+    }
+
+    @Test
     void graphDescribesNodesEdgesAndSystem() throws Exception {
         Reply graph = get("/api/graph");
 

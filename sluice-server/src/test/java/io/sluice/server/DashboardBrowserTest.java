@@ -1,0 +1,105 @@
+package io.sluice.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.sluice.ComputationalGraph;
+import io.sluice.Deployment;
+import io.sluice.Sinks;
+import io.sluice.Sources;
+import io.sluice.SystemType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard in a real headless browser (Debian's Chromium): the page loads against a running deployment, draws
+ * every node, and its figures move between two loads. Chromium is required: CI installs it (see .ci/run); a machine
+ * without it fails this test with the command that installs it.
+ */
+@Tag("browser")
+class DashboardBrowserTest {
+
+    @TempDir
+    Path profile;
+
+    private static Path chromium() {
+        for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return Path.of(candidate);
+            }
+        }
+        return fail("the dashboard test needs a headless Chromium; install it with: apt-get install -y chromium");
+    }
+
+    /** Loads the page, lets its scripts run for a while, and returns the DOM they left. */
+    private String render(String url) throws Exception {
+        Process browser = new ProcessBuilder(List.of(
+                        chromium().toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--user-data-dir=" + profile,
+                        "--virtual-time-budget=4000",
+                        "--dump-dom",
+                        url))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        byte[] dom = browser.getInputStream().readAllBytes();
+        if (!browser.waitFor(60, TimeUnit.SECONDS)) {
+            browser.destroyForcibly();
+            fail("Chromium did not finish rendering " + url);
+        }
+        return new String(dom, StandardCharsets.UTF_8);
+    }
+
+    private static long itemsIn(String dom, String node) {
+        Matcher m = Pattern.compile("data-node=\"" + node + "\"[^>]*data-items-in=\"(\\d+)\"")
+                .matcher(dom);
+        assertThat(m.find())
+                .as("node '" + node + "' drawn with its figures in:\n" + dom)
+                .isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void dashboardDrawsTheGraphAndItsFiguresMove() throws Exception {
+        ComputationalGraph graph = ComputationalGraph.builder("ticking")
+                .start("ticks", Sources.interval(Duration.ofMillis(5), Duration.ZERO))
+                .map("double", (Long t) -> t * 2)
+                .end("out", Sinks.discard())
+                .edge("ticks -> double -> out")
+                .build();
+
+        try (Deployment deployment = graph.deploySystem(SystemType.LOCAL);
+                SluiceServer server = SluiceServer.start(deployment, ServerOptions.port(0))) {
+            String first = render(server.uri() + "/");
+            Thread.sleep(1000);
+            String second = render(server.uri() + "/");
+
+            assertThat(first)
+                    .contains(
+                            "Graph ticking",
+                            "data-node=\"ticks\"",
+                            "data-node=\"double\"",
+                            "data-node=\"out\"",
+                            "class=\"edge\"");
+            assertThat(second).contains("data-state=\"RUNNING\"");
+            assertThat(itemsIn(second, "out")).as("the figures move").isGreaterThan(itemsIn(first, "out"));
+            assertThat(second).containsPattern("items/s");
+        }
+    }
+}
