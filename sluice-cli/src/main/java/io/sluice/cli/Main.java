@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ExampleCommand.class,
             StatusCommand.class,
             ResultsCommand.class,
+            ServeCommand.class,
             WorkerCommand.class,
             KafkaCommand.class,
             CommandLine.HelpCommand.class

@@ -65,6 +65,34 @@ class KafkaCommandTest {
     }
 
     @Test
+    void serveAnswersForAGraphRunningOnKafkaElsewhere() throws Exception {
+        String bootstrap = io.sluice.testkit.KafkaBroker.shared().bootstrapServers();
+        io.sluice.kafka.KafkaOptions options =
+                io.sluice.kafka.KafkaOptions.of(bootstrap).withDeleteTopicsOnClose(true);
+        try (io.sluice.Deployment running = new Tiny().create().deploy(io.sluice.SystemType.KAFKA, options)) {
+            assertThat(running.awaitCompletion(Duration.ofMinutes(1))).isTrue();
+
+            StringWriter out = new StringWriter();
+            CommandLine serve = Main.commandLine();
+            serve.setOut(new PrintWriter(out, true));
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() ->
+                    serve.execute("serve", "--factory", Tiny.class.getName(), "--bootstrap", bootstrap, "--port", "0"));
+            await().atMost(Duration.ofMinutes(1)).until(() -> out.toString().contains("Serving graph 'tiny'"));
+            String api =
+                    out.toString().substring(out.toString().indexOf("http://")).strip();
+
+            StringWriter status = new StringWriter();
+            CommandLine statusCommand = Main.commandLine();
+            statusCommand.setOut(new PrintWriter(status, true));
+            assertThat(statusCommand.execute("status", "--api", api)).isZero();
+            assertThat(status.toString()).contains("on KAFKA: COMPLETED").containsPattern("out\\s+END\\s+COMPLETED");
+
+            ((ServeCommand) serve.getSubcommands().get("serve").getCommand()).stop();
+            assertThat(exit.get(1, TimeUnit.MINUTES)).isZero();
+        }
+    }
+
+    @Test
     void workerWithoutRequiredOptionsIsAUsageError() {
         StringWriter err = new StringWriter();
         CommandLine commandLine = Main.commandLine();
