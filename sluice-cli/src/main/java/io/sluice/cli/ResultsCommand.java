@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,12 +27,8 @@ final class ResultsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NODE", description = "the end node")
     String node;
 
-    @Option(
-            names = "--api",
-            defaultValue = "http://127.0.0.1:8080",
-            paramLabel = "URL",
-            description = "the deployment's API (default: ${DEFAULT-VALUE})")
-    String api;
+    @Mixin
+    ApiOption api;
 
     @Option(names = "--limit", defaultValue = "100", paramLabel = "N", description = "how many recent results")
     int limit;
@@ -43,7 +40,7 @@ final class ResultsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ApiClient client = new ApiClient(api);
+        ApiClient client = api.client();
         PrintWriter out = spec.commandLine().getOut();
         JsonNode results = client.get("api/nodes/" + node + "/results?limit=" + limit);
         for (JsonNode item : results.get("items")) {

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code sluice status}: every node of a running deployment, from its HTTP API. */
@@ -18,16 +18,12 @@ final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--api",
-            defaultValue = "http://127.0.0.1:8080",
-            paramLabel = "URL",
-            description = "the deployment's API (default: ${DEFAULT-VALUE})")
-    String api;
+    @Mixin
+    ApiOption api;
 
     @Override
     public Integer call() throws Exception {
-        JsonNode status = new ApiClient(api).get("api/nodes");
+        JsonNode status = api.client().get("api/nodes");
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
                 "Deployment %s on %s: %s%n",
