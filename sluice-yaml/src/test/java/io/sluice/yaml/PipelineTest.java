@@ -1,0 +1,231 @@
+package io.sluice.yaml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.Deployment;
+import io.sluice.Emitter;
+import io.sluice.Node;
+import io.sluice.SystemType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineTest {
+
+    @TempDir
+    Path dir;
+
+    /** A user's node, named by class in the YAML. */
+    public static final class SplitWords implements Node<String, String> {
+        private final String separator;
+
+        public SplitWords(Map<String, Object> config) {
+            this.separator = String.valueOf(config.getOrDefault("separator", " "));
+        }
+
+        @Override
+        public void process(String line, Emitter<String> out) {
+            for (String word : line.split(separator)) {
+                if (!word.isBlank()) {
+                    out.emit(word.toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+    }
+
+    public static final class Upper implements Node<String, String> {
+        @Override
+        public void process(String line, Emitter<String> out) {
+            out.emit(line.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    private Path write(String name, String text) throws Exception {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void yamlGraphRunsWithUserClassesBuiltInsAndKeyedEdges() throws Exception {
+        write("words.txt", "the cat, the hat\nThe end\n");
+        Path file = write("pipeline.yaml", """
+                graph: wordcount
+                nodes:
+                  - id: lines
+                    source: lines
+                    path: words.txt
+                  - id: split
+                    class: io.sluice.yaml.PipelineTest$SplitWords
+                    config:
+                      separator: "[ ,]+"
+                  - id: batches
+                    use: chunk
+                    key: item
+                    parallelism: 2
+                  - id: out
+                    sink: collect
+                edges:
+                  - lines -> split
+                  - {from: split, to: batches, partitioning: keyed, key: item}
+                  - batches -> out
+                runtime:
+                  system: local
+                  mode: single-thread
+                """);
+
+        Pipeline pipeline = Pipeline.load(file);
+
+        assertThat(pipeline.runtime().mode()).isEqualTo("single-thread");
+        try (Deployment deployment = pipeline.graph().deploySystem(SystemType.LOCAL)) {
+            assertThat(deployment.awaitCompletion(Duration.ofSeconds(30))).isTrue();
+            List<List<String>> chunks = deployment.results("out");
+            Map<String, Integer> counts =
+                    chunks.stream().flatMap(List::stream).collect(Collectors.toMap(w -> w, w -> 1, Integer::sum));
+            assertThat(counts)
+                    .containsOnly(Map.entry("the", 3), Map.entry("cat", 1), Map.entry("hat", 1), Map.entry("end", 1));
+        }
+    }
+
+    @Test
+    void everyProblemOfTheFileIsReportedWithLineAndPath() throws Exception {
+        Path file = write("pipeline.yaml", """
+                graph: broken
+                nodes:
+                  - id: lines
+                    source: line
+                    path: x.txt
+                  - id: split
+                    class: com.example.Missing
+                  - id: out
+                    sink: collect
+                    parallelism: 0
+                    paralelism: 2
+                edges:
+                  - lines -> out
+                  - {from: lines, to: out, partitioning: keyd}
+                """);
+
+        assertThatThrownBy(() -> Pipeline.load(file))
+                .isInstanceOfSatisfying(PipelineException.class, e -> assertThat(e.problems())
+                        .containsExactly(
+                                "pipeline.yaml:4 nodes[0].source: unknown source 'line'; expected one of [lines, collection,"
+                                        + " generator, interval, cron, stdin]; did you mean 'lines'?",
+                                "pipeline.yaml:7 nodes[1].class: class 'com.example.Missing' was not found on the class path "
+                                        + System.getProperty("java.class.path")
+                                        + "; check the name and that its jar is on the class path",
+                                "pipeline.yaml:11 nodes[2].paralelism: unknown key 'paralelism'; expected one of [id, source,"
+                                        + " sink, class, use, parallelism, ports, config, path, items, count, period, jitter,"
+                                        + " expression, branches, field, key, time]; did you mean 'parallelism'?",
+                                "pipeline.yaml:10 nodes[2].parallelism: must be ≥ 1, found 0",
+                                "pipeline.yaml:14 edges[1].partitioning: unknown partitioning 'keyd'; expected one of [forward,"
+                                        + " round-robin, keyed, broadcast, global]; did you mean 'keyed'?"))
+                .hasMessageStartingWith("pipeline.yaml: 5 problems\n  - pipeline.yaml:4 nodes[0].source");
+    }
+
+    @Test
+    void graphProblemsPointAtTheLineOfTheNodeOrEdges() throws Exception {
+        Path file = write("pipeline.yaml", """
+                graph: g
+                nodes:
+                  - id: lines
+                    source: collection
+                    items: [a, b]
+                  - id: dangling
+                    use: merge
+                  - id: out
+                    sink: collect
+                edges:
+                  - lines -> out
+                """);
+
+        assertThatThrownBy(() -> Pipeline.load(file))
+                .isInstanceOfSatisfying(PipelineException.class, e -> assertThat(e.problems())
+                        .containsExactly(
+                                "pipeline.yaml:6 Node 'dangling' is not reachable from any start node, so it would never get"
+                                        + " an item; add an edge to it from a node fed by a start node, or remove it",
+                                "pipeline.yaml:6 Node 'dangling' has no outbound edge, so its output goes nowhere; add an edge"
+                                        + " from 'dangling' to another node, or make it an end node"));
+        Path unknown = write("unknown.yaml", """
+                graph: g
+                nodes:
+                  - {id: lines, source: stdin}
+                  - {id: out, sink: collect}
+                edges:
+                  - lines -> out
+                  - lines -> nowhere
+                """);
+        assertThatThrownBy(() -> Pipeline.load(unknown))
+                .hasMessage("unknown.yaml:7 Edge 'lines' -> 'nowhere': node"
+                        + " 'nowhere' is not defined; defined nodes: [lines, out]");
+    }
+
+    @Test
+    void malformedYamlNamesTheLine() throws Exception {
+        Path file = write("pipeline.yaml", "graph: g\nnodes:\n  - id: [unclosed\n");
+
+        assertThatThrownBy(() -> Pipeline.load(file)).hasMessageStartingWith("pipeline.yaml:4: not valid YAML: ");
+        assertThatThrownBy(() -> Pipeline.load(dir.resolve("none.yaml")))
+                .hasMessageEndingWith("none.yaml: no such file");
+        assertThatThrownBy(() -> Pipeline.load(write("list.yaml", "- a\n- b\n")))
+                .hasMessage("list.yaml:1: expected a mapping with graph, nodes and edges but found a list");
+    }
+
+    @Test
+    void geniusriseTasksBecomeAGraphWhoseEdgesFollowLocations() throws Exception {
+        write("in.txt", "alpha\nbeta\n");
+        Path file = write("tasks.yaml", """
+                tasks:
+                  - name: batch-spout
+                    type: spout
+                    config:
+                      inputConfig: {type: batch, source: ./in.txt}
+                      outputConfig: {type: batch, destination: data/raw}
+                  - name: bolt
+                    type: bolt
+                    class: io.sluice.yaml.PipelineTest$Upper
+                    config:
+                      inputConfig: {type: batch, source: data/raw}
+                      outputConfig: {type: batch, destination: ./results.txt}
+                """);
+
+        Pipeline pipeline = Pipeline.load(file);
+
+        assertThat(pipeline.graph().edges())
+                .extracting(Object::toString)
+                .containsExactly("batch-spout -> bolt", "bolt -> bolt-out");
+        try (Deployment deployment = pipeline.graph().deploySystem(SystemType.LOCAL)) {
+            assertThat(deployment.awaitCompletion(Duration.ofSeconds(30))).isTrue();
+        }
+        assertThat(Files.readAllLines(dir.resolve("results.txt"))).containsExactly("ALPHA", "BETA");
+    }
+
+    @Test
+    void tasksWithLocationsSluiceCannotReachYetSaySo() throws Exception {
+        Path file = write("tasks.yaml", """
+                tasks:
+                  - name: spout
+                    type: spout
+                    config:
+                      inputConfig: {type: streaming, source: kafka-topic-1}
+                      outputConfig: {type: batch, destination: s3://my-bucket/data}
+                """);
+
+        assertThatThrownBy(() -> Pipeline.load(file))
+                .isInstanceOfSatisfying(PipelineException.class, e -> assertThat(e.problems())
+                        .containsExactly(
+                                "tasks.yaml:2 tasks[0].config.inputConfig.source: location 'kafka-topic-1' is not supported yet"
+                                        + " (S3 buckets and Kafka topics come with their connectors); supported: a file path,"
+                                        + " file://…, stdin, stdout",
+                                "tasks.yaml:2 tasks[0].config.outputConfig.destination: location 's3://my-bucket/data' is not"
+                                        + " supported yet (S3 buckets and Kafka topics come with their connectors); supported: a"
+                                        + " file path, file://…, stdin, stdout"));
+    }
+}
