@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Define computational graphs over streams and batches; run them in-process or on Kafka.",
         subcommands = {
+            PipelineCommands.Validate.class,
+            PipelineCommands.Run.class,
+            PipelineCommands.Graph.class,
             ExampleCommand.class,
             StatusCommand.class,
             ResultsCommand.class,
@@ -52,7 +55,9 @@ public final class Main {
     }
 
     private static String message(Exception e) {
-        if (e instanceof SluiceException || e instanceof IllegalArgumentException) {
+        if (e instanceof SluiceException
+                || e instanceof IllegalArgumentException
+                || e instanceof IllegalStateException) {
             return e.getMessage();
         }
         return e.getClass().getSimpleName() + ": " + e.getMessage();

@@ -49,8 +49,16 @@ public final class WordCount {
                 .toList();
     }
 
-    /** Counts the words of its key range; emits every count when the input ends. */
-    static final class CountWords implements Node<String, Count> {
+    /** Splits a line into its lower-cased words; usable by name from YAML. */
+    public static final class SplitWords implements Node<String, String> {
+        @Override
+        public void process(String line, Emitter<String> emitter) {
+            words(line).forEach(emitter::emit);
+        }
+    }
+
+    /** Counts the words of its key range; emits every count when the input ends. Usable by name from YAML. */
+    public static final class CountWords implements Node<String, Count> {
         private final Map<String, Long> counts = new HashMap<>();
 
         @Override

@@ -1,0 +1,237 @@
+package io.sluice.cli;
+
+import io.sluice.ComputationalGraph;
+import io.sluice.Deployment;
+import io.sluice.DeploymentStatus;
+import io.sluice.Edge;
+import io.sluice.LocalOptions;
+import io.sluice.NodeKind;
+import io.sluice.NodeSpec;
+import io.sluice.NodeStatus;
+import io.sluice.SystemType;
+import io.sluice.examples.Examples;
+import io.sluice.kafka.Guarantee;
+import io.sluice.kafka.KafkaOptions;
+import io.sluice.yaml.Pipeline;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The commands that read a pipeline file: validate, run, graph. */
+final class PipelineCommands {
+
+    private PipelineCommands() {}
+
+    @Command(
+            name = "validate",
+            mixinStandardHelpOptions = true,
+            description = "Check a pipeline file and report every problem with file, line and path. Exit 0 if valid,"
+                    + " 1 if not.")
+    static final class Validate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", description = "the pipeline (YAML)")
+        Path file;
+
+        @Override
+        public Integer call() {
+            Pipeline pipeline = Pipeline.load(file);
+            ComputationalGraph graph = pipeline.graph();
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "%s: valid graph '%s': %d nodes, %d edges, runs on %s%n",
+                            file,
+                            graph.name(),
+                            graph.nodes().size(),
+                            graph.edges().size(),
+                            pipeline.runtime().system());
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
+            description = "Run a pipeline file on the system its runtime section names (LOCAL by default), with a"
+                    + " progress line while it runs and a summary at the end. Exit 0 completed, 1 failed.")
+    static final class Run implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", description = "the pipeline (YAML)")
+        Path file;
+
+        @Option(
+                names = "--results",
+                defaultValue = "20",
+                paramLabel = "N",
+                description = "how many results of each end node to print at the end (default: ${DEFAULT-VALUE})")
+        int results;
+
+        @Option(
+                names = "--timeout",
+                defaultValue = "PT1H",
+                paramLabel = "DURATION",
+                description = "give up after this long, ISO-8601 (default: ${DEFAULT-VALUE})")
+        Duration timeout;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Pipeline pipeline = Pipeline.load(file);
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            long started = System.nanoTime();
+            long deadline = started + timeout.toNanos();
+            try (Deployment deployment = deploy(pipeline)) {
+                boolean completed = false;
+                while (!completed && System.nanoTime() < deadline) {
+                    completed = deployment.awaitCompletion(Duration.ofSeconds(1));
+                    if (!completed) {
+                        err.println(progress(deployment.status(), System.nanoTime() - started));
+                        err.flush();
+                    }
+                }
+                Examples.printStatus(deployment.status(), out);
+                for (NodeSpec end : pipeline.graph().endNodes()) {
+                    List<Object> kept = deployment.results(end.id());
+                    if (!kept.isEmpty()) {
+                        out.printf("Results of %s (%d):%n", end.id(), kept.size());
+                        kept.stream().limit(results).forEach(r -> out.println("  " + r));
+                    }
+                }
+                out.printf(
+                        Locale.ROOT,
+                        "%s in %.1f s%n",
+                        completed ? "Completed" : "Timed out",
+                        (System.nanoTime() - started) / 1e9);
+                out.flush();
+                return completed ? 0 : Main.EXIT_FAILED;
+            }
+        }
+
+        private static Deployment deploy(Pipeline pipeline) {
+            Pipeline.Runtime runtime = pipeline.runtime();
+            if (runtime.system().equals("kafka")) {
+                KafkaOptions options = KafkaOptions.of(runtime.bootstrap())
+                        .withGuarantee(
+                                runtime.guarantee().equals("exactly-once")
+                                        ? Guarantee.EXACTLY_ONCE
+                                        : Guarantee.AT_LEAST_ONCE);
+                return pipeline.graph().deploy(SystemType.KAFKA, options);
+            }
+            LocalOptions options = LocalOptions.defaults()
+                    .withMode(
+                            runtime.mode().equals("single-thread")
+                                    ? LocalOptions.Mode.SINGLE_THREAD
+                                    : LocalOptions.Mode.MULTI_THREAD);
+            return pipeline.graph().deploy(SystemType.LOCAL, options);
+        }
+
+        private static String progress(DeploymentStatus status, long elapsedNanos) {
+            StringBuilder line =
+                    new StringBuilder(String.format(Locale.ROOT, "%6.1f s %s", elapsedNanos / 1e9, status.state()));
+            for (NodeStatus node : status.nodes().values()) {
+                long moved = node.kind() == NodeKind.END ? node.itemsIn() : node.itemsOut();
+                line.append(String.format(Locale.ROOT, " · %s %,d", node.id(), moved));
+            }
+            return line.toString();
+        }
+    }
+
+    @Command(
+            name = "graph",
+            mixinStandardHelpOptions = true,
+            description = "Print a pipeline's graph as Graphviz DOT or a Mermaid flowchart.")
+    static final class Graph implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", description = "the pipeline (YAML)")
+        Path file;
+
+        @Option(
+                names = "--format",
+                defaultValue = "mermaid",
+                paramLabel = "FORMAT",
+                description = "dot or mermaid (default: ${DEFAULT-VALUE})")
+        String format;
+
+        @Override
+        public Integer call() {
+            ComputationalGraph graph = Pipeline.load(file).graph();
+            String text =
+                    switch (format) {
+                        case "dot" -> dot(graph);
+                        case "mermaid" -> mermaid(graph);
+                        default ->
+                            throw new IllegalArgumentException(
+                                    "--format must be dot or mermaid, found '" + format + "'");
+                    };
+            spec.commandLine().getOut().print(text);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+
+        static String dot(ComputationalGraph graph) {
+            StringBuilder text = new StringBuilder("digraph \"" + graph.name() + "\" {\n  rankdir=LR;\n");
+            for (NodeSpec node : graph.nodes()) {
+                String shape =
+                        node.kind() == NodeKind.START ? "invhouse" : node.kind() == NodeKind.END ? "house" : "box";
+                text.append(String.format(
+                        "  \"%s\" [shape=%s, label=\"%s%s\"];%n",
+                        node.id(), shape, node.id(), node.parallelism() > 1 ? " ×" + node.parallelism() : ""));
+            }
+            for (Edge edge : graph.edges()) {
+                text.append(String.format(
+                        "  \"%s\" -> \"%s\"%s;%n", edge.from(), edge.to(), label(edge, " [label=\"%s\"]")));
+            }
+            return text.append("}\n").toString();
+        }
+
+        static String mermaid(ComputationalGraph graph) {
+            StringBuilder text = new StringBuilder("flowchart LR\n");
+            for (NodeSpec node : graph.nodes()) {
+                String label = node.id() + (node.parallelism() > 1 ? " ×" + node.parallelism() : "");
+                text.append(
+                        switch (node.kind()) {
+                            case START -> String.format("  %s[/\"%s\"/]%n", node.id(), label);
+                            case END -> String.format("  %s[\\\"%s\"\\]%n", node.id(), label);
+                            case PROCESSING -> String.format("  %s[\"%s\"]%n", node.id(), label);
+                        });
+            }
+            for (Edge edge : graph.edges()) {
+                String label = label(edge, "%s");
+                text.append(
+                        label.isEmpty()
+                                ? String.format("  %s --> %s%n", edge.from(), edge.to())
+                                : String.format("  %s -->|%s| %s%n", edge.from(), label, edge.to()));
+            }
+            return text.toString();
+        }
+
+        /** The port and partitioning worth showing on an edge. */
+        private static String label(Edge edge, String format) {
+            String port = edge.port().equals("default") ? "" : edge.port();
+            String partitioning = edge.partitioning().label().equals("forward")
+                    ? ""
+                    : edge.partitioning().label();
+            String label = String.join(
+                    " ",
+                    List.of(port, partitioning).stream()
+                            .filter(s -> !s.isEmpty())
+                            .toList());
+            return label.isEmpty() ? "" : String.format(format, label);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pipeline commands as a user runs them: a real `sluice` process on real files. */
+class PipelineCliTest {
+
+    @TempDir
+    Path dir;
+
+    private record Outcome(int exit, String out, String err) {}
+
+    private static Outcome sluice(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                Main.class.getName()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).start();
+        byte[] out = process.getInputStream().readAllBytes();
+        byte[] err = process.getErrorStream().readAllBytes();
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        return new Outcome(
+                process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void runCountsTheWordsOfTheYamlExample() throws Exception {
+        Outcome run = sluice("run", "../examples/wordcount.yaml", "--results", "200");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out())
+                .contains("Deployment wordcount-local-", ": COMPLETED")
+                .contains("Count[word=the, count=18]", "Count[word=of, count=16]", "Results of counts (86):")
+                .contains("Completed in ");
+    }
+
+    @Test
+    void runRoutesByFieldWithoutCode() throws Exception {
+        Outcome run = sluice("run", "../examples/routing.yaml");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Results of out (2):", "{id=1, kind=book, cents=1200}");
+    }
+
+    @Test
+    void validateReportsEveryProblemAndExitsOne() throws Exception {
+        Path broken = dir.resolve("broken.yaml");
+        Files.writeString(broken, """
+                graph: broken
+                nodes:
+                  - id: in
+                    source: stdin
+                  - id: out
+                    snk: collect
+                edges:
+                  - in -> out
+                """);
+
+        Outcome valid = sluice("validate", "../examples/wordcount.yaml");
+        Outcome invalid = sluice("validate", broken.toString());
+
+        assertThat(valid.exit()).isZero();
+        assertThat(valid.out()).contains("valid graph 'wordcount': 4 nodes, 3 edges, runs on local");
+        assertThat(invalid.exit()).isEqualTo(1);
+        assertThat(invalid.err())
+                .contains(
+                        "sluice: broken.yaml: 2 problems",
+                        "broken.yaml:6 nodes[1].snk: unknown key 'snk'; expected one of [id, source, sink,",
+                        "did you mean 'sink'?",
+                        "broken.yaml:5 nodes[1]: expected exactly one of [source, sink, class, use] but found none");
+        assertThat(invalid.err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void graphPrintsDotAndMermaid() throws Exception {
+        Outcome dot = sluice("graph", "../examples/routing.yaml", "--format", "dot");
+        Outcome mermaid = sluice("graph", "../examples/routing.yaml");
+
+        assertThat(dot.out()).startsWith("digraph \"routing\" {").contains("\"byKind\" -> \"all\" [label=\"book\"];");
+        assertThat(mermaid.out()).startsWith("flowchart LR").contains("byKind -->|toy| all");
+    }
+}
