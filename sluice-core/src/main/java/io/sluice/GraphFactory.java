@@ -21,11 +21,18 @@ public interface GraphFactory {
     ComputationalGraph create();
 
     /**
-     * Loads a factory by class name from the class path and builds its graph.
+     * Builds the graph a reference names: a file that a {@link io.sluice.spi.GraphLoader} on the class path reads
+     * (a YAML pipeline with {@code sluice-yaml}), or else a factory's class name.
      *
      * @throws SluiceException if the class cannot be found or made, saying which class and which class path
      */
     static ComputationalGraph load(String className) {
+        for (io.sluice.spi.GraphLoader loader :
+                java.util.ServiceLoader.load(io.sluice.spi.GraphLoader.class, GraphFactory.class.getClassLoader())) {
+            if (loader.accepts(className)) {
+                return loader.load(className);
+            }
+        }
         Class<?> type;
         try {
             type = Class.forName(className, true, Thread.currentThread().getContextClassLoader());

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             PipelineCommands.Validate.class,
             PipelineCommands.Run.class,
             PipelineCommands.Graph.class,
+            DeployCommand.class,
             ExampleCommand.class,
             StatusCommand.class,
             ResultsCommand.class,

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code sluice worker}: runs every instance of one node of a graph on Kafka — the entry point of containers. */
 @Command(
@@ -15,11 +16,10 @@ import picocli.CommandLine.Option;
                 + " Exit codes: 0 the node completed or was stopped, 1 it failed, 2 a usage mistake.")
 final class WorkerCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--factory",
-            required = true,
-            paramLabel = "CLASS",
-            description = "the GraphFactory class that builds the graph")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "the pipeline file (or use --factory)")
+    String file;
+
+    @Option(names = "--factory", paramLabel = "CLASS", description = "the GraphFactory class that builds the graph")
     String factory;
 
     @Option(names = "--node", required = true, paramLabel = "ID", description = "the node this worker runs")
@@ -47,9 +47,14 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if ((file == null) == (factory == null)) {
+            throw new IllegalArgumentException("name the graph once: a pipeline FILE or --factory CLASS");
+        }
+        String graph =
+                file != null ? java.nio.file.Path.of(file).toAbsolutePath().toString() : factory;
         List<String> args = new ArrayList<>(List.of(
                 "--factory",
-                factory,
+                graph,
                 "--node",
                 node,
                 "--bootstrap",

@@ -93,7 +93,7 @@ class ApiCommandsTest {
         commandLine.setErr(new PrintWriter(unreachable, true));
         assertThat(commandLine.execute("status", "--api", "http://127.0.0.1:1")).isEqualTo(Main.EXIT_FAILED);
         assertThat(unreachable.toString().strip())
-                .isEqualTo("sluice: IllegalStateException: cannot reach the Sluice"
+                .isEqualTo("sluice: cannot reach the Sluice"
                         + " API at http://127.0.0.1:1/; is a deployment serving it (--api-port)?");
     }
 }

@@ -93,12 +93,33 @@ class KafkaCommandTest {
     }
 
     @Test
+    void deployRunsAYamlPipelineAsOneProcessPerNode(@org.junit.jupiter.api.io.TempDir java.nio.file.Path logs) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine deploy = Main.commandLine();
+        deploy.setOut(new PrintWriter(out, true));
+        deploy.setErr(new PrintWriter(err, true));
+
+        int exit = deploy.execute(
+                "deploy",
+                "../examples/wordcount.yaml",
+                "--bootstrap",
+                io.sluice.testkit.KafkaBroker.shared().bootstrapServers(),
+                "--logs",
+                logs.toString());
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("4 worker processes", ": COMPLETED", "Results of counts: 86");
+        assertThat(logs.resolve("count.log")).exists();
+    }
+
+    @Test
     void workerWithoutRequiredOptionsIsAUsageError() {
         StringWriter err = new StringWriter();
         CommandLine commandLine = Main.commandLine();
         commandLine.setErr(new PrintWriter(err, true));
 
         assertThat(commandLine.execute("worker", "--node", "x")).isEqualTo(Main.EXIT_USAGE);
-        assertThat(err.toString()).contains("Missing required options: '--factory=CLASS', '--bootstrap=HOST:PORT'");
+        assertThat(err.toString()).contains("Missing required option: '--bootstrap=HOST:PORT'");
     }
 }

@@ -15,7 +15,8 @@ import java.util.Objects;
  * </ul>
  *
  * @param mode threads or processes
- * @param factory for processes, the class name of the graph's factory; {@code null} for threads
+ * @param factory for processes, what rebuilds the graph: a {@link GraphFactory}'s class name, or a pipeline file that
+ *     a {@link io.sluice.spi.GraphLoader} reads; {@code null} for threads
  * @param logDirectory for processes, where each node's worker writes {@code <node>.log}
  */
 public record Workers(Mode mode, String factory, Path logDirectory) {
@@ -35,6 +36,11 @@ public record Workers(Mode mode, String factory, Path logDirectory) {
 
     public static Workers threads() {
         return new Workers(Mode.THREADS, null, null);
+    }
+
+    /** One process per node, each rebuilding the graph from a reference (a pipeline file), logging into a directory. */
+    public static Workers processes(String graphReference, Path logDirectory) {
+        return new Workers(Mode.PROCESSES, graphReference, logDirectory);
     }
 
     /** One process per node, each rebuilding the graph with {@code factory}, logging into {@code logDirectory}. */
