@@ -37,8 +37,8 @@ public final class Worker {
             flags = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("sluice-worker: " + e.getMessage());
-            System.err.println("usage: --factory CLASS --node ID --bootstrap HOST:PORT [--guarantee at-least-once|"
-                    + "exactly-once] [--replication N] [--timeout-ms N]");
+            System.err.println("usage: --factory CLASS|FILE --node ID --bootstrap HOST:PORT [--guarantee at-least-once|"
+                    + "exactly-once] [--replication N] [--timeout-ms N] [--health-port N]");
             return 2;
         }
         try {
@@ -50,6 +50,9 @@ public final class Worker {
                     .withReplicationFactor(Integer.parseInt(flags.getOrDefault("replication", "1")))
                     .withTimeout(Duration.ofMillis(Long.parseLong(flags.getOrDefault("timeout-ms", "30000"))));
             NodeProcess process = new NodeProcess(GraphFactory.load(flags.get("factory")), flags.get("node"), options);
+            com.sun.net.httpserver.HttpServer health = flags.containsKey("health-port")
+                    ? health(process, Integer.parseInt(flags.get("health-port")))
+                    : null;
             System.out.println("sluice-worker: node '" + flags.get("node") + "' starting in process "
                     + ProcessHandle.current().pid());
             Thread stopper = new Thread(
@@ -65,8 +68,14 @@ public final class Worker {
             NodeFailedException failure;
             try {
                 failure = process.run();
+            } catch (InterruptedException e) {
+                process.stop(); // interrupted like SIGTERM: stop the node's instances before leaving
+                throw e;
             } finally {
                 removeHook(stopper);
+                if (health != null) {
+                    health.stop(0);
+                }
             }
             if (failure != null) {
                 System.err.println(
@@ -77,10 +86,43 @@ public final class Worker {
         } catch (SluiceException e) {
             System.err.println(NodeProcess.FAILURE_PREFIX + e.getMessage().replace('\n', ' '));
             return NodeProcess.EXIT_NODE_FAILED;
+        } catch (java.io.IOException e) {
+            System.err.println(NodeProcess.FAILURE_PREFIX + "cannot serve health on port " + flags.get("health-port")
+                    + ": " + e.getMessage());
+            return NodeProcess.EXIT_NODE_FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
         }
+    }
+
+    /**
+     * Kubernetes probes: {@code /health/live} answers 200 while the process is up; {@code /health/ready} 200 while its
+     * node runs, 503 once it stopped or failed.
+     */
+    private static com.sun.net.httpserver.HttpServer health(NodeProcess process, int port) throws java.io.IOException {
+        com.sun.net.httpserver.HttpServer server =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(port), 0);
+        server.createContext("/health/live", exchange -> answer(exchange, 200, "{\"status\":\"UP\"}"));
+        server.createContext(
+                "/health/ready",
+                exchange -> answer(
+                        exchange,
+                        process.isRunning() ? 200 : 503,
+                        process.isRunning() ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}"));
+        server.start();
+        System.out.println(
+                "sluice-worker: health on port " + server.getAddress().getPort());
+        return server;
+    }
+
+    private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String body)
+            throws java.io.IOException {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
     }
 
     private static void removeHook(Thread hook) {
@@ -93,7 +135,8 @@ public final class Worker {
 
     private static Map<String, String> parse(String[] args) {
         Map<String, String> flags = new LinkedHashMap<>();
-        List<String> known = List.of("factory", "node", "bootstrap", "guarantee", "replication", "timeout-ms");
+        List<String> known =
+                List.of("factory", "node", "bootstrap", "guarantee", "replication", "timeout-ms", "health-port");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--") || !known.contains(arg.substring(2))) {

@@ -105,6 +105,58 @@ class WorkerTest {
     }
 
     @Test
+    void workerAnswersHealthProbesWhileItsNodeRuns() throws Exception {
+        KafkaOptions options =
+                KafkaOptions.of(KafkaBroker.shared().bootstrapServers()).withDeleteTopicsOnClose(true);
+        ComputationalGraph graph = new Undeployed().create();
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        // Create the topics as a deployment would, then run the end node's worker alone: it waits for input.
+        io.sluice.kafka.TopicPlan.of(graph, options);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", KafkaBroker.shared().bootstrapServers()))) {
+            admin.createTopics(io.sluice.kafka.TopicPlan.of(graph, options).topics().stream()
+                            .map(t -> new org.apache.kafka.clients.admin.NewTopic(t.name(), t.partitions(), (short) 1))
+                            .toList())
+                    .all()
+                    .get();
+            KafkaBroker.awaitLeaders(
+                    admin,
+                    io.sluice.kafka.TopicPlan.of(graph, options).topics().stream()
+                            .map(io.sluice.kafka.TopicPlan.Topic::name)
+                            .toList(),
+                    Duration.ofSeconds(30));
+        }
+        Thread worker = Thread.ofVirtual()
+                .start(() -> Worker.run(new String[] {
+                    "--factory",
+                    Undeployed.class.getName(),
+                    "--node",
+                    "out",
+                    "--bootstrap",
+                    KafkaBroker.shared().bootstrapServers(),
+                    "--health-port",
+                    Integer.toString(port)
+                }));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI ready = java.net.URI.create("http://127.0.0.1:" + port + "/health/ready");
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> http.send(
+                                        java.net.http.HttpRequest.newBuilder(ready)
+                                                .build(),
+                                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200);
+        worker.interrupt();
+        worker.join(Duration.ofSeconds(30));
+        assertThat(worker.isAlive()).as("the worker stops when interrupted").isFalse();
+    }
+
+    @Test
     void badArgumentsAreAUsageError() {
         Outcome outcome = worker("--factory", "x", "--guarantee", "sometimes", "--node", "n", "--bootstrap", "b:1");
 
