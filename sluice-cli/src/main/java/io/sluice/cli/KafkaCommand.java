@@ -57,28 +57,39 @@ final class KafkaCommand {
             name = "plan",
             mixinStandardHelpOptions = true,
             description = "Print the topics a graph needs on Kafka — names, partitions, replication — without touching"
-                    + " any cluster (the dry run of a deployment).")
+                    + " any cluster (the dry run of a deployment); with --create, create them.")
     static final class Plan implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Option(
-                names = "--factory",
-                required = true,
-                paramLabel = "CLASS",
-                description = "the GraphFactory class that builds the graph")
-        String factory;
+        @picocli.CommandLine.Parameters(
+                paramLabel = "GRAPH",
+                description = "a pipeline file, or the class name of a GraphFactory")
+        String graph;
+
+        @Option(names = "--create", description = "create the topics on the cluster --bootstrap names")
+        boolean create;
+
+        @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "the cluster, with --create")
+        String bootstrap;
 
         @Option(names = "--replication", defaultValue = "1", paramLabel = "N", description = "replicas per topic")
         int replication;
 
         @Override
         public Integer call() {
-            KafkaOptions options = KafkaOptions.of("dry-run:0").withReplicationFactor(replication);
-            spec.commandLine()
-                    .getOut()
-                    .print(TopicPlan.of(GraphFactory.load(factory), options).describe());
+            if (create && bootstrap == null) {
+                throw new IllegalArgumentException("--create needs --bootstrap HOST:PORT");
+            }
+            KafkaOptions options =
+                    KafkaOptions.of(create ? bootstrap : "dry-run:0").withReplicationFactor(replication);
+            io.sluice.ComputationalGraph built = GraphFactory.load(graph);
+            TopicPlan plan = create ? io.sluice.kafka.KafkaTopics.create(built, options) : TopicPlan.of(built, options);
+            spec.commandLine().getOut().print(plan.describe());
+            if (create) {
+                spec.commandLine().getOut().println("Created (or found) every topic on " + bootstrap);
+            }
             spec.commandLine().getOut().flush();
             return 0;
         }

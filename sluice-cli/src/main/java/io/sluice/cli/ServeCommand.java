@@ -29,7 +29,14 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--factory", required = true, paramLabel = "CLASS", description = "the graph's GraphFactory")
+    @picocli.CommandLine.Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "FILE",
+            description = "the pipeline file (or use --factory)")
+    String file;
+
+    @Option(names = "--factory", paramLabel = "CLASS", description = "the graph's GraphFactory")
     String factory;
 
     @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "the Kafka cluster")
@@ -49,7 +56,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ComputationalGraph graph = GraphFactory.load(factory);
+        if ((file == null) == (factory == null)) {
+            throw new IllegalArgumentException("name the graph once: a pipeline FILE or --factory CLASS");
+        }
+        ComputationalGraph graph = GraphFactory.load(file != null ? file : factory);
         Deployment attached = KafkaDeployments.attach(graph, KafkaOptions.of(bootstrap));
         try (SluiceServer server =
                 SluiceServer.start(attached, ServerOptions.port(port).withHost(host))) {

@@ -57,8 +57,7 @@ class KafkaCommandTest {
         CommandLine commandLine = Main.commandLine();
         commandLine.setOut(new PrintWriter(out, true));
 
-        assertThat(commandLine.execute("kafka", "plan", "--factory", Tiny.class.getName()))
-                .isZero();
+        assertThat(commandLine.execute("kafka", "plan", Tiny.class.getName())).isZero();
         assertThat(out.toString())
                 .startsWith("Topics of graph 'tiny':")
                 .contains("tiny.in  ", "partitions=3", "tiny.__results.out", "tiny.__status");
@@ -111,6 +110,23 @@ class KafkaCommandTest {
         assertThat(exit).as(err.toString()).isZero();
         assertThat(out.toString()).contains("4 worker processes", ": COMPLETED", "Results of counts: 86");
         assertThat(logs.resolve("count.log")).exists();
+    }
+
+    @Test
+    void planCreatesThePipelinesTopicsOnRequest() throws Exception {
+        StringWriter out = new StringWriter();
+        CommandLine plan = Main.commandLine();
+        plan.setOut(new PrintWriter(out, true));
+        String bootstrap = io.sluice.testkit.KafkaBroker.shared().bootstrapServers();
+
+        assertThat(plan.execute("kafka", "plan", "../examples/routing.yaml", "--create", "--bootstrap", bootstrap))
+                .isZero();
+
+        assertThat(out.toString()).contains("routing.byKind.book", "Created (or found) every topic on " + bootstrap);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+                    .contains("routing.orders", "routing.byKind.toy", "routing.__status");
+        }
     }
 
     @Test

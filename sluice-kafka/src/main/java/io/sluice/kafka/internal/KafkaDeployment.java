@@ -56,9 +56,7 @@ final class KafkaDeployment implements Deployment, WorkerHost {
 
     static KafkaDeployment start(ComputationalGraph graph, KafkaOptions options) {
         TopicPlan plan = TopicPlan.of(graph, options);
-        try (Admin admin = Clients.admin(options)) {
-            Topics.ensure(admin, plan, options);
-        }
+        TopicAdmin.ensure(plan, options);
         KafkaDeployment deployment = new KafkaDeployment(graph, options, plan);
         if (options.workers().mode() == Workers.Mode.PROCESSES) {
             for (NodeSpec spec : graph.nodes()) {
