@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             PipelineCommands.Run.class,
             PipelineCommands.Graph.class,
             DeployCommand.class,
+            GenerateCommand.class,
             ExampleCommand.class,
             StatusCommand.class,
             ResultsCommand.class,

@@ -83,6 +83,27 @@ class PipelineCliTest {
     }
 
     @Test
+    void generateWritesKubernetesManifestsForThePipeline() throws Exception {
+        Outcome generated = sluice(
+                "generate", "k8s", "../examples/wordcount.yaml", "-o", dir.toString(), "--bootstrap", "kafka:9092");
+
+        assertThat(generated.exit()).as(generated.err()).isZero();
+        String yaml = Files.readString(dir.resolve("wordcount-kubernetes.yaml"));
+        assertThat(yaml)
+                .contains(
+                        "kind: ConfigMap",
+                        "name: wordcount-count",
+                        "- --node",
+                        "- count",
+                        "path: /health/ready",
+                        "kind: Service",
+                        "io.sluice.examples.WordCount$SplitWords");
+        Outcome ecs = sluice("generate", "ecs", "../examples/wordcount.yaml", "-o", dir.toString());
+        assertThat(ecs.exit()).isEqualTo(2);
+        assertThat(ecs.err()).contains("TARGET must be k8s, found 'ecs'");
+    }
+
+    @Test
     void graphPrintsDotAndMermaid() throws Exception {
         Outcome dot = sluice("graph", "../examples/routing.yaml", "--format", "dot");
         Outcome mermaid = sluice("graph", "../examples/routing.yaml");

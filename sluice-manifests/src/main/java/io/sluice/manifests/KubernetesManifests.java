@@ -1,0 +1,280 @@
+package io.sluice.manifests;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.sluice.ComputationalGraph;
+import io.sluice.NodeSpec;
+import io.sluice.SluiceException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The Kubernetes resources that run a pipeline on Kafka, built with fabric8's model (not templates): a ConfigMap
+ * holding the pipeline file; a Job that creates the graph's topics ({@code sluice kafka plan --create}); per node a
+ * Deployment running {@code sluice worker} for that node, with liveness and readiness probes on the worker's health
+ * port; and a coordinator Deployment with its Service, serving the query API and dashboard ({@code sluice serve}).
+ *
+ * <p>Each node's Deployment has one replica running all of the node's instances (its parallelism): Sluice's KAFKA
+ * workers split partitions statically by instance, so replicas of one worker would read the same partitions.
+ */
+public final class KubernetesManifests {
+
+    static final String PIPELINE_DIR = "/etc/sluice";
+    static final int API_PORT = 8080;
+    static final int HEALTH_PORT = 8081;
+
+    private KubernetesManifests() {}
+
+    /**
+     * The resources for {@code graph}, whose pipeline file is {@code pipelineText}.
+     *
+     * @throws SluiceException if two node ids map to the same Kubernetes name
+     */
+    public static List<HasMetadata> generate(ComputationalGraph graph, String pipelineText, KubernetesOptions options) {
+        String app = dns(graph.name());
+        String pipeline = PIPELINE_DIR + "/pipeline.yaml";
+        List<HasMetadata> resources = new ArrayList<>();
+        resources.add(new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(app + "-pipeline")
+                .withNamespace(options.namespace())
+                .withLabels(labels(graph, null))
+                .endMetadata()
+                .withData(Map.of("pipeline.yaml", pipelineText))
+                .build());
+        resources.add(new JobBuilder()
+                .withNewMetadata()
+                .withName(app + "-topics")
+                .withNamespace(options.namespace())
+                .withLabels(labels(graph, "topics"))
+                .endMetadata()
+                .withNewSpec()
+                .withBackoffLimit(6)
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels(graph, "topics"))
+                .endMetadata()
+                .withSpec(pod(
+                        app,
+                        container(
+                                "topics",
+                                options,
+                                List.of("kafka", "plan", pipeline, "--create", "--bootstrap", options.bootstrap()),
+                                false),
+                        "OnFailure"))
+                .endTemplate()
+                .endSpec()
+                .build());
+        Map<String, String> names = new HashMap<>();
+        for (NodeSpec node : graph.nodes()) {
+            String name = app + "-" + dns(node.id());
+            String clash = names.put(name, node.id());
+            if (clash != null) {
+                throw new SluiceException("Nodes '" + clash + "' and '" + node.id()
+                        + "' both become the Kubernetes name '" + name + "' (lower case, '-' for '_'); rename one");
+            }
+            resources.add(new DeploymentBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .withNamespace(options.namespace())
+                    .withLabels(labels(graph, node.id()))
+                    .endMetadata()
+                    .withNewSpec()
+                    .withReplicas(1)
+                    .withNewSelector()
+                    .withMatchLabels(labels(graph, node.id()))
+                    .endSelector()
+                    .withNewStrategy()
+                    .withType("Recreate")
+                    .endStrategy()
+                    .withNewTemplate()
+                    .withNewMetadata()
+                    .withLabels(labels(graph, node.id()))
+                    .endMetadata()
+                    .withSpec(pod(
+                            app,
+                            container(
+                                    "worker",
+                                    options,
+                                    List.of(
+                                            "worker",
+                                            pipeline,
+                                            "--node",
+                                            node.id(),
+                                            "--bootstrap",
+                                            options.bootstrap(),
+                                            "--health-port",
+                                            Integer.toString(HEALTH_PORT)),
+                                    true),
+                            "Always"))
+                    .endTemplate()
+                    .endSpec()
+                    .build());
+        }
+        Container api = new ContainerBuilder(container(
+                        "api",
+                        options,
+                        List.of(
+                                "serve",
+                                pipeline,
+                                "--bootstrap",
+                                options.bootstrap(),
+                                "--host",
+                                "0.0.0.0",
+                                "--port",
+                                Integer.toString(API_PORT)),
+                        false))
+                .addNewPort()
+                .withName("http")
+                .withContainerPort(API_PORT)
+                .endPort()
+                .withLivenessProbe(probe("/health/live", API_PORT))
+                .withReadinessProbe(probe("/health/live", API_PORT))
+                .build();
+        resources.add(new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(app + "-api")
+                .withNamespace(options.namespace())
+                .withLabels(labels(graph, "api"))
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(1)
+                .withNewSelector()
+                .withMatchLabels(labels(graph, "api"))
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels(graph, "api"))
+                .endMetadata()
+                .withSpec(pod(app, api, "Always"))
+                .endTemplate()
+                .endSpec()
+                .build());
+        resources.add(new ServiceBuilder()
+                .withNewMetadata()
+                .withName(app + "-api")
+                .withNamespace(options.namespace())
+                .withLabels(labels(graph, "api"))
+                .endMetadata()
+                .withNewSpec()
+                .withSelector(labels(graph, "api"))
+                .addNewPort()
+                .withName("http")
+                .withPort(API_PORT)
+                .withTargetPort(new IntOrString(API_PORT))
+                .endPort()
+                .endSpec()
+                .build());
+        return resources;
+    }
+
+    /** The resources as one multi-document YAML file, ready for {@code kubectl apply -f}. */
+    public static String yaml(List<HasMetadata> resources) {
+        ObjectMapper mapper = new ObjectMapper(new YAMLFactory()
+                        .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                        .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                        .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS) // args: ["8081"], not [8081]
+                        .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE))
+                .setDefaultPropertyInclusion(
+                        JsonInclude.Value.construct(JsonInclude.Include.NON_EMPTY, JsonInclude.Include.NON_EMPTY));
+        StringBuilder text = new StringBuilder();
+        for (HasMetadata resource : resources) {
+            try {
+                text.append("---\n").append(mapper.writeValueAsString(resource));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return text.toString();
+    }
+
+    private static PodSpec pod(String app, Container container, String restartPolicy) {
+        return new PodSpecBuilder()
+                .withRestartPolicy(restartPolicy)
+                .withContainers(container)
+                .addNewVolume()
+                .withName("pipeline")
+                .withNewConfigMap()
+                .withName(app + "-pipeline")
+                .endConfigMap()
+                .endVolume()
+                .build();
+    }
+
+    private static Container container(String name, KubernetesOptions options, List<String> args, boolean probed) {
+        ContainerBuilder container = new ContainerBuilder()
+                .withName(name)
+                .withImage(options.image())
+                .withArgs(args)
+                .addNewVolumeMount()
+                .withName("pipeline")
+                .withMountPath(PIPELINE_DIR)
+                .withReadOnly(true)
+                .endVolumeMount()
+                .withNewResources()
+                .withRequests(new java.util.TreeMap<>(Map.of(
+                        "cpu",
+                        new Quantity(options.cpu()),
+                        "memory",
+                        new Quantity(options.memory())))) // sorted: the same file every time
+                .withLimits(Map.of("memory", new Quantity(options.memory())))
+                .endResources();
+        if (probed) {
+            container
+                    .addNewPort()
+                    .withName("health")
+                    .withContainerPort(HEALTH_PORT)
+                    .endPort()
+                    .withLivenessProbe(probe("/health/live", HEALTH_PORT))
+                    .withReadinessProbe(probe("/health/ready", HEALTH_PORT));
+        }
+        return container.build();
+    }
+
+    private static Probe probe(String path, int port) {
+        return new ProbeBuilder()
+                .withNewHttpGet()
+                .withPath(path)
+                .withPort(new IntOrString(port))
+                .endHttpGet()
+                .withInitialDelaySeconds(10)
+                .withPeriodSeconds(10)
+                .build();
+    }
+
+    private static Map<String, String> labels(ComputationalGraph graph, String component) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", "sluice");
+        labels.put("app.kubernetes.io/instance", dns(graph.name()));
+        if (component != null) {
+            labels.put("app.kubernetes.io/component", dns(component));
+        }
+        return labels;
+    }
+
+    /** A Kubernetes (DNS-1123) name: lower case, '-' for '_'. */
+    static String dns(String id) {
+        return id.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}
