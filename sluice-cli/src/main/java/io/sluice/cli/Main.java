@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             PipelineCommands.Graph.class,
             DeployCommand.class,
             GenerateCommand.class,
+            CompletionCommand.class,
             ExampleCommand.class,
             StatusCommand.class,
             ResultsCommand.class,

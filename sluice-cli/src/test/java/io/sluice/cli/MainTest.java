@@ -62,6 +62,12 @@ class MainTest {
     }
 
     @Test
+    void completionScriptCoversTheCommands() {
+        assertThat(sluice("completion")).isZero();
+        assertThat(out.toString()).contains("complete -F _complete_sluice", "validate", "deploy", "generate", "worker");
+    }
+
+    @Test
     void unknownOptionIsAUsageError() {
         assertThat(sluice("example", "--nope")).isEqualTo(Main.EXIT_USAGE);
         assertThat(err.toString()).contains("Unknown option: '--nope'");
