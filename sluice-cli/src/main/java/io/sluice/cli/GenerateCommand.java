@@ -1,12 +1,17 @@
 package io.sluice.cli;
 
+import io.sluice.manifests.EcsManifests;
+import io.sluice.manifests.EcsOptions;
 import io.sluice.manifests.KubernetesManifests;
 import io.sluice.manifests.KubernetesOptions;
 import io.sluice.yaml.Pipeline;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,13 +24,14 @@ import picocli.CommandLine.Spec;
         name = "generate",
         mixinStandardHelpOptions = true,
         description = "Generate deployment manifests for a pipeline: k8s (a ConfigMap with the pipeline, a topic Job,"
-                + " a Deployment per node with probes, and the API's Deployment and Service).")
+                + " a Deployment per node with probes, and the API's Deployment and Service) or ecs (Fargate task"
+                + " definitions and services as --cli-input-json files).")
 final class GenerateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "TARGET", description = "k8s")
+    @Parameters(index = "0", paramLabel = "TARGET", description = "k8s or ecs")
     String target;
 
     @Parameters(index = "1", paramLabel = "FILE", description = "the pipeline (YAML)")
@@ -58,27 +64,51 @@ final class GenerateCommand implements Callable<Integer> {
             description = "(default: ${DEFAULT-VALUE})")
     String namespace;
 
+    @Option(names = "--cluster", defaultValue = "sluice", paramLabel = "NAME", description = "ecs: the ECS cluster")
+    String ecsCluster;
+
+    @Option(names = "--subnets", split = ",", paramLabel = "ID", description = "ecs: the tasks' subnets")
+    List<String> subnets = List.of();
+
+    @Option(
+            names = "--security-groups",
+            split = ",",
+            paramLabel = "ID",
+            description = "ecs: the tasks' security groups")
+    List<String> securityGroups = List.of();
+
     @Override
     public Integer call() throws IOException {
-        if (!target.equals("k8s")) {
-            throw new IllegalArgumentException(
-                    "TARGET must be k8s, found '" + target + "' (ECS task definitions are" + " not generated yet)");
+        if (!target.equals("k8s") && !target.equals("ecs")) {
+            throw new IllegalArgumentException("TARGET must be k8s or ecs, found '" + target + "'");
         }
         Pipeline pipeline = Pipeline.load(file);
-        String cluster = bootstrap != null ? bootstrap : pipeline.runtime().bootstrap();
-        if (cluster == null) {
+        String kafka = bootstrap != null ? bootstrap : pipeline.runtime().bootstrap();
+        if (kafka == null) {
             throw new IllegalArgumentException(
                     "no Kafka cluster: pass --bootstrap HOST:PORT or set runtime.bootstrap in " + file);
         }
-        KubernetesOptions options =
-                KubernetesOptions.of(cluster).withImage(image).withNamespace(namespace);
-        String yaml = KubernetesManifests.yaml(KubernetesManifests.generate(
-                pipeline.graph(), Files.readString(file, StandardCharsets.UTF_8), options));
+        String text = Files.readString(file, StandardCharsets.UTF_8);
         Files.createDirectories(output);
-        Path written = output.resolve(pipeline.graph().name() + "-kubernetes.yaml");
-        Files.writeString(written, yaml);
-        spec.commandLine().getOut().println("Wrote " + written + "; apply it with: kubectl apply -f " + written);
-        spec.commandLine().getOut().flush();
+        PrintWriter out = spec.commandLine().getOut();
+        if (target.equals("ecs")) {
+            EcsOptions options = new EcsOptions(image, ecsCluster, kafka, subnets, securityGroups, null, "512", "1024");
+            Map<String, Object> files = EcsManifests.generate(pipeline.graph(), text, options);
+            for (Map.Entry<String, Object> entry : files.entrySet()) {
+                Files.writeString(output.resolve(entry.getKey()), EcsManifests.json(entry.getValue()));
+            }
+            out.println("Wrote " + files.size() + " files to " + output + "; register each task definition with: aws"
+                    + " ecs register-task-definition --cli-input-json file://FILE, run the topics task once, then"
+                    + " create each service with: aws ecs create-service --cli-input-json file://FILE");
+        } else {
+            KubernetesOptions options =
+                    KubernetesOptions.of(kafka).withImage(image).withNamespace(namespace);
+            Path written = output.resolve(pipeline.graph().name() + "-kubernetes.yaml");
+            Files.writeString(
+                    written, KubernetesManifests.yaml(KubernetesManifests.generate(pipeline.graph(), text, options)));
+            out.println("Wrote " + written + "; apply it with: kubectl apply -f " + written);
+        }
+        out.flush();
         return 0;
     }
 }

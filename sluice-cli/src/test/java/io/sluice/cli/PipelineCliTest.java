@@ -98,9 +98,26 @@ class PipelineCliTest {
                         "path: /health/ready",
                         "kind: Service",
                         "io.sluice.examples.WordCount$SplitWords");
-        Outcome ecs = sluice("generate", "ecs", "../examples/wordcount.yaml", "-o", dir.toString());
-        assertThat(ecs.exit()).isEqualTo(2);
-        assertThat(ecs.err()).contains("TARGET must be k8s, found 'ecs'");
+        Outcome ecs = sluice(
+                "generate",
+                "ecs",
+                "../examples/wordcount.yaml",
+                "-o",
+                dir.resolve("ecs").toString(),
+                "--bootstrap",
+                "kafka:9092",
+                "--subnets",
+                "subnet-1,subnet-2",
+                "--security-groups",
+                "sg-1");
+        assertThat(ecs.exit()).as(ecs.err()).isZero();
+        assertThat(Files.readString(dir.resolve("ecs/wordcount-count-task-definition.json")))
+                .contains("\"family\" : \"wordcount-count\"", "--node count", "FARGATE");
+        assertThat(Files.readString(dir.resolve("ecs/wordcount-count-service.json")))
+                .contains("subnet-2", "sg-1");
+        Outcome nomad = sluice("generate", "nomad", "../examples/wordcount.yaml", "-o", dir.toString());
+        assertThat(nomad.exit()).isEqualTo(2);
+        assertThat(nomad.err()).contains("TARGET must be k8s or ecs, found 'nomad'");
     }
 
     @Test
