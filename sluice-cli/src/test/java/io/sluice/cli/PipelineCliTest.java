@@ -46,6 +46,34 @@ class PipelineCliTest {
     }
 
     @Test
+    void revenueSplitInYamlBalancesToTheCentAsTheJavaOneDoes() throws Exception {
+        Outcome run = sluice("run", "../examples/revenue.yaml");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        // The same split, computed without any graph.
+        long revenue = 0;
+        long budget = 0;
+        long yours = 0;
+        long partner = 0;
+        for (io.sluice.examples.RevenueSplit.Payment p : io.sluice.examples.RevenueSplit.payments(10_000, 42)) {
+            if (revenue < 50_000_000) {
+                budget += p.cents();
+            } else {
+                yours += p.cents() * 60 / 100;
+                partner += p.cents() - p.cents() * 60 / 100;
+            }
+            revenue += p.cents();
+        }
+        assertThat(run.out())
+                .contains("Totals[aggregator=revenue, cents={budget=" + budget + ", partner=" + partner + ", you="
+                        + yours + "}")
+                .contains("Totals[aggregator=yourTotal, cents={you=" + yours + "}")
+                .contains("Totals[aggregator=partnerTotal, cents={partner=" + partner + "}")
+                .contains("Totals[aggregator=budgetTotal, cents={budget=" + budget + "}");
+        assertThat(budget + yours + partner).isEqualTo(revenue);
+    }
+
+    @Test
     void runRoutesByFieldWithoutCode() throws Exception {
         Outcome run = sluice("run", "../examples/routing.yaml");
 

@@ -144,7 +144,104 @@ public final class RevenueSplit {
 
         @Override
         public void onComplete() {
-            context.keepResult(new Totals(name, Map.copyOf(cents), entries));
+            context.keepResult(new Totals(name, new TreeMap<>(cents), entries));
+        }
+    }
+
+    // ---- the same nodes as classes, for examples/revenue.yaml (configured through a Map) ----
+
+    /** A payment marked with the branch it goes to: {@code budget} until the budget is covered, then {@code profit}. */
+    public record Budgeted(String branch, Payment payment) {}
+
+    /** Reproducible payments ({@code count}, {@code seed}), as {@link #payments} makes them. */
+    public static final class PaymentSource implements io.sluice.StartNode<Payment> {
+        private final java.util.Iterator<Payment> payments;
+
+        public PaymentSource(Map<String, Object> config) {
+            this.payments = payments(
+                            ((Number) config.get("count")).intValue(), ((Number) config.get("seed")).longValue())
+                    .iterator();
+        }
+
+        @Override
+        public boolean pull(Emitter<Payment> emitter) {
+            for (int i = 0; i < 512 && payments.hasNext(); i++) {
+                emitter.emit(payments.next());
+            }
+            return payments.hasNext();
+        }
+    }
+
+    /** Marks each payment with its branch, from the revenue before it and {@code budgetCents}. */
+    public static final class MarkBranch implements Node<Payment, Budgeted> {
+        private final long budget;
+        private long revenue;
+
+        public MarkBranch(Map<String, Object> config) {
+            this.budget = ((Number) config.get("budgetCents")).longValue();
+        }
+
+        @Override
+        public void process(Payment payment, Emitter<Budgeted> emitter) {
+            emitter.emit(new Budgeted(revenue < budget ? "budget" : "profit", payment));
+            revenue += payment.cents();
+        }
+    }
+
+    /** A budget payment as a ledger entry. */
+    public static final class ToBudget implements Node<Budgeted, Entry> {
+        @Override
+        public void process(Budgeted b, Emitter<Entry> emitter) {
+            emitter.emit(new Entry("budget", b.payment().id(), b.payment().cents()));
+        }
+    }
+
+    /** Takes your share ({@code yourPercent}) of a profit and passes the rest on. */
+    public static final class YourShare implements Node<Budgeted, Object> {
+        private final int percent;
+
+        public YourShare(Map<String, Object> config) {
+            this.percent = ((Number) config.get("yourPercent")).intValue();
+        }
+
+        @Override
+        public void process(Budgeted b, Emitter<Object> emitter) {
+            long yours = b.payment().cents() * percent / 100;
+            emitter.emit(new Entry("you", b.payment().id(), yours));
+            emitter.emit(new Profit(b.payment(), b.payment().cents() - yours));
+        }
+    }
+
+    /** Gives your partner what remains of a profit; passes other entries on. */
+    public static final class PartnerShare implements Node<Object, Object> {
+        @Override
+        public void process(Object item, Emitter<Object> emitter) {
+            emitter.emit(
+                    item instanceof Profit p ? new Entry("partner", p.payment().id(), p.remaining()) : item);
+        }
+    }
+
+    /** {@link Aggregate} by name ({@code name}), for YAML. */
+    public static final class Aggregator implements EndNode<Entry> {
+        private final Aggregate aggregate;
+
+        public Aggregator(Map<String, Object> config) {
+            this.aggregate = new Aggregate(String.valueOf(config.get("name")));
+        }
+
+        @Override
+        public void open(NodeContext context) {
+            aggregate.open(context);
+        }
+
+        @Override
+        public void process(Entry entry) {
+            aggregate.process(entry);
+        }
+
+        @Override
+        public void onComplete() {
+            aggregate.onComplete();
         }
     }
 
