@@ -94,25 +94,13 @@ public final class KubernetesManifests {
                 throw new SluiceException("Nodes '" + clash + "' and '" + node.id()
                         + "' both become the Kubernetes name '" + name + "' (lower case, '-' for '_'); rename one");
             }
-            resources.add(new DeploymentBuilder()
-                    .withNewMetadata()
-                    .withName(name)
-                    .withNamespace(options.namespace())
-                    .withLabels(labels(graph, node.id()))
-                    .endMetadata()
-                    .withNewSpec()
-                    .withReplicas(1)
-                    .withNewSelector()
-                    .withMatchLabels(labels(graph, node.id()))
-                    .endSelector()
-                    .withNewStrategy()
-                    .withType("Recreate")
-                    .endStrategy()
-                    .withNewTemplate()
-                    .withNewMetadata()
-                    .withLabels(labels(graph, node.id()))
-                    .endMetadata()
-                    .withSpec(pod(
+            resources.add(deployment(
+                    graph,
+                    options,
+                    name,
+                    node.id(),
+                    "Recreate",
+                    pod(
                             app,
                             container(
                                     "worker",
@@ -127,10 +115,7 @@ public final class KubernetesManifests {
                                             "--health-port",
                                             Integer.toString(HEALTH_PORT)),
                                     true),
-                            "Always"))
-                    .endTemplate()
-                    .endSpec()
-                    .build());
+                            "Always")));
         }
         Container api = new ContainerBuilder(container(
                         "api",
@@ -152,25 +137,7 @@ public final class KubernetesManifests {
                 .withLivenessProbe(probe("/health/live", API_PORT))
                 .withReadinessProbe(probe("/health/live", API_PORT))
                 .build();
-        resources.add(new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(app + "-api")
-                .withNamespace(options.namespace())
-                .withLabels(labels(graph, "api"))
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(1)
-                .withNewSelector()
-                .withMatchLabels(labels(graph, "api"))
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .withLabels(labels(graph, "api"))
-                .endMetadata()
-                .withSpec(pod(app, api, "Always"))
-                .endTemplate()
-                .endSpec()
-                .build());
+        resources.add(deployment(graph, options, app + "-api", "api", null, pod(app, api, "Always")));
         resources.add(new ServiceBuilder()
                 .withNewMetadata()
                 .withName(app + "-api")
@@ -207,6 +174,39 @@ public final class KubernetesManifests {
             }
         }
         return text.toString();
+    }
+
+    /** A Deployment of one replica whose selector, pod labels and own labels agree. */
+    private static io.fabric8.kubernetes.api.model.apps.Deployment deployment(
+            ComputationalGraph graph,
+            KubernetesOptions options,
+            String name,
+            String component,
+            String strategy,
+            PodSpec pod) {
+        DeploymentBuilder deployment = new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(options.namespace())
+                .withLabels(labels(graph, component))
+                .endMetadata();
+        var spec = deployment
+                .withNewSpec()
+                .withReplicas(1)
+                .withNewSelector()
+                .withMatchLabels(labels(graph, component))
+                .endSelector();
+        if (strategy != null) {
+            spec.withNewStrategy().withType(strategy).endStrategy();
+        }
+        return spec.withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels(graph, component))
+                .endMetadata()
+                .withSpec(pod)
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 
     private static PodSpec pod(String app, Container container, String restartPolicy) {
