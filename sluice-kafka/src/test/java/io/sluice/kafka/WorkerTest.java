@@ -114,21 +114,7 @@ class WorkerTest {
             port = socket.getLocalPort();
         }
         // Create the topics as a deployment would, then run the end node's worker alone: it waits for input.
-        io.sluice.kafka.TopicPlan.of(graph, options);
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                java.util.Map.of("bootstrap.servers", KafkaBroker.shared().bootstrapServers()))) {
-            admin.createTopics(io.sluice.kafka.TopicPlan.of(graph, options).topics().stream()
-                            .map(t -> new org.apache.kafka.clients.admin.NewTopic(t.name(), t.partitions(), (short) 1))
-                            .toList())
-                    .all()
-                    .get();
-            KafkaBroker.awaitLeaders(
-                    admin,
-                    io.sluice.kafka.TopicPlan.of(graph, options).topics().stream()
-                            .map(io.sluice.kafka.TopicPlan.Topic::name)
-                            .toList(),
-                    Duration.ofSeconds(30));
-        }
+        KafkaTopics.create(graph, options);
         Thread worker = Thread.ofVirtual()
                 .start(() -> Worker.run(new String[] {
                     "--factory",
