@@ -36,6 +36,18 @@ class WorkerTest {
         }
     }
 
+    /** Like {@link Undeployed}, but its topics are created by the health test, so it has a name of its own. */
+    public static final class Healthy implements GraphFactory {
+        @Override
+        public ComputationalGraph create() {
+            return ComputationalGraph.builder("healthy")
+                    .start("in", Sources.collection(List.of(1)))
+                    .end("out", Sinks.collect())
+                    .edge("in -> out")
+                    .build();
+        }
+    }
+
     private record Outcome(int exit, String err) {}
 
     private static Outcome worker(String... args) {
@@ -108,7 +120,7 @@ class WorkerTest {
     void workerAnswersHealthProbesWhileItsNodeRuns() throws Exception {
         KafkaOptions options =
                 KafkaOptions.of(KafkaBroker.shared().bootstrapServers()).withDeleteTopicsOnClose(true);
-        ComputationalGraph graph = new Undeployed().create();
+        ComputationalGraph graph = new Healthy().create();
         int port;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             port = socket.getLocalPort();
