@@ -130,7 +130,7 @@ class WorkerTest {
         Thread worker = Thread.ofVirtual()
                 .start(() -> Worker.run(new String[] {
                     "--factory",
-                    Undeployed.class.getName(),
+                    Healthy.class.getName(),
                     "--node",
                     "out",
                     "--bootstrap",
