@@ -288,6 +288,8 @@ public final class SluiceServer implements AutoCloseable {
     }
 
     private void pushResults() {
+        // One read per node per tick, however many clients follow it: on KAFKA a read is a pass over a topic.
+        Map<String, List<Object>> byNode = new java.util.HashMap<>();
         for (Map.Entry<SseClient, Integer> subscriber : subscribers.entrySet()) {
             SseClient client = subscriber.getKey();
             if (client.terminated()) {
@@ -295,7 +297,7 @@ public final class SluiceServer implements AutoCloseable {
                 continue;
             }
             try {
-                List<Object> all = deployment.results(client.ctx().pathParam("id"));
+                List<Object> all = byNode.computeIfAbsent(client.ctx().pathParam("id"), deployment::results);
                 for (int i = subscriber.getValue(); i < all.size(); i++) {
                     client.sendEvent("result", json.writeValueAsString(all.get(i)));
                 }
