@@ -108,8 +108,8 @@ public final class Worker {
                 "/health/ready",
                 exchange -> answer(
                         exchange,
-                        process.isRunning() ? 200 : 503,
-                        process.isRunning() ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}"));
+                        process.isReady() ? 200 : 503,
+                        process.isReady() ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}"));
         server.start();
         System.out.println(
                 "sluice-worker: health on port " + server.getAddress().getPort());

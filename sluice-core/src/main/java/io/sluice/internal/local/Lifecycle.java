@@ -44,6 +44,11 @@ public final class Lifecycle {
         return Optional.ofNullable(failure).map(Throwable::getMessage);
     }
 
+    /** The first failure, if the deployment failed. */
+    public Optional<NodeFailedException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
     /** Records the first failure; returns {@code true} if this call moved the deployment to FAILED. */
     public boolean fail(NodeFailedException error) {
         synchronized (lock) {

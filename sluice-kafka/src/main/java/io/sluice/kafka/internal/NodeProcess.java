@@ -7,9 +7,9 @@ import io.sluice.SluiceException;
 import io.sluice.internal.local.Lifecycle;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.TopicPlan;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -31,9 +31,7 @@ public final class NodeProcess implements WorkerHost {
     private final TopicPlan plan;
     private final NodeSpec spec;
     private final List<InstanceWorker> workers = new ArrayList<>();
-    private final CountDownLatch finished;
-    private volatile boolean running = true;
-    private volatile NodeFailedException failure;
+    private final Lifecycle lifecycle;
 
     public NodeProcess(ComputationalGraph graph, String nodeId, KafkaOptions options) {
         if (!graph.hasNode(nodeId)) {
@@ -48,7 +46,7 @@ public final class NodeProcess implements WorkerHost {
         for (int i = 0; i < spec.parallelism(); i++) {
             workers.add(new InstanceWorker(this, spec, i));
         }
-        this.finished = new CountDownLatch(workers.size());
+        this.lifecycle = new Lifecycle(workers.size());
     }
 
     /**
@@ -62,14 +60,14 @@ public final class NodeProcess implements WorkerHost {
                 workers.stream().map(w -> new Thread(w, w.name())).toList();
         threads.forEach(Thread::start);
         try (KafkaProducer<byte[], byte[]> status = Clients.producer(options, spec.id() + "-status", null)) {
-            while (!finished.await(500, TimeUnit.MILLISECONDS)) {
+            while (!lifecycle.awaitPartsEnded(Duration.ofMillis(500))) {
                 StatusBoard.publish(status, graph.name(), workers, null);
             }
-            NodeFailedException f = failure;
-            StatusBoard.publish(status, graph.name(), workers, f == null ? null : f.getMessage());
+            StatusBoard.publish(
+                    status, graph.name(), workers, lifecycle.failureMessage().orElse(null));
             status.flush();
         }
-        return failure;
+        return lifecycle.failure().orElse(null);
     }
 
     /** A worker started on its own (in a container, say) needs the topics its deployment created. */
@@ -97,12 +95,16 @@ public final class NodeProcess implements WorkerHost {
 
     /** Stops the instances and waits for them, as on SIGTERM. */
     public void stop() throws InterruptedException {
-        if (!running) {
+        if (!lifecycle.cancel()) {
             return;
         }
-        running = false;
         workers.forEach(InstanceWorker::wakeUp);
-        finished.await(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        lifecycle.awaitPartsEnded(options.timeout());
+    }
+
+    /** Ready for a readiness probe: running, or ended by completing rather than by failing or being stopped. */
+    public boolean isReady() {
+        return lifecycle.isRunning() || lifecycle.state() == io.sluice.DeploymentState.COMPLETED;
     }
 
     @Override
@@ -122,23 +124,18 @@ public final class NodeProcess implements WorkerHost {
 
     @Override
     public boolean isRunning() {
-        return running;
+        return lifecycle.isRunning();
     }
 
     @Override
     public void fail(InstanceWorker worker, Throwable error) {
-        synchronized (this) {
-            if (failure != null) {
-                return;
-            }
-            failure = Lifecycle.failureOf(spec.id(), "worker '" + worker.name() + "'", error);
+        if (lifecycle.fail(Lifecycle.failureOf(spec.id(), "worker '" + worker.name() + "'", error))) {
+            workers.forEach(InstanceWorker::wakeUp);
         }
-        running = false;
-        workers.forEach(InstanceWorker::wakeUp);
     }
 
     @Override
     public void workerFinished() {
-        finished.countDown();
+        lifecycle.partEnded();
     }
 }
