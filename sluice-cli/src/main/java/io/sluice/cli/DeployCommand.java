@@ -71,10 +71,7 @@ final class DeployCommand implements Callable<Integer> {
                             + " (sluice kafka dev starts one)");
         }
         KafkaOptions options = KafkaOptions.of(cluster)
-                .withGuarantee(
-                        pipeline.runtime().guarantee().equals("exactly-once")
-                                ? Guarantee.EXACTLY_ONCE
-                                : Guarantee.AT_LEAST_ONCE)
+                .withGuarantee(Guarantee.of(pipeline.runtime().guarantee()))
                 .withDeleteTopicsOnClose(!keepTopics)
                 .withWorkers(Workers.processes(file.toAbsolutePath().toString(), logs.toAbsolutePath()));
         PrintWriter out = spec.commandLine().getOut();

@@ -123,11 +123,8 @@ final class PipelineCommands {
         private static Deployment deploy(Pipeline pipeline) {
             Pipeline.Runtime runtime = pipeline.runtime();
             if (runtime.system().equals("kafka")) {
-                KafkaOptions options = KafkaOptions.of(runtime.bootstrap())
-                        .withGuarantee(
-                                runtime.guarantee().equals("exactly-once")
-                                        ? Guarantee.EXACTLY_ONCE
-                                        : Guarantee.AT_LEAST_ONCE);
+                KafkaOptions options =
+                        KafkaOptions.of(runtime.bootstrap()).withGuarantee(Guarantee.of(runtime.guarantee()));
                 return pipeline.graph().deploy(SystemType.KAFKA, options);
             }
             LocalOptions options = LocalOptions.defaults()

@@ -43,10 +43,7 @@ public final class Worker {
         }
         try {
             KafkaOptions options = KafkaOptions.of(flags.get("bootstrap"))
-                    .withGuarantee(
-                            flags.getOrDefault("guarantee", "at-least-once").equals("exactly-once")
-                                    ? Guarantee.EXACTLY_ONCE
-                                    : Guarantee.AT_LEAST_ONCE)
+                    .withGuarantee(Guarantee.of(flags.getOrDefault("guarantee", "at-least-once")))
                     .withReplicationFactor(Integer.parseInt(flags.getOrDefault("replication", "1")))
                     .withTimeout(Duration.ofMillis(Long.parseLong(flags.getOrDefault("timeout-ms", "30000"))));
             NodeProcess process = new NodeProcess(GraphFactory.load(flags.get("factory")), flags.get("node"), options);

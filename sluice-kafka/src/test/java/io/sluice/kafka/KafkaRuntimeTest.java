@@ -215,6 +215,10 @@ class KafkaRuntimeTest {
     void kafkaOptionsRefuseNonsense() {
         assertThatThrownBy(() -> KafkaOptions.of(" "))
                 .hasMessage("KafkaOptions.bootstrapServers: expected host:port[,host:port…] but found ' '");
+        assertThat(Guarantee.of(Guarantee.EXACTLY_ONCE.label())).isEqualTo(Guarantee.EXACTLY_ONCE);
+        assertThat(Guarantee.AT_LEAST_ONCE.label()).isEqualTo("at-least-once");
+        assertThatThrownBy(() -> Guarantee.of("sometimes"))
+                .hasMessage("expected at-least-once or exactly-once but found 'sometimes'");
         assertThatThrownBy(() -> options().withReplicationFactor(0))
                 .hasMessage("KafkaOptions.replicationFactor: must be ≥ 1, found 0");
     }

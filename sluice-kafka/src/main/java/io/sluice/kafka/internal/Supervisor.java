@@ -1,7 +1,6 @@
 package io.sluice.kafka.internal;
 
 import io.sluice.NodeSpec;
-import io.sluice.kafka.Guarantee;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.Worker;
 import java.io.IOException;
@@ -101,7 +100,7 @@ final class Supervisor implements Runnable {
                 "--bootstrap",
                 options.bootstrapServers(),
                 "--guarantee",
-                options.guarantee() == Guarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once",
+                options.guarantee().label(),
                 "--replication",
                 Short.toString(options.replicationFactor()),
                 "--timeout-ms",
