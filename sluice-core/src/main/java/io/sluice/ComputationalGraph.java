@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.function.Function;
@@ -56,6 +57,7 @@ public final class ComputationalGraph {
     private final Map<String, List<Edge>> inbound;
     private final Map<String, List<Edge>> outbound;
     private final List<String> topologicalOrder;
+    private final Robustness robustness;
 
     /**
      * The graph of the first design: every node, the start nodes, the end nodes and the edges, named {@value
@@ -83,15 +85,16 @@ public final class ComputationalGraph {
             Collection<? extends StartNodeSpec> startNodes,
             Collection<? extends EndNodeSpec> endNodes,
             Collection<Edge> edges) {
-        this(name, union(startNodes, nodes, endNodes), List.copyOf(edges));
+        this(name, union(startNodes, nodes, endNodes), List.copyOf(edges), Robustness.none());
     }
 
-    private ComputationalGraph(String name, List<NodeSpec> nodes, List<Edge> edges) {
-        List<String> problems = GraphValidator.validate(name, nodes, edges);
+    private ComputationalGraph(String name, List<NodeSpec> nodes, List<Edge> edges, Robustness robustness) {
+        List<String> problems = GraphValidator.validate(name, nodes, edges, robustness);
         if (!problems.isEmpty()) {
             throw new InvalidGraphException(name, problems);
         }
         this.name = name;
+        this.robustness = robustness;
         this.nodes = List.copyOf(nodes);
         this.edges = List.copyOf(edges);
         Map<String, NodeSpec> byId = new LinkedHashMap<>();
@@ -115,6 +118,21 @@ public final class ComputationalGraph {
     /** Starts a graph named {@code name}: letters, digits, '_' and '-', as it prefixes topic names. */
     public static Builder builder(String name) {
         return new Builder(name);
+    }
+
+    /** How hard a deployment of this graph works to process every item; {@link Robustness#none()} unless set. */
+    public Robustness robustness() {
+        return robustness;
+    }
+
+    /**
+     * This graph with another robustness setting.
+     *
+     * @throws InvalidGraphException if the setting does not fit the graph (an unknown node, a dead-letter node that
+     *     is not an end node)
+     */
+    public ComputationalGraph withRobustness(Robustness robustness) {
+        return new ComputationalGraph(name, nodes, edges, Objects.requireNonNull(robustness, "robustness"));
     }
 
     /** The graph's name. */
@@ -292,6 +310,7 @@ public final class ComputationalGraph {
         private final String name;
         private final List<NodeSpec> nodes = new ArrayList<>();
         private final List<Edge> edges = new ArrayList<>();
+        private Robustness robustness = Robustness.none();
 
         private Builder(String name) {
             this.name = name;
@@ -405,13 +424,19 @@ public final class ComputationalGraph {
             return this;
         }
 
+        /** Sets how hard a deployment works to process every item; see {@link Robustness}. */
+        public Builder robustness(Robustness robustness) {
+            this.robustness = Objects.requireNonNull(robustness, "robustness");
+            return this;
+        }
+
         /**
          * Validates and returns the graph.
          *
          * @throws InvalidGraphException listing every problem found
          */
         public ComputationalGraph build() {
-            return new ComputationalGraph(name, new ArrayList<>(nodes), new ArrayList<>(edges));
+            return new ComputationalGraph(name, new ArrayList<>(nodes), new ArrayList<>(edges), robustness);
         }
 
         private int lastIndex(String what) {

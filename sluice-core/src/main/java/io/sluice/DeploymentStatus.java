@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -14,12 +15,29 @@ import java.util.Optional;
  * @param state where it is in its life
  * @param nodes every node's status, by id, in the order the graph defines them
  * @param failure why the deployment failed, when it did: the node, the item and the cause
+ * @param tracking what the deployment knows of its items, from {@link Robustness.Level#CONFIRM} up
  */
 public record DeploymentStatus(
-        String id, SystemType system, DeploymentState state, Map<String, NodeStatus> nodes, Optional<String> failure) {
+        String id,
+        SystemType system,
+        DeploymentState state,
+        Map<String, NodeStatus> nodes,
+        Optional<String> failure,
+        Optional<ItemTracking> tracking) {
 
     public DeploymentStatus {
         nodes = Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
+        Objects.requireNonNull(tracking, "tracking");
+    }
+
+    /** The status of a deployment that does not track its items. */
+    public DeploymentStatus(
+            String id,
+            SystemType system,
+            DeploymentState state,
+            Map<String, NodeStatus> nodes,
+            Optional<String> failure) {
+        this(id, system, state, nodes, failure, Optional.empty());
     }
 
     /**

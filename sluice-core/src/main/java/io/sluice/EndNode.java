@@ -26,6 +26,13 @@ public interface EndNode<I> {
     /** Called at the period requested with {@link NodeContext#tickEvery}, on the instance's own thread. */
     default void onTick() throws Exception {}
 
+    /**
+     * Makes what {@link #process} wrote so far durable: flush buffers to the file or connection. Called only under
+     * {@link Robustness.Level#CONFIRM} or higher, after every batch and before the batch's items count as completely
+     * processed — so that a checkpoint never covers an item still sitting in a buffer.
+     */
+    default void flush() throws Exception {}
+
     /** Called once after the last item of a bounded input: flush what is buffered. */
     default void onComplete() throws Exception {}
 

@@ -1,5 +1,10 @@
 package io.sluice;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
 /**
  * Settings of a {@link SystemType#LOCAL} deployment.
  *
@@ -12,8 +17,18 @@ package io.sluice;
  * @param queueCapacity how many batches a task's input queue holds before its producers wait (backpressure); memory
  *     in flight is bounded by about {@code batchSize × queueCapacity} items per task
  * @param chaining whether nodes joined by a forward edge with equal parallelism run as one task, by direct calls
+ * @param checkpoints where the positions of the start nodes are kept, so that a restarted deployment resumes where
+ *     the last one left off; needs a robustness level of CONFIRM or higher and {@link Resumable} start nodes
+ * @param checkpointInterval how often the positions are written
  */
-public record LocalOptions(Mode mode, int batchSize, int queueCapacity, boolean chaining) implements DeploymentOptions {
+public record LocalOptions(
+        Mode mode,
+        int batchSize,
+        int queueCapacity,
+        boolean chaining,
+        Optional<Path> checkpoints,
+        Duration checkpointInterval)
+        implements DeploymentOptions {
 
     /** How a LOCAL deployment uses threads. */
     public enum Mode {
@@ -37,7 +52,18 @@ public record LocalOptions(Mode mode, int batchSize, int queueCapacity, boolean 
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("LocalOptions.queueCapacity: must be ≥ 1, found " + queueCapacity);
         }
+        Objects.requireNonNull(checkpoints, "checkpoints");
+        if (checkpointInterval == null || checkpointInterval.isNegative() || checkpointInterval.isZero()) {
+            throw new IllegalArgumentException(
+                    "LocalOptions.checkpointInterval: must be positive, found " + checkpointInterval);
+        }
     }
+
+    public LocalOptions(Mode mode, int batchSize, int queueCapacity, boolean chaining) {
+        this(mode, batchSize, queueCapacity, chaining, Optional.empty(), DEFAULT_CHECKPOINT_INTERVAL);
+    }
+
+    private static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 
     /** Multi-thread, batches of 256 items, queues of 16 batches, chaining on. */
     public static LocalOptions defaults() {
@@ -50,18 +76,28 @@ public record LocalOptions(Mode mode, int batchSize, int queueCapacity, boolean 
     }
 
     public LocalOptions withMode(Mode mode) {
-        return new LocalOptions(mode, batchSize, queueCapacity, chaining);
+        return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval);
     }
 
     public LocalOptions withBatchSize(int batchSize) {
-        return new LocalOptions(mode, batchSize, queueCapacity, chaining);
+        return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval);
     }
 
     public LocalOptions withQueueCapacity(int queueCapacity) {
-        return new LocalOptions(mode, batchSize, queueCapacity, chaining);
+        return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval);
     }
 
     public LocalOptions withChaining(boolean chaining) {
-        return new LocalOptions(mode, batchSize, queueCapacity, chaining);
+        return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval);
+    }
+
+    /** Keeps the start nodes' positions in {@code directory}, written every {@code interval}; see {@link Resumable}. */
+    public LocalOptions withCheckpoints(Path directory, Duration interval) {
+        return new LocalOptions(mode, batchSize, queueCapacity, chaining, Optional.of(directory), interval);
+    }
+
+    /** Keeps the start nodes' positions in {@code directory}, written every second. */
+    public LocalOptions withCheckpoints(Path directory) {
+        return withCheckpoints(directory, DEFAULT_CHECKPOINT_INTERVAL);
     }
 }

@@ -45,7 +45,17 @@ public final class Sinks {
     /** Writes each item as a line of a UTF-8 file, replacing the file. Runs with parallelism 1. */
     public static Supplier<EndNode<Object>> lines(Path path) {
         Objects.requireNonNull(path, "path");
-        return () -> LineSinks.file(path);
+        return () -> LineSinks.file(path, false);
+    }
+
+    /**
+     * Appends each item as a line of a UTF-8 file, creating it if needed: the sink for a graph that resumes from a
+     * checkpoint ({@link LocalOptions#withCheckpoints}), where a restart must keep what the last run wrote. A line
+     * left unfinished by a crash is cut before appending. Runs with parallelism 1.
+     */
+    public static Supplier<EndNode<Object>> appendLines(Path path) {
+        Objects.requireNonNull(path, "path");
+        return () -> LineSinks.file(path, true);
     }
 
     /** Drops every item: for graphs run for their side effects, and for benchmarks. */

@@ -5,6 +5,7 @@ import io.sluice.Emitter;
 import io.sluice.NodeKind;
 import io.sluice.NodeSpec;
 import io.sluice.Partitioning;
+import io.sluice.Robustness;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -27,16 +28,21 @@ public final class GraphValidator {
     private final Map<String, NodeSpec> byId = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
 
-    private GraphValidator(List<NodeSpec> nodes, List<Edge> edges) {
+    private final Robustness robustness;
+
+    private GraphValidator(List<NodeSpec> nodes, List<Edge> edges, Robustness robustness) {
         this.nodes = nodes;
         this.edges = edges;
+        this.robustness = robustness;
     }
 
     /** Returns every problem of the graph, in a stable order; empty when the graph can run. */
-    public static List<String> validate(String graphName, List<NodeSpec> nodes, List<Edge> edges) {
-        GraphValidator validator = new GraphValidator(nodes, edges);
+    public static List<String> validate(
+            String graphName, List<NodeSpec> nodes, List<Edge> edges, Robustness robustness) {
+        GraphValidator validator = new GraphValidator(nodes, edges, robustness);
         validator.checkName(graphName);
         validator.checkNodes();
+        validator.checkRobustness();
         boolean edgesResolve = validator.checkEdges();
         if (edgesResolve) {
             boolean acyclic = validator.checkAcyclic();
@@ -88,6 +94,35 @@ public final class GraphValidator {
             problems.add("the graph has no start node; add one that pulls the input, e.g. "
                     + "builder.start(\"input\", Sources.collection(items))");
         }
+    }
+
+    private void checkRobustness() {
+        for (String id : new TreeSet<>(robustness.nodeLevels().keySet())) {
+            if (!byId.containsKey(id)) {
+                problems.add("Robustness: node '" + id + "' has a level of its own but is not defined; defined nodes: "
+                        + byId.keySet() + hint(id));
+            }
+        }
+        robustness.deadLetter().ifPresent(id -> {
+            NodeSpec node = byId.get(id);
+            if (node == null) {
+                problems.add("Robustness: the dead-letter node '" + id + "' is not defined; defined nodes: "
+                        + byId.keySet() + hint(id) + "; add it as an end node, e.g. .end(\"" + id
+                        + "\", Sinks.collect())");
+            } else if (node.kind() != NodeKind.END) {
+                problems.add("Robustness: the dead-letter node '" + id + "' must be an end node, but it is a "
+                        + node.kind().name().toLowerCase(java.util.Locale.ROOT) + " node");
+            } else if (edges.stream().anyMatch(e -> e.to().equals(id))) {
+                problems.add("Robustness: the dead-letter node '" + id + "' must have no inbound edge, since it"
+                        + " receives only the items given up; remove the edges into it");
+            }
+            boolean replays = robustness.level() == Robustness.Level.REPLAY
+                    || robustness.nodeLevels().containsValue(Robustness.Level.REPLAY);
+            if (!replays) {
+                problems.add("Robustness: the dead-letter node '" + id + "' would never get an item, since no node"
+                        + " replays; use Robustness.replay(attempts) or give a node the level REPLAY");
+            }
+        });
     }
 
     /** Checks that every edge joins defined nodes the right way round; returns whether all edges resolve. */
@@ -150,6 +185,7 @@ public final class GraphValidator {
                 work.addAll(next.getOrDefault(id, List.of()));
             }
         }
+        robustness.deadLetter().ifPresent(reached::add);
         for (String id : byId.keySet()) {
             if (!reached.contains(id)) {
                 problems.add("Node '" + id + "' is not reachable from any start node, so it would never get an item;"

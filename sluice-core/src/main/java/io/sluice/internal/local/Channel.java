@@ -12,13 +12,17 @@ final class Channel {
     private final Object[] buffer;
     private int size;
 
-    Channel(InputQueue target, int batchSize) {
+    /** The producing task when the deployment tracks items: it wraps each item with its root. */
+    private final Task tracker;
+
+    Channel(InputQueue target, int batchSize, Task tracker) {
         this.target = target;
         this.buffer = new Object[batchSize];
+        this.tracker = tracker;
     }
 
     void add(Object item) {
-        buffer[size++] = item;
+        buffer[size++] = tracker == null ? item : tracker.wrap(item);
         if (size == buffer.length) {
             flush();
         }
@@ -27,6 +31,9 @@ final class Channel {
     /** Hands what is gathered to the consumer. */
     void flush() {
         if (size > 0) {
+            if (tracker != null) {
+                tracker.settleAdds();
+            }
             Object[] batch = Arrays.copyOf(buffer, size);
             Arrays.fill(buffer, 0, size, null);
             size = 0;

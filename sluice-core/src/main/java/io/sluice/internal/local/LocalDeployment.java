@@ -90,7 +90,10 @@ final class LocalDeployment implements Deployment {
         try {
             task.open();
             if (task.isSource()) {
-                while (lifecycle.isRunning() && task.pullOnce()) {
+                while (lifecycle.isRunning() && !task.sourceDone()) {
+                    if (!task.sourceRound(System.nanoTime())) {
+                        task.idle();
+                    }
                     if (task.nextTickNanos() != Long.MAX_VALUE) {
                         task.tickDue(System.nanoTime());
                     }
@@ -142,11 +145,12 @@ final class LocalDeployment implements Deployment {
                 boolean pulled = false;
                 for (Task task : open) {
                     if (task.isSource() && task.head.state == NodeState.RUNNING) {
-                        pulled = true;
-                        if (!task.pullOnce()) {
-                            finish(task);
-                        }
+                        pulled |= task.sourceRound(System.nanoTime());
                         drain(open);
+                        if (task.sourceDone()) {
+                            finish(task);
+                            drain(open);
+                        }
                     }
                 }
                 long now = System.nanoTime();
@@ -313,7 +317,13 @@ final class LocalDeployment implements Deployment {
         for (NodeSpec spec : graph.nodes()) {
             nodes.put(spec.id(), nodeStatus(spec));
         }
-        return new DeploymentStatus(id, SystemType.LOCAL, lifecycle.state(), nodes, lifecycle.failureMessage());
+        return new DeploymentStatus(
+                id,
+                SystemType.LOCAL,
+                lifecycle.state(),
+                nodes,
+                lifecycle.failureMessage(),
+                Optional.ofNullable(plan.tracking).map(Tracking::snapshot));
     }
 
     private NodeStatus nodeStatus(NodeSpec spec) {

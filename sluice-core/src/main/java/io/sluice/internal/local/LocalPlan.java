@@ -5,6 +5,9 @@ import io.sluice.Edge;
 import io.sluice.LocalOptions;
 import io.sluice.NodeSpec;
 import io.sluice.Partitioning;
+import io.sluice.Resumable;
+import io.sluice.Robustness;
+import io.sluice.SluiceException;
 import io.sluice.StartNodeSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,14 +27,17 @@ final class LocalPlan {
 
     final List<Task> tasks;
     final Map<String, List<Operator>> operatorsByNode;
+    final Tracking tracking; // null unless the graph's robustness tracks items
 
-    private LocalPlan(List<Task> tasks, Map<String, List<Operator>> operatorsByNode) {
+    private LocalPlan(List<Task> tasks, Map<String, List<Operator>> operatorsByNode, Tracking tracking) {
         this.tasks = tasks;
         this.operatorsByNode = operatorsByNode;
+        this.tracking = tracking;
     }
 
     static LocalPlan build(ComputationalGraph graph, LocalOptions options, BiConsumer<String, Object> results) {
         boolean threaded = options.mode() == LocalOptions.Mode.MULTI_THREAD;
+        Tracking tracking = tracking(graph, options);
 
         // 1. An operator per node instance.
         Map<String, List<Operator>> operators = new LinkedHashMap<>();
@@ -71,7 +77,7 @@ final class LocalPlan {
                 InputQueue input = spec instanceof StartNodeSpec
                         ? null
                         : threaded ? new InputQueue.Blocking(options.queueCapacity()) : new InputQueue.Direct();
-                Task task = new Task(taskName(graph, chain, i, spec.parallelism()), chain, input);
+                Task task = new Task(taskName(graph, chain, i, spec.parallelism()), chain, input, tracking);
                 instances.add(task);
                 tasks.add(task);
             }
@@ -90,7 +96,14 @@ final class LocalPlan {
                 for (Edge edge : graph.outbound(id)) {
                     Output output = chainHead.get(edge.to()).equals(chainHead.get(id))
                             ? new Output.Chained(operators.get(edge.to()).get(i))
-                            : channelled(graph, edge, i, producer, tasksByHead.get(edge.to()), options.batchSize());
+                            : channelled(
+                                    graph,
+                                    edge,
+                                    i,
+                                    producer,
+                                    tasksByHead.get(edge.to()),
+                                    options.batchSize(),
+                                    tracking);
                     byPort.get(edge.port()).add(output);
                 }
                 Map<String, Output[]> wired = new HashMap<>();
@@ -98,7 +111,57 @@ final class LocalPlan {
                 operators.get(id).get(i).wire(wired);
             }
         }
-        return new LocalPlan(List.copyOf(tasks), operators);
+        if (tracking != null) {
+            trackSources(graph, tracking, tasksByHead, options.batchSize());
+        }
+        return new LocalPlan(List.copyOf(tasks), operators, tracking);
+    }
+
+    private static Tracking tracking(ComputationalGraph graph, LocalOptions options) {
+        Robustness robustness = graph.robustness();
+        if (!robustness.tracks()) {
+            if (options.checkpoints().isPresent()) {
+                throw new SluiceException("Graph '" + graph.name() + "': checkpoints in "
+                        + options.checkpoints().get() + " need items to be tracked, but the graph's robustness is"
+                        + " NONE; set .robustness(Robustness.confirm()) or higher on the graph");
+            }
+            return null;
+        }
+        Checkpoints checkpoints = options.checkpoints()
+                .map(dir -> Checkpoints.open(dir, options.checkpointInterval(), graph.name()))
+                .orElse(null);
+        return new Tracking(robustness, checkpoints);
+    }
+
+    /**
+     * Gives every tracked start node's task its ledger (and, with checkpoints, its position), and every start node's
+     * task channels to the dead-letter node, if there is one, so that the dead-letter node ends when they all have.
+     */
+    private static void trackSources(
+            ComputationalGraph graph, Tracking tracking, Map<String, List<Task>> tasksByHead, int batchSize) {
+        List<Task> deadLetterTasks =
+                graph.robustness().deadLetter().map(tasksByHead::get).orElse(null);
+        for (NodeSpec spec : graph.startNodes()) {
+            for (Task task : tasksByHead.get(spec.id())) {
+                if (deadLetterTasks != null) {
+                    task.sendDeadLettersTo(channels(task, deadLetterTasks, batchSize, tracking));
+                }
+                if (tracking.levelOf(spec.id()) == Robustness.Level.NONE) {
+                    continue;
+                }
+                Resumable resumable = ((Operator.Source) task.head).resumable();
+                if (tracking.checkpoints != null && resumable == null) {
+                    throw new SluiceException("Start node '" + spec.id() + "' cannot resume from the checkpoint "
+                            + tracking.checkpoints.file() + ": its node does not implement Resumable, so it cannot"
+                            + " say where it is in its input; implement io.sluice.Resumable, or give the node the"
+                            + " level NONE (Robustness.withNode(\"" + spec.id() + "\", Level.NONE)) to leave it"
+                            + " out of the checkpoint");
+                }
+                task.trackSource(
+                        tracking.ledger(spec.id(), task.head.instance),
+                        tracking.checkpoints == null ? null : resumable);
+            }
+        }
     }
 
     private static boolean chainable(ComputationalGraph graph, Edge edge, LocalOptions options) {
@@ -111,33 +174,40 @@ final class LocalPlan {
     }
 
     private static Output channelled(
-            ComputationalGraph graph, Edge edge, int instance, Task producer, List<Task> consumers, int batchSize) {
+            ComputationalGraph graph,
+            Edge edge,
+            int instance,
+            Task producer,
+            List<Task> consumers,
+            int batchSize,
+            Tracking tracking) {
         int upstream = graph.node(edge.from()).parallelism();
         int downstream = consumers.size();
         return switch (edge.partitioning()) {
             case Partitioning.Forward f ->
                 upstream == downstream
-                        ? new Output.Single(channel(producer, consumers.get(instance), batchSize))
-                        : new Output.RoundRobin(channels(producer, consumers, batchSize), instance);
-            case Partitioning.RoundRobin r -> new Output.RoundRobin(channels(producer, consumers, batchSize), instance);
+                        ? new Output.Single(channel(producer, consumers.get(instance), batchSize, tracking))
+                        : new Output.RoundRobin(channels(producer, consumers, batchSize, tracking), instance);
+            case Partitioning.RoundRobin r ->
+                new Output.RoundRobin(channels(producer, consumers, batchSize, tracking), instance);
             case Partitioning.Keyed k ->
-                new Output.Keyed(k.keyFunction(), channels(producer, consumers, batchSize), edge.describe());
-            case Partitioning.Broadcast b -> new Output.Broadcast(channels(producer, consumers, batchSize));
+                new Output.Keyed(k.keyFunction(), channels(producer, consumers, batchSize, tracking), edge.describe());
+            case Partitioning.Broadcast b -> new Output.Broadcast(channels(producer, consumers, batchSize, tracking));
             // Channels to every instance, though only the first gets items: the others must still see the end.
-            case Partitioning.Global g -> new Output.Single(channels(producer, consumers, batchSize)[0]);
+            case Partitioning.Global g -> new Output.Single(channels(producer, consumers, batchSize, tracking)[0]);
         };
     }
 
-    private static Channel[] channels(Task producer, List<Task> consumers, int batchSize) {
+    private static Channel[] channels(Task producer, List<Task> consumers, int batchSize, Tracking tracking) {
         Channel[] channels = new Channel[consumers.size()];
         for (int i = 0; i < channels.length; i++) {
-            channels[i] = channel(producer, consumers.get(i), batchSize);
+            channels[i] = channel(producer, consumers.get(i), batchSize, tracking);
         }
         return channels;
     }
 
-    private static Channel channel(Task producer, Task consumer, int batchSize) {
-        Channel channel = new Channel(consumer.input, batchSize);
+    private static Channel channel(Task producer, Task consumer, int batchSize, Tracking tracking) {
+        Channel channel = new Channel(consumer.input, batchSize, tracking == null ? null : producer);
         producer.addChannel(channel);
         consumer.expectEnd();
         return channel;

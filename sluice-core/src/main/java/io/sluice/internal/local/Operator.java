@@ -9,6 +9,7 @@ import io.sluice.NodeFailedException;
 import io.sluice.NodeSpec;
 import io.sluice.NodeState;
 import io.sluice.ProcessingNodeSpec;
+import io.sluice.Resumable;
 import io.sluice.StartNode;
 import io.sluice.StartNodeSpec;
 import java.time.Duration;
@@ -153,7 +154,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
     // ---- Emitter ----
 
     @Override
-    public final void emit(Object item) {
+    public void emit(Object item) {
         Operator next = chainedNext;
         if (next != null) {
             itemsOut++;
@@ -240,9 +241,10 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         errors++;
         seenErrors = errors;
         String where = parallelism == 1 ? "" : " (instance " + instance + " of " + parallelism + ")";
-        String what = onItem ? "failed on item " + describe(item) : "failed " + phase;
+        String itemText = onItem ? describe(item) : null;
+        String what = onItem ? "failed on item " + itemText : "failed " + phase;
         return new NodeFailedException(
-                nodeId, "Node '" + nodeId + "'" + where + " " + what + ": " + describe(cause), cause);
+                nodeId, itemText, "Node '" + nodeId + "'" + where + " " + what + ": " + describe(cause), cause);
     }
 
     static String describe(Throwable cause) {
@@ -250,7 +252,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
-    private static String describe(Object item) {
+    static String describe(Object item) {
         String text;
         try {
             text = String.valueOf(item);
@@ -301,6 +303,9 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
     static final class Source extends Operator {
         private final StartNode<Object> node;
 
+        /** The task that opens a tuple tree for every item this source emits; {@code null} when it is not tracked. */
+        Task rooting;
+
         Source(
                 String graph,
                 String id,
@@ -310,6 +315,26 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
                 StartNode<Object> node) {
             super(graph, id, instance, parallelism, results);
             this.node = node;
+        }
+
+        @Override
+        public void emit(Object item) {
+            Task task = rooting;
+            if (task == null) {
+                super.emit(item);
+            } else {
+                task.emitRooted(this, item, null);
+            }
+        }
+
+        /** Emits {@code item} downstream within the tuple tree the task has open. */
+        void emitInTree(Object item) {
+            super.emit(item);
+        }
+
+        /** The node as a {@link Resumable}, or {@code null} if it cannot say where it is. */
+        Resumable resumable() {
+            return node instanceof Resumable r ? r : null;
         }
 
         /** Pulls once; returns whether the source has more. */
@@ -390,6 +415,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
     }
 
     static final class End extends Operator {
+
         private final EndNode<Object> node;
 
         End(
@@ -412,6 +438,15 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         @Override
         void processNode(Object item) throws Exception {
             node.process(item);
+        }
+
+        /** Lets the end node make what it wrote durable; see {@link EndNode#flush}. */
+        void flush() {
+            try {
+                node.flush();
+            } catch (Exception e) {
+                throw leave(e, "to flush", null, false);
+            }
         }
 
         @Override

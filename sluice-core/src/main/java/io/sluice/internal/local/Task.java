@@ -1,15 +1,31 @@
 package io.sluice.internal.local;
 
+import io.sluice.DeadLetter;
+import io.sluice.ItemFailure;
+import io.sluice.NodeFailedException;
 import io.sluice.NodeState;
+import io.sluice.Resumable;
+import io.sluice.Robustness;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One instance of a chain: the head node instance and the instances chained below it, which the head's emits reach
  * by direct calls. A task has one input queue (none for a start node), the channels to other tasks, and is driven
  * by one thread at a time — its own in multi-thread mode, the caller's in single-thread mode.
+ *
+ * <p>When the deployment tracks items ({@link Tracking}), the task also follows tuple trees: it knows the root of the
+ * item it is processing, counts what it hands to other tasks under that root, and releases its holds on the roots of
+ * a batch only after the batch's end nodes have flushed. A tracked start node's task opens the trees, replays failed
+ * ones after their back-off, gives up those out of attempts, and keeps the source's checkpoint.
  */
 final class Task {
+
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     final String name;
     final List<Operator> operators;
@@ -20,11 +36,32 @@ final class Task {
     private int endsSeen;
     private Operator[] tickers = new Operator[0];
 
-    Task(String name, List<Operator> operators, InputQueue input) {
+    // ---- tracking; all null or empty when the deployment does not track ----
+    private final Tracking tracking;
+    private final Operator.End[] ends;
+    private Root current; // the root of the item being processed
+    private int adds; // hand-offs under current not yet added to its count
+    private Root[] held = new Root[16]; // roots of the batch under way, released after it
+    private int[] heldCounts = new int[16];
+    private int heldSize;
+    private SourceLedger ledger; // a tracked source's books
+    private Resumable resumable; // with checkpoints: the source's node
+    private Channel[] deadLetters; // a source's channels to the dead-letter node, if there is one
+    private boolean exhausted;
+    private long nextCheckpointNanos;
+
+    Task(String name, List<Operator> operators, InputQueue input, Tracking tracking) {
         this.name = name;
         this.operators = List.copyOf(operators);
         this.head = operators.get(0);
         this.input = input;
+        this.tracking = tracking;
+        this.ends = tracking == null
+                ? new Operator.End[0]
+                : operators.stream()
+                        .filter(Operator.End.class::isInstance)
+                        .map(Operator.End.class::cast)
+                        .toArray(Operator.End[]::new);
     }
 
     boolean isSource() {
@@ -39,26 +76,152 @@ final class Task {
         endsExpected++;
     }
 
-    /** Opens the node instances, parents before children. */
+    /** Makes this source task open a tuple tree for every item its source emits. */
+    void trackSource(SourceLedger ledger, Resumable resumable) {
+        this.ledger = ledger;
+        this.resumable = resumable;
+        ((Operator.Source) head).rooting = this;
+    }
+
+    void sendDeadLettersTo(Channel[] channels) {
+        this.deadLetters = channels;
+    }
+
+    /** Opens the node instances, parents before children; a source with a checkpoint resumes from it. */
     void open() {
         for (Operator operator : operators) {
             operator.state = NodeState.RUNNING;
             operator.open();
         }
         tickers = operators.stream().filter(o -> o.tickPeriodNanos > 0).toArray(Operator[]::new);
+        if (resumable != null) {
+            String position = tracking.checkpoints.position(head.nodeId, head.instance);
+            if (position != null) {
+                try {
+                    resumable.resume(position);
+                } catch (Exception e) {
+                    throw head.leave(e, "to resume from position '" + position + "'", null, false);
+                }
+                ledger.resumedAt(position);
+            }
+        }
+        nextCheckpointNanos = System.nanoTime();
     }
+
+    // ---- a start node's task ----
 
     /** Pulls the head source once and hands the result downstream; returns whether the source has more. */
     boolean pullOnce() {
         boolean more = ((Operator.Source) head).pull();
+        if (resumable != null) {
+            ledger.afterPull(resumable.position());
+        }
         afterWork();
         return more;
     }
+
+    /**
+     * One round of a start node's task: settles failed trees (replay or give up), replays those due, and pulls if
+     * the source has more and not too many trees open; returns whether it did anything.
+     */
+    boolean sourceRound(long nowNanos) {
+        boolean worked = ledger != null && service(nowNanos);
+        if (!exhausted && (ledger == null || ledger.inFlight() < Tracking.MAX_IN_FLIGHT)) {
+            exhausted = !pullOnce();
+            worked = true;
+        }
+        return worked;
+    }
+
+    /** Whether the source is exhausted and every tree it opened has settled. */
+    boolean sourceDone() {
+        return exhausted && (ledger == null || ledger.inFlight() == 0);
+    }
+
+    /** Waits a little for trees to settle, or until the next replay or tick is due. */
+    void idle() {
+        long wait = Math.min(IDLE_NANOS, nextTickNanos() - System.nanoTime());
+        if (wait > 0) {
+            LockSupport.parkNanos(wait);
+        }
+    }
+
+    private boolean service(long nowNanos) {
+        boolean worked = false;
+        Root root;
+        while ((root = ledger.pollFailed()) != null) {
+            worked = true;
+            Robustness robustness = tracking.robustness;
+            if (root.replayable() && root.attempt < robustness.attempts()) {
+                ledger.delay(
+                        root,
+                        nowNanos + robustness.backoffBefore(root.attempt + 1).toNanos());
+            } else {
+                giveUp(root);
+            }
+        }
+        while ((root = ledger.pollDue(nowNanos)) != null) {
+            worked = true;
+            root.restart();
+            emitRooted((Operator.Source) head, root.item, root);
+        }
+        if (worked) {
+            afterWork();
+        }
+        if (tracking.checkpoints != null && nowNanos - nextCheckpointNanos >= 0) {
+            nextCheckpointNanos = nowNanos + tracking.checkpoints.interval().toNanos();
+            checkpoint();
+        }
+        return worked;
+    }
+
+    private void giveUp(Root root) {
+        if (deadLetters == null) {
+            ledger.giveUp(root);
+            return;
+        }
+        root.givingUp = true;
+        root.hold();
+        current = root;
+        deadLetters[head.instance % deadLetters.length].add(
+                new DeadLetter(head.nodeId, root.item, root.attempt, root.failures()));
+        settleAdds();
+        current = null;
+        hold(root);
+        ledger.deadLettered();
+    }
+
+    private void checkpoint() {
+        if (ledger != null && tracking.checkpoints != null) {
+            tracking.checkpoints.update(head.nodeId, head.instance, ledger.safePosition());
+            tracking.checkpoints.save();
+        }
+    }
+
+    /** Emits {@code item} from {@code source} as the root of a new tuple tree, or of {@code replay}'s again. */
+    void emitRooted(Operator.Source source, Object item, Root replay) {
+        Root root = replay != null ? replay : ledger.open(item);
+        current = root;
+        try {
+            source.emitInTree(item);
+        } catch (RuntimeException e) {
+            failed(root, e);
+        }
+        settleAdds();
+        current = null;
+        hold(root);
+    }
+
+    // ---- a task with an input ----
 
     /** Processes one batch from the input queue; returns {@code true} once every producer has ended. */
     boolean process(Object[] batch) {
         if (batch == InputQueue.END) {
             return ++endsSeen == endsExpected;
+        }
+        if (tracking != null) {
+            processTracked(batch);
+            return false;
         }
         Operator first = head;
         for (Object item : batch) {
@@ -68,8 +231,108 @@ final class Task {
         return false;
     }
 
-    /** The earliest time a ticking node instance is due, or {@link Long#MAX_VALUE} if none ticks. */
+    private void processTracked(Object[] batch) {
+        Operator first = head;
+        for (Object item : batch) {
+            if (item instanceof Tracked tracked) {
+                Root root = tracked.root;
+                current = root;
+                try {
+                    first.accept(tracked.item);
+                } catch (RuntimeException e) {
+                    failed(root, e);
+                }
+                settleAdds();
+                current = null;
+                hold(root);
+            } else {
+                try {
+                    first.accept(item);
+                } catch (RuntimeException e) {
+                    failed(null, e);
+                }
+            }
+        }
+        afterWork();
+    }
+
+    // ---- tuple trees ----
+
+    /** The item a channel hands to another task: wrapped with its root, which counts one more hold. */
+    Object wrap(Object item) {
+        Root root = current;
+        if (root == null) {
+            return item;
+        }
+        adds++;
+        return new Tracked(item, root);
+    }
+
+    /** Adds the hand-offs counted so far to the current root; a channel calls it before its batch becomes visible. */
+    void settleAdds() {
+        if (adds != 0) {
+            current.add(adds);
+            adds = 0;
+        }
+    }
+
+    private void hold(Root root) {
+        if (heldSize > 0 && held[heldSize - 1] == root) {
+            heldCounts[heldSize - 1]++;
+            return;
+        }
+        if (heldSize == held.length) {
+            held = Arrays.copyOf(held, heldSize * 2);
+            heldCounts = Arrays.copyOf(heldCounts, heldSize * 2);
+        }
+        held[heldSize] = root;
+        heldCounts[heldSize++] = 1;
+    }
+
+    private void releaseHeld() {
+        for (int i = 0; i < heldSize; i++) {
+            held[i].add(-heldCounts[i]);
+            held[i] = null;
+        }
+        heldSize = 0;
+    }
+
+    /**
+     * A node threw on an item: under a tracked level the item's tree is marked failed and the task goes on; under
+     * NONE, or for our own signals, the exception goes on up and fails the deployment.
+     */
+    private void failed(Root root, RuntimeException e) {
+        if (e instanceof Cancelled) {
+            throw e;
+        }
+        NodeFailedException failure = e instanceof NodeFailedException f ? f : null;
+        String node = failure != null ? failure.nodeId() : head.nodeId;
+        Robustness.Level level = tracking.levelOf(node);
+        if (level == Robustness.Level.NONE) {
+            throw e;
+        }
+        Throwable cause = failure != null && failure.getCause() != null ? failure.getCause() : e;
+        String item = failure == null ? "" : failure.item().orElse("");
+        ItemFailure itemFailure =
+                new ItemFailure(node, item, Operator.describe(cause), Instant.now(), root == null ? 1 : root.attempt);
+        tracking.record(itemFailure, level);
+        if (root != null) {
+            root.fail(itemFailure, level == Robustness.Level.REPLAY);
+        }
+    }
+
+    // ---- timers, end, close ----
+
+    /** The earliest time a ticking node instance or a replay is due, or {@link Long#MAX_VALUE} if none. */
     long nextTickNanos() {
+        if (ledger == null) {
+            return nextTimerNanos();
+        }
+        // failed trees to settle are due now
+        return ledger.hasSettledFailures() ? System.nanoTime() : Math.min(ledger.nextDueNanos(), nextTimerNanos());
+    }
+
+    private long nextTimerNanos() {
         long next = Long.MAX_VALUE;
         for (Operator operator : tickers) {
             next = Math.min(next, operator.nextTickNanos);
@@ -97,6 +360,8 @@ final class Task {
         for (Operator operator : operators) {
             operator.complete();
         }
+        afterWork();
+        checkpoint();
         for (Channel channel : channels) {
             channel.end();
         }
@@ -105,10 +370,17 @@ final class Task {
 
     /**
      * Closes every node instance that was opened (or began to open), children first, and gives every instance its
-     * final state; returns the first failure to close, if any.
+     * final state; returns the first failure to close, if any. A tracked source keeps what is safe in its checkpoint.
      */
     Throwable close(NodeState finalState) {
         Throwable failure = null;
+        if (head.state != NodeState.CREATED) {
+            try {
+                checkpoint();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
         for (int i = operators.size() - 1; i >= 0; i--) {
             Operator operator = operators.get(i);
             Throwable closing = operator.state == NodeState.CREATED ? null : operator.close();
@@ -126,6 +398,15 @@ final class Task {
     private void afterWork() {
         for (Channel channel : channels) {
             channel.flush();
+        }
+        if (tracking != null) {
+            for (Operator.End end : ends) {
+                end.flush();
+            }
+            releaseHeld();
+            if (ledger != null) {
+                ledger.publish();
+            }
         }
         publish();
     }

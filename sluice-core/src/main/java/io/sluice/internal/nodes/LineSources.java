@@ -2,6 +2,7 @@ package io.sluice.internal.nodes;
 
 import io.sluice.Emitter;
 import io.sluice.NodeContext;
+import io.sluice.Resumable;
 import io.sluice.StartNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,7 +21,7 @@ public final class LineSources {
 
     /** The lines of a UTF-8 file; the node fails at open, naming the file, if it cannot be read. */
     public static StartNode<String> file(Path path) {
-        return new LineSource("Sources.lines") {
+        return new ResumableLineSource("Sources.lines") {
             @Override
             BufferedReader openReader() throws IOException {
                 try {
@@ -47,9 +48,30 @@ public final class LineSources {
         };
     }
 
+    /** A line source that counts lines, so it can resume by skipping as many. */
+    private abstract static class ResumableLineSource extends LineSource implements Resumable {
+        ResumableLineSource(String what) {
+            super(what);
+        }
+
+        @Override
+        public String position() {
+            return Long.toString(lines);
+        }
+
+        @Override
+        public void resume(String stored) throws IOException {
+            long target = Positions.parse(stored);
+            while (lines < target && reader.readLine() != null) {
+                lines++;
+            }
+        }
+    }
+
     private abstract static class LineSource implements StartNode<String> {
         private final String what;
-        private BufferedReader reader;
+        BufferedReader reader;
+        long lines;
 
         LineSource(String what) {
             this.what = what;
@@ -71,6 +93,7 @@ public final class LineSources {
                 if (line == null) {
                     return false;
                 }
+                lines++;
                 emitter.emit(line);
                 if (!reader.ready()) {
                     break;

@@ -2,6 +2,7 @@ package io.sluice.internal.nodes;
 
 import io.sluice.Emitter;
 import io.sluice.NodeContext;
+import io.sluice.Resumable;
 import io.sluice.StartNode;
 import java.util.Iterator;
 import java.util.function.LongFunction;
@@ -20,58 +21,99 @@ public final class SequenceSource {
     private SequenceSource() {}
 
     public static <T> StartNode<T> ofIterator(Supplier<? extends Iterator<? extends T>> iterators) {
-        return new StartNode<>() {
-            private Iterator<? extends T> iterator;
-            private int instance;
-            private int parallelism;
-            private long position;
-
-            @Override
-            public void open(NodeContext context) {
-                iterator = iterators.get();
-                instance = context.instance();
-                parallelism = context.parallelism();
-            }
-
-            @Override
-            public boolean pull(Emitter<T> emitter) {
-                for (int emitted = 0; emitted < BURST; ) {
-                    if (!iterator.hasNext()) {
-                        return false;
-                    }
-                    T item = iterator.next();
-                    if (position++ % parallelism == instance) {
-                        emitter.emit(item);
-                        emitted++;
-                    }
-                }
-                return true;
-            }
-        };
+        return new IteratorSource<>(iterators);
     }
 
     public static <T> StartNode<T> ofGenerator(long count, LongFunction<? extends T> generator) {
-        return new StartNode<>() {
-            private long next;
-            private int step;
+        return new GeneratorSource<>(count, generator);
+    }
 
-            @Override
-            public void open(NodeContext context) {
-                next = context.instance();
-                step = context.parallelism();
-            }
+    /** Resumes by reading the iterator again up to the stored position: iterators cannot seek. */
+    private static final class IteratorSource<T> implements StartNode<T>, Resumable {
+        private final Supplier<? extends Iterator<? extends T>> iterators;
+        private Iterator<? extends T> iterator;
+        private int instance;
+        private int parallelism;
+        private long position;
 
-            @Override
-            public boolean pull(Emitter<T> emitter) {
-                for (int i = 0; i < BURST; i++) {
-                    if (next >= count) {
-                        return false;
-                    }
-                    emitter.emit(generator.apply(next));
-                    next += step;
+        IteratorSource(Supplier<? extends Iterator<? extends T>> iterators) {
+            this.iterators = iterators;
+        }
+
+        @Override
+        public void open(NodeContext context) {
+            iterator = iterators.get();
+            instance = context.instance();
+            parallelism = context.parallelism();
+        }
+
+        @Override
+        public boolean pull(Emitter<T> emitter) {
+            for (int emitted = 0; emitted < BURST; ) {
+                if (!iterator.hasNext()) {
+                    return false;
                 }
-                return next < count;
+                T item = iterator.next();
+                if (position++ % parallelism == instance) {
+                    emitter.emit(item);
+                    emitted++;
+                }
             }
-        };
+            return true;
+        }
+
+        @Override
+        public String position() {
+            return Long.toString(position);
+        }
+
+        @Override
+        public void resume(String stored) {
+            long target = Positions.parse(stored);
+            while (position < target && iterator.hasNext()) {
+                iterator.next();
+                position++;
+            }
+        }
+    }
+
+    private static final class GeneratorSource<T> implements StartNode<T>, Resumable {
+        private final long count;
+        private final LongFunction<? extends T> generator;
+        private long next;
+        private int step;
+
+        GeneratorSource(long count, LongFunction<? extends T> generator) {
+            this.count = count;
+            this.generator = generator;
+        }
+
+        @Override
+        public void open(NodeContext context) {
+            next = context.instance();
+            step = context.parallelism();
+        }
+
+        @Override
+        public boolean pull(Emitter<T> emitter) {
+            for (int i = 0; i < BURST; i++) {
+                if (next >= count) {
+                    return false;
+                }
+                emitter.emit(generator.apply(next));
+                next += step;
+            }
+            return next < count;
+        }
+
+        @Override
+        public String position() {
+            return Long.toString(next);
+        }
+
+        @Override
+        public void resume(String stored) {
+            next = Positions.parse(stored);
+        }
     }
 }

@@ -1,0 +1,110 @@
+package io.sluice.internal.local;
+
+import io.sluice.ItemFailure;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The root of one tuple tree: a source item and the count of its descendants still to process.
+ *
+ * <p>The count starts at one, held by the task that processes the item. A task that hands a descendant to another
+ * task adds one before the hand-off is visible, and every task releases its hold once the batch that held the item is
+ * done and its end nodes flushed. The tree is settled when the count reaches zero: completed if nothing failed,
+ * otherwise handed back to its source for replay or to be given up.
+ */
+final class Root {
+
+    private static final VarHandle PENDING;
+
+    static {
+        try {
+            PENDING = MethodHandles.lookup().findVarHandle(Root.class, "pending", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final SourceLedger ledger;
+    final Object item;
+
+    @SuppressWarnings("unused") // through PENDING
+    private volatile int pending = 1;
+
+    /** Which attempt is under way, 1 for the first; written by the source task before each attempt. */
+    int attempt = 1;
+
+    /** Where the source stood after the pull that emitted this item; source task only. */
+    String position;
+
+    /** When a replay is due; source task only. */
+    long dueNanos;
+
+    /** Set once the item is given up: the last hold released makes it failed, not retried. */
+    volatile boolean givingUp;
+
+    /** Completed or given up: nothing of it is left anywhere. */
+    volatile boolean settled;
+
+    private volatile List<ItemFailure> failures; // of the attempt under way and those before; guarded by this
+    private boolean replayable = true; // guarded by this
+
+    Root(SourceLedger ledger, Object item) {
+        this.ledger = ledger;
+        this.item = item;
+    }
+
+    /** A settled entry that only carries a source position, for a pull that emitted nothing. */
+    static Root marker(String position) {
+        Root root = new Root(null, null);
+        root.position = position;
+        root.settled = true;
+        return root;
+    }
+
+    /** Counts {@code delta} more (or, negative, fewer) holds; settles the tree when none is left. */
+    void add(int delta) {
+        int left = (int) PENDING.getAndAdd(this, delta) + delta;
+        if (left == 0) {
+            ledger.settle(this);
+        }
+    }
+
+    /** Starts another attempt with one hold, for the source task that replays it; the tree was settled. */
+    void restart() {
+        synchronized (this) {
+            replayable = true;
+        }
+        attempt++;
+        hold();
+    }
+
+    /** Gives the settled tree one hold again, for the source task that sends it on. */
+    void hold() {
+        PENDING.setVolatile(this, 1);
+    }
+
+    /** Records a failure in this attempt; {@code replayable} is false if the node's level does not replay. */
+    synchronized void fail(ItemFailure failure, boolean replayable) {
+        List<ItemFailure> list = failures == null ? new ArrayList<>() : new ArrayList<>(failures);
+        list.add(failure);
+        failures = list;
+        this.replayable &= replayable;
+    }
+
+    /** Whether the attempt under way failed anywhere; meaningful once settled. */
+    boolean failedThisAttempt() {
+        List<ItemFailure> list = failures;
+        return list != null && list.get(list.size() - 1).attempt() == attempt;
+    }
+
+    synchronized boolean replayable() {
+        return replayable;
+    }
+
+    List<ItemFailure> failures() {
+        List<ItemFailure> list = failures;
+        return list == null ? List.of() : list;
+    }
+}

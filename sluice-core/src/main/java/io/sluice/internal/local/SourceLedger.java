@@ -1,0 +1,174 @@
+package io.sluice.internal.local;
+
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The books of one tracked source instance: how many trees it opened, how many settled and how, the trees that failed
+ * and wait to be replayed or given up, and — with checkpoints — the trees in the order they were opened, so that the
+ * source's position advances only past trees all settled.
+ *
+ * <p>Everything but the settle counters and the failed queue belongs to the source's task thread.
+ */
+final class SourceLedger {
+
+    final String node;
+    final int instance;
+
+    private long introduced;
+    private volatile long seenIntroduced;
+    private final LongAdder completed = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private volatile long replays;
+    private volatile long deadLettered;
+
+    /** Trees that settled with a failure, from whichever task released them last. */
+    private final ConcurrentLinkedQueue<Root> settledFailed = new ConcurrentLinkedQueue<>();
+
+    /** Trees waiting out their back-off before a replay. */
+    private final PriorityQueue<Root> delayed = new PriorityQueue<>(Comparator.comparingLong(r -> r.dueNanos));
+
+    /** With checkpoints: the trees in opening order, and markers for pulls that emitted nothing. */
+    private final ArrayDeque<Root> order;
+
+    private Root lastOfPull;
+    private String safePosition;
+
+    SourceLedger(String node, int instance, boolean positions) {
+        this.node = node;
+        this.instance = instance;
+        this.order = positions ? new ArrayDeque<>() : null;
+    }
+
+    // ---- source task ----
+
+    Root open(Object item) {
+        Root root = new Root(this, item);
+        introduced++;
+        if (order != null) {
+            order.add(root);
+            lastOfPull = root;
+        }
+        return root;
+    }
+
+    /** Records where the source stands after a pull, and moves the safe position past the trees settled since. */
+    void afterPull(String position) {
+        if (lastOfPull != null) {
+            lastOfPull.position = position;
+            lastOfPull = null;
+        } else {
+            order.add(Root.marker(position));
+        }
+        advance();
+    }
+
+    /** The position after the last tree of an unbroken run of settled ones; {@code null} before the first. */
+    String safePosition() {
+        if (order != null) {
+            advance();
+        }
+        return safePosition;
+    }
+
+    private void advance() {
+        Root head;
+        while ((head = order.peek()) != null && head.settled) {
+            order.poll();
+            if (head.position != null) {
+                safePosition = head.position;
+            }
+        }
+    }
+
+    void resumedAt(String position) {
+        safePosition = position;
+    }
+
+    /** Makes the source thread's counts visible to status. */
+    void publish() {
+        seenIntroduced = introduced;
+    }
+
+    /** Trees opened and not yet settled. */
+    long inFlight() {
+        return introduced - completed.sum() - failed.sum();
+    }
+
+    boolean hasSettledFailures() {
+        return !settledFailed.isEmpty();
+    }
+
+    Root pollFailed() {
+        return settledFailed.poll();
+    }
+
+    void delay(Root root, long dueNanos) {
+        root.dueNanos = dueNanos;
+        delayed.add(root);
+        replays++;
+    }
+
+    /** The next replay that is due at {@code nowNanos}, if any. */
+    Root pollDue(long nowNanos) {
+        Root next = delayed.peek();
+        if (next != null && nowNanos - next.dueNanos >= 0) {
+            return delayed.poll();
+        }
+        return null;
+    }
+
+    long nextDueNanos() {
+        Root next = delayed.peek();
+        return next == null ? Long.MAX_VALUE : next.dueNanos;
+    }
+
+    void deadLettered() {
+        deadLettered++;
+    }
+
+    /** Gives a tree up with no dead-letter output to go through. */
+    void giveUp(Root root) {
+        root.settled = true;
+        failed.increment();
+    }
+
+    // ---- any task ----
+
+    /** The last hold on {@code root} was released. */
+    void settle(Root root) {
+        if (root.givingUp) {
+            giveUp(root);
+        } else if (root.failedThisAttempt()) {
+            settledFailed.add(root);
+        } else {
+            root.settled = true;
+            completed.increment();
+        }
+    }
+
+    // ---- status ----
+
+    long introduced() {
+        return seenIntroduced;
+    }
+
+    long completed() {
+        return completed.sum();
+    }
+
+    long failed() {
+        return failed.sum();
+    }
+
+    long replays() {
+        return replays;
+    }
+
+    long deadLetteredCount() {
+        return deadLettered;
+    }
+}

@@ -1,0 +1,20 @@
+package io.sluice.internal.nodes;
+
+/** Reading the positions built-in sources store: counts, as decimal text. */
+final class Positions {
+
+    private Positions() {}
+
+    static long parse(String stored) {
+        try {
+            long value = Long.parseLong(stored.strip());
+            if (value >= 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("expected a stored position that is a count (a whole number ≥ 0) but"
+                + " found '" + stored + "'; the checkpoint was written for another source");
+    }
+}
