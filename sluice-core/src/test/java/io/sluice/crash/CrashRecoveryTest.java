@@ -1,0 +1,90 @@
+package io.sluice.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A graph over a million items in a child JVM, killed with SIGKILL at random moments several times per run and
+ * restarted on the same checkpoint directory: no item may be lost; duplicates are counted and reported.
+ */
+@Tag("slow")
+class CrashRecoveryTest {
+
+    private static final int COUNT = 1_000_000;
+    private static final int KILLS = 3;
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2})
+    void killedAndRestartedItLosesNothing(long seed, @TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.txt");
+        Path checkpoints = dir.resolve("checkpoints");
+        Random random = new Random(seed);
+        List<Long> killedAt = new ArrayList<>();
+        for (int kill = 0; kill < KILLS; kill++) {
+            Process child = start(out, checkpoints);
+            // Kill somewhere in the next stretch of output: after 5 % to 25 % more of the items.
+            long target = size(out) + (long) ((0.05 + 0.2 * random.nextDouble()) * COUNT * 7);
+            while (child.isAlive() && size(out) < target) {
+                Thread.sleep(random.nextInt(5));
+            }
+            assertThat(child.isAlive())
+                    .as("run %d still running when killed", kill + 1)
+                    .isTrue();
+            child.destroyForcibly(); // SIGKILL: no shutdown hooks, nothing flushed
+            child.waitFor();
+            killedAt.add(size(out));
+        }
+        Process last = start(out, checkpoints);
+        assertThat(last.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(last.exitValue()).isZero();
+
+        BitSet seen = new BitSet(COUNT);
+        long lines = 0;
+        try (Stream<String> all = Files.lines(out)) {
+            for (String line : (Iterable<String>) all::iterator) {
+                assertThat(line).startsWith("n");
+                seen.set(Integer.parseInt(line.substring(1)));
+                lines++;
+            }
+        }
+        long duplicates = lines - COUNT;
+        System.out.printf(
+                "crash test seed %d: killed at output sizes %s; %,d lines, %,d distinct, %,d duplicates (%.2f %%)%n",
+                seed, killedAt, lines, seen.cardinality(), duplicates, 100.0 * duplicates / COUNT);
+        assertThat(seen.cardinality()).as("distinct items").isEqualTo(COUNT);
+        assertThat(duplicates).isNotNegative();
+    }
+
+    private static Process start(Path out, Path checkpoints) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CrashingGraph.class.getName(),
+                        Integer.toString(COUNT),
+                        out.toString(),
+                        checkpoints.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+
+    private static long size(Path file) throws IOException {
+        return Files.exists(file) ? Files.size(file) : 0;
+    }
+}
