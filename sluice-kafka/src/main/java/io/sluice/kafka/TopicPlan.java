@@ -7,6 +7,7 @@ import io.sluice.InvalidGraphException;
 import io.sluice.NodeKind;
 import io.sluice.NodeSpec;
 import io.sluice.Partitioning;
+import io.sluice.Robustness;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Map;
  *   <li>{@code <graph>.<node>} for a node's default port and {@code <graph>.<node>.<port>} for its other ports, with
  *       as many partitions as the widest node reading them;
  *   <li>{@code <graph>.__results.<node>} for the results an end node keeps;
+ *   <li>{@code <graph>.__dead-letter}, when a node replays: the items given up, with their failures;
  *   <li>{@code <graph>.__status}, where workers publish heartbeats and counters.
  * </ul>
  *
@@ -73,6 +75,13 @@ public record TopicPlan(String graph, List<Topic> topics) {
                         resultsTopic(graph.name(), id), 1, replication, "results kept by end node '" + id + "'"));
             }
         }
+        if (replays(graph)) {
+            topics.add(new Topic(
+                    deadLetterTopic(graph.name()),
+                    1,
+                    replication,
+                    "dead letters: items given up after " + graph.robustness().attempts() + " attempts"));
+        }
         topics.add(new Topic(statusTopic(graph.name()), 1, replication, "worker heartbeats and counters"));
         return new TopicPlan(graph.name(), topics);
     }
@@ -85,6 +94,18 @@ public record TopicPlan(String graph, List<Topic> topics) {
     /** The topic an end node's kept results go to. */
     public static String resultsTopic(String graph, String node) {
         return graph + ".__results." + node;
+    }
+
+    /** The topic the items given up under {@link Robustness.Level#REPLAY} go to, as {@link io.sluice.DeadLetter}s. */
+    public static String deadLetterTopic(String graph) {
+        return graph + ".__dead-letter";
+    }
+
+    /** Whether any node of {@code graph} replays, so that its plan has a dead-letter topic. */
+    public static boolean replays(ComputationalGraph graph) {
+        Robustness robustness = graph.robustness();
+        return robustness.level() == Robustness.Level.REPLAY
+                || robustness.nodeLevels().containsValue(Robustness.Level.REPLAY);
     }
 
     /** The topic workers publish their status to. */

@@ -73,6 +73,40 @@ class WorkerProcessFaultTest {
                 .build();
     }
 
+    /** The poison: 'double' fails on it every time. */
+    static final long POISON = 777_777;
+
+    /**
+     * The same graph under REPLAY: 'double' fails once on every 10,000th number (in each process it runs in) and
+     * always on {@link #POISON}, which goes to the dead-letter node.
+     */
+    public static final class ReplayGraph implements GraphFactory {
+        @Override
+        public ComputationalGraph create() {
+            java.util.Set<Long> failedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            return ComputationalGraph.builder("fault-replay")
+                    .start("numbers", Sources.generator(ITEMS, i -> i))
+                    .map("double", (Long x) -> {
+                        if (x == POISON) {
+                            throw new IllegalArgumentException("poison");
+                        }
+                        if (x % 10_000 == 0 && failedOnce.add(x)) {
+                            throw new IllegalStateException("transient");
+                        }
+                        return x * 2;
+                    })
+                    .parallelism(2)
+                    .end("count", Count::new)
+                    .end("dead", io.sluice.Sinks.collect())
+                    .edge("numbers -> double", Partitioning.roundRobin())
+                    .edge("double -> count", Partitioning.global())
+                    .robustness(io.sluice.Robustness.replay(3)
+                            .withBackoff(Duration.ofMillis(1))
+                            .withDeadLetter("dead"))
+                    .build();
+        }
+    }
+
     public static final class AtLeastOnceGraph implements GraphFactory {
         @Override
         public ComputationalGraph create() {
@@ -91,6 +125,12 @@ class WorkerProcessFaultTest {
     Path logs;
 
     private Tally runAndKill(GraphFactory factory, Guarantee guarantee) throws Exception {
+        return runAndKill(factory, guarantee, 1, deployment -> {});
+    }
+
+    private Tally runAndKill(
+            GraphFactory factory, Guarantee guarantee, int kills, java.util.function.Consumer<Deployment> check)
+            throws Exception {
         KafkaOptions options = KafkaOptions.of(KafkaBroker.shared().bootstrapServers())
                 .withGuarantee(guarantee)
                 .withDeleteTopicsOnClose(true)
@@ -98,28 +138,32 @@ class WorkerProcessFaultTest {
         ComputationalGraph graph = factory.create();
 
         try (Deployment deployment = graph.deploy(SystemType.KAFKA, options)) {
-            await().atMost(Duration.ofMinutes(2))
-                    .pollInterval(Duration.ofMillis(200))
-                    .until(() -> deployment.status().node("double").itemsIn() > ITEMS / 5);
-            ProcessHandle doubler = workerOrNull("double");
-            assertThat(doubler).as("the worker of node 'double' is running").isNotNull();
+            for (int kill = 1; kill <= kills; kill++) {
+                long killAt = ITEMS * kill / (kills + 2);
+                await().atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> deployment.status().node("count").itemsIn() > killAt);
+                ProcessHandle doubler = workerOrNull("double");
+                assertThat(doubler).as("the worker of node 'double' is running").isNotNull();
 
-            doubler.destroyForcibly(); // kill -9
+                doubler.destroyForcibly(); // kill -9
 
-            await().atMost(Duration.ofMinutes(1)).until(() -> !doubler.isAlive());
-            await().atMost(Duration.ofMinutes(1)).until(() -> workerOrNull("double") != null);
-            assertThat(workerOrNull("double").pid()).isNotEqualTo(doubler.pid());
+                await().atMost(Duration.ofMinutes(1)).until(() -> !doubler.isAlive());
+                await().atMost(Duration.ofMinutes(1)).until(() -> workerOrNull("double") != null);
+                assertThat(workerOrNull("double").pid()).isNotEqualTo(doubler.pid());
+            }
             assertThat(deployment.awaitCompletion(Duration.ofMinutes(4))).isTrue();
             assertThat(Files.readString(logs.resolve("double.log"))).doesNotContain("FAILED");
             assertThat(starts("double"))
                     .as("the killed worker was started again")
-                    .isEqualTo(2);
+                    .isEqualTo(kills + 1);
             assertThat(starts("numbers"))
                     .as("killing one worker does not stop the others")
                     .isEqualTo(1);
             assertThat(starts("count")).isEqualTo(1);
             List<Tally> tallies = deployment.results("count");
             assertThat(tallies).hasSize(1);
+            check.accept(deployment);
             return tallies.get(0);
         }
     }
@@ -162,5 +206,24 @@ class WorkerProcessFaultTest {
         Tally tally = runAndKill(new ExactlyOnceGraph(), Guarantee.EXACTLY_ONCE);
 
         assertThat(tally).isEqualTo(new Tally(ITEMS, ITEMS, 0));
+    }
+
+    @Test
+    void replayHealsTransientFailuresAndDeadLettersThePoisonWhileAWorkerIsKilledThreeTimes() throws Exception {
+        Tally tally = runAndKill(new ReplayGraph(), Guarantee.AT_LEAST_ONCE, 3, deployment -> {
+            List<io.sluice.DeadLetter> dead = deployment.results("dead");
+            assertThat(dead).isNotEmpty();
+            assertThat(dead).allSatisfy(letter -> {
+                assertThat(letter.item()).isEqualTo(POISON);
+                assertThat(letter.attempts()).isEqualTo(3);
+                assertThat(letter.lastFailure().error()).isEqualTo("IllegalArgumentException: poison");
+            });
+        });
+
+        assertThat(tally.distinct()).as("nothing lost but the poison").isEqualTo(ITEMS - 1);
+        assertThat(tally.received()).isEqualTo(ITEMS - 1 + tally.duplicates());
+        System.out.printf(
+                "replay, at-least-once, 3 × kill -9: %d received, %d duplicates%n",
+                tally.received(), tally.duplicates());
     }
 }

@@ -1,17 +1,21 @@
 package io.sluice.kafka.internal;
 
 import io.sluice.ComputationalGraph;
+import io.sluice.DeadLetter;
 import io.sluice.Edge;
+import io.sluice.ItemFailure;
 import io.sluice.NodeFailedException;
 import io.sluice.NodeKind;
 import io.sluice.NodeSpec;
 import io.sluice.NodeState;
 import io.sluice.Partitioning;
+import io.sluice.Robustness;
 import io.sluice.internal.local.NodeInstance;
 import io.sluice.kafka.Guarantee;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.TopicPlan;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,9 +59,15 @@ final class InstanceWorker implements Runnable {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
     private boolean inTransaction;
+    private volatile long replays;
+    private volatile long givenUp;
     private final Map<TopicPartition, Long> pendingOffsets = new HashMap<>();
     private final Markers markers = new Markers();
     private long lastCommitNanos = System.nanoTime();
+
+    private final Robustness.Level level;
+    private final boolean deadLetterNode;
+    private PortWriter deadLetters; // where items given up go, when the graph replays
 
     InstanceWorker(WorkerHost deployment, NodeSpec spec, int index) {
         this.deployment = deployment;
@@ -67,6 +77,9 @@ final class InstanceWorker implements Runnable {
         this.options = deployment.options();
         this.plan = deployment.plan();
         this.exactlyOnce = options.guarantee() == Guarantee.EXACTLY_ONCE;
+        this.level = graph.robustness().levelOf(spec.id());
+        this.deadLetterNode =
+                graph.robustness().deadLetter().filter(spec.id()::equals).isPresent();
     }
 
     String name() {
@@ -115,6 +128,12 @@ final class InstanceWorker implements Runnable {
                         producer, options.serde(), topic.name(), topic.partitions(), keyOf(port), index, sendFailure);
                 outputs.put(port, writer);
                 writers.add(writer);
+            }
+            if (TopicPlan.replays(graph) && spec.kind() != NodeKind.START && !deadLetterNode) {
+                TopicPlan.Topic topic = plan.topic(TopicPlan.deadLetterTopic(graph.name()));
+                deadLetters = new PortWriter(
+                        producer, options.serde(), topic.name(), topic.partitions(), null, index, sendFailure);
+                writers.add(deadLetters); // so that the dead-letter node sees this instance end
             }
             NodeInstance created =
                     NodeInstance.create(graph.name(), spec, index, this::keepResult, withTransaction(outputs));
@@ -200,7 +219,7 @@ final class InstanceWorker implements Runnable {
                 if (Markers.isEnd(record)) {
                     markers.record(tp, record);
                 } else {
-                    node.accept(read(record));
+                    process(node, record);
                 }
                 pendingOffsets.put(tp, record.offset() + 1);
             }
@@ -222,9 +241,85 @@ final class InstanceWorker implements Runnable {
         return true;
     }
 
+    /**
+     * Hands one record to the node. Under NONE a failure fails the deployment. Above it, the failure is the record's:
+     * under REPLAY the record — the item's nearest durable ancestor — is processed again after a back-off, up to the
+     * graph's attempts, then written to the dead-letter topic with every failure; under CONFIRM and TRACK it is given
+     * up at once. Either way the offset moves on, so a poison record never blocks its partition.
+     */
+    private void process(NodeInstance node, ConsumerRecord<byte[], byte[]> record) {
+        Object item = read(record);
+        if (level == Robustness.Level.NONE) {
+            node.accept(item);
+            return;
+        }
+        Robustness robustness = graph.robustness();
+        List<ItemFailure> failures = new ArrayList<>();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                node.accept(item);
+                return;
+            } catch (NodeFailedException e) {
+                if (!deployment.isRunning()) {
+                    throw e;
+                }
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                String message = cause.getClass().getSimpleName()
+                        + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+                failures.add(new ItemFailure(e.nodeId(), e.item().orElse(""), message, Instant.now(), attempt));
+                if (level == Robustness.Level.REPLAY && attempt < robustness.attempts()) {
+                    replays++;
+                    sleep(robustness.backoffBefore(attempt + 1));
+                    continue;
+                }
+                givenUp++;
+                if (level == Robustness.Level.REPLAY && deadLetters != null) {
+                    beginIfNeeded();
+                    String source = graph.edges().stream()
+                            .filter(edge -> TopicPlan.outputTopic(graph.name(), edge.from(), edge.port())
+                                    .equals(record.topic()))
+                            .map(Edge::from)
+                            .findFirst()
+                            .orElse(record.topic());
+                    deadLetters.accept(new DeadLetter(source, item, attempt, failures));
+                }
+                return;
+            }
+        }
+    }
+
+    private static void sleep(Duration wait) {
+        try {
+            Thread.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.sluice.SluiceException("interrupted while waiting to replay", e);
+        }
+    }
+
+    /** Records this instance processed again under REPLAY. */
+    long replays() {
+        return replays;
+    }
+
+    /** Records this instance gave up on. */
+    long givenUp() {
+        return givenUp;
+    }
+
     /** This instance's partitions of every input topic, each expecting the end markers of its writers. */
     private List<TopicPartition> assignment(Markers markers) {
         List<TopicPartition> partitions = new ArrayList<>();
+        if (deadLetterNode) {
+            TopicPartition tp = new TopicPartition(TopicPlan.deadLetterTopic(graph.name()), 0);
+            partitions.add(tp);
+            markers.expect(
+                    tp,
+                    graph.nodes().stream()
+                            .filter(n -> n.kind() != NodeKind.START && !n.id().equals(spec.id()))
+                            .mapToInt(NodeSpec::parallelism)
+                            .sum());
+        }
         for (Edge edge : graph.inbound(spec.id())) {
             TopicPlan.Topic topic = plan.topic(TopicPlan.outputTopic(graph.name(), edge.from(), edge.port()));
             int writers = graph.node(edge.from()).parallelism();

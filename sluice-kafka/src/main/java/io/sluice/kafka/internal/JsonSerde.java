@@ -3,6 +3,7 @@ package io.sluice.kafka.internal;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.sluice.kafka.Serde;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,6 +34,7 @@ public final class JsonSerde implements Serde {
     @SuppressWarnings("deprecation") // EVERYTHING: final types such as Long must keep their class too
     private JsonSerde() {
         mapper = new ObjectMapper()
+                .registerModule(new JavaTimeModule()) // instants in dead letters' failures
                 .activateDefaultTyping(
                         BasicPolymorphicTypeValidator.builder()
                                 .allowIfBaseType(Object.class)
