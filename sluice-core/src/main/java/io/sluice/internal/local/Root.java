@@ -17,10 +17,12 @@ import java.util.List;
 final class Root {
 
     private static final VarHandle PENDING;
+    private static final VarHandle SETTLED;
 
     static {
         try {
             PENDING = MethodHandles.lookup().findVarHandle(Root.class, "pending", int.class);
+            SETTLED = MethodHandles.lookup().findVarHandle(Root.class, "settled", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -29,8 +31,10 @@ final class Root {
     final SourceLedger ledger;
     final Object item;
 
-    @SuppressWarnings("unused") // through PENDING
-    private volatile int pending = 1;
+    // Only through PENDING's atomic operations once shared; the first value is published with the first hand-off.
+    // Not volatile: a volatile write in the constructor would cost a fence per item.
+    @SuppressWarnings("unused")
+    private int pending = 1;
 
     /** Which attempt is under way, 1 for the first; written by the source task before each attempt. */
     int attempt = 1;
@@ -41,11 +45,17 @@ final class Root {
     /** When a replay is due; source task only. */
     long dueNanos;
 
+    /**
+     * Whether a descendant was handed to another task. Until then only the source task knows the root, which can
+     * settle it without atomic operations. Written by the source task before the hand-off becomes visible.
+     */
+    boolean shared;
+
     /** Set once the item is given up: the last hold released makes it failed, not retried. */
     volatile boolean givingUp;
 
-    /** Completed or given up: nothing of it is left anywhere. */
-    volatile boolean settled;
+    /** Completed or given up: nothing of it is left anywhere. Written with release semantics ({@link #settle()}). */
+    private volatile boolean settled;
 
     private volatile List<ItemFailure> failures; // of the attempt under way and those before; guarded by this
     private boolean replayable = true; // guarded by this
@@ -59,8 +69,17 @@ final class Root {
     static Root marker(String position) {
         Root root = new Root(null, null);
         root.position = position;
-        root.settled = true;
+        root.settle();
         return root;
+    }
+
+    /** Marks the tree settled: a release store, which costs no fence, read by the source task's volatile read. */
+    void settle() {
+        SETTLED.setRelease(this, true);
+    }
+
+    boolean settled() {
+        return settled;
     }
 
     /** Counts {@code delta} more (or, negative, fewer) holds; settles the tree when none is left. */
@@ -68,6 +87,15 @@ final class Root {
         int left = (int) PENDING.getAndAdd(this, delta) + delta;
         if (left == 0) {
             ledger.settle(this);
+        }
+    }
+
+    /** Settles a tree no other task saw, holding {@code holds} holds: no atomic operation needed. */
+    void releaseUnshared(int holds) {
+        int left = (int) PENDING.get(this) - holds;
+        PENDING.set(this, left);
+        if (left == 0) {
+            ledger.settleUnshared(this);
         }
     }
 

@@ -21,6 +21,8 @@ final class SourceLedger {
     private long introduced;
     private volatile long seenIntroduced;
     private final LongAdder completed = new LongAdder();
+    private long completedHere; // trees the source task settled itself
+    private volatile long seenCompletedHere;
     private final LongAdder failed = new LongAdder();
     private volatile long replays;
     private volatile long deadLettered;
@@ -76,7 +78,7 @@ final class SourceLedger {
 
     private void advance() {
         Root head;
-        while ((head = order.peek()) != null && head.settled) {
+        while ((head = order.peek()) != null && head.settled()) {
             order.poll();
             if (head.position != null) {
                 safePosition = head.position;
@@ -91,11 +93,12 @@ final class SourceLedger {
     /** Makes the source thread's counts visible to status. */
     void publish() {
         seenIntroduced = introduced;
+        seenCompletedHere = completedHere;
     }
 
     /** Trees opened and not yet settled. */
     long inFlight() {
-        return introduced - completed.sum() - failed.sum();
+        return introduced - completedHere - completed.sum() - failed.sum();
     }
 
     boolean hasSettledFailures() {
@@ -132,7 +135,7 @@ final class SourceLedger {
 
     /** Gives a tree up with no dead-letter output to go through. */
     void giveUp(Root root) {
-        root.settled = true;
+        root.settle();
         failed.increment();
     }
 
@@ -145,8 +148,18 @@ final class SourceLedger {
         } else if (root.failedThisAttempt()) {
             settledFailed.add(root);
         } else {
-            root.settled = true;
+            root.settle();
             completed.increment();
+        }
+    }
+
+    /** The source task released the last hold on a tree no other task saw. */
+    void settleUnshared(Root root) {
+        if (root.givingUp || root.failedThisAttempt()) {
+            settle(root);
+        } else {
+            root.settle();
+            completedHere++;
         }
     }
 
@@ -157,7 +170,7 @@ final class SourceLedger {
     }
 
     long completed() {
-        return completed.sum();
+        return completed.sum() + seenCompletedHere;
     }
 
     long failed() {

@@ -265,6 +265,7 @@ final class Task {
             return item;
         }
         adds++;
+        root.shared = true;
         return new Tracked(item, root);
     }
 
@@ -291,7 +292,12 @@ final class Task {
 
     private void releaseHeld() {
         for (int i = 0; i < heldSize; i++) {
-            held[i].add(-heldCounts[i]);
+            Root root = held[i];
+            if (root.shared) {
+                root.add(-heldCounts[i]);
+            } else {
+                root.releaseUnshared(heldCounts[i]);
+            }
             held[i] = null;
         }
         heldSize = 0;
