@@ -132,6 +132,9 @@ final class PipelineCommands {
                             runtime.mode().equals("single-thread")
                                     ? LocalOptions.Mode.SINGLE_THREAD
                                     : LocalOptions.Mode.MULTI_THREAD);
+            if (runtime.checkpoints() != null) {
+                options = options.withCheckpoints(runtime.checkpoints());
+            }
             return pipeline.graph().deploy(SystemType.LOCAL, options);
         }
 

@@ -116,6 +116,24 @@ public final class Examples {
                     "  %-13s %-10s %-9s in %,10d  out %,10d%n",
                     node.id(), node.kind(), node.state(), node.itemsIn(), node.itemsOut());
         }
+        status.tracking().ifPresent(t -> {
+            out.printf(
+                    "Items (%s): %,d introduced, %,d completely processed, %,d pending, %,d failed, %,d replays,"
+                            + " %,d dead-lettered — %s%n",
+                    t.level(),
+                    t.introduced(),
+                    t.completed(),
+                    t.pending(),
+                    t.failed(),
+                    t.replays(),
+                    t.deadLettered(),
+                    t.allProcessed() ? "all processed" : "not all processed");
+            t.recentFailures().stream()
+                    .skip(Math.max(0, t.recentFailures().size() - 5))
+                    .forEach(f -> out.printf(
+                            "  failed: node '%s', item %s, attempt %d: %s%n",
+                            f.node(), f.item(), f.attempt(), f.error()));
+        });
     }
 
     private static Path bundledText(Path directory) throws IOException {

@@ -48,8 +48,8 @@ public record Pipeline(ComputationalGraph graph, Runtime runtime, Path file) {
      * @param bootstrap for KAFKA, the cluster
      * @param guarantee for KAFKA, {@code at-least-once} or {@code exactly-once}
      */
-    public record Runtime(String system, String mode, String bootstrap, String guarantee) {
-        public static final Runtime DEFAULT = new Runtime("local", "multi-thread", null, "at-least-once");
+    public record Runtime(String system, String mode, String bootstrap, String guarantee, Path checkpoints) {
+        public static final Runtime DEFAULT = new Runtime("local", "multi-thread", null, "at-least-once", null);
     }
 
     /**

@@ -3,9 +3,12 @@ package io.sluice.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.DeadLetter;
 import io.sluice.Deployment;
 import io.sluice.Emitter;
+import io.sluice.LocalOptions;
 import io.sluice.Node;
+import io.sluice.Robustness;
 import io.sluice.SystemType;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +95,96 @@ class PipelineTest {
             assertThat(counts)
                     .containsOnly(Map.entry("the", 3), Map.entry("cat", 1), Map.entry("hat", 1), Map.entry("end", 1));
         }
+    }
+
+    /** Fails on lines that mention "poison". */
+    public static final class Picky implements Node<String, String> {
+        public Picky(Map<String, Object> config) {}
+
+        @Override
+        public void process(String line, Emitter<String> out) {
+            if (line.contains("poison")) {
+                throw new IllegalArgumentException("poisoned line");
+            }
+            out.emit(line);
+        }
+    }
+
+    @Test
+    void robustnessAndCheckpointsAreReadAndRun() throws Exception {
+        write("in.txt", "a\npoison b\nc\n");
+        Path file = write("pipeline.yaml", """
+                graph: robust
+                nodes:
+                  - id: lines
+                    source: lines
+                    path: in.txt
+                  - id: picky
+                    class: io.sluice.yaml.PipelineTest$Picky
+                  - id: out
+                    sink: append-lines
+                    path: out.txt
+                  - id: dead
+                    sink: collect
+                edges:
+                  - lines -> picky -> out
+                robustness:
+                  level: replay
+                  attempts: 2
+                  backoff: 1ms
+                  dead-letter: dead
+                  failures-kept: 10
+                  nodes: {out: track}
+                runtime:
+                  checkpoints: state
+                """);
+
+        Pipeline pipeline = Pipeline.load(file);
+
+        Robustness robustness = pipeline.graph().robustness();
+        assertThat(robustness.level()).isEqualTo(Robustness.Level.REPLAY);
+        assertThat(robustness.attempts()).isEqualTo(2);
+        assertThat(robustness.backoff()).isEqualTo(Duration.ofMillis(1));
+        assertThat(robustness.levelOf("out")).isEqualTo(Robustness.Level.TRACK);
+        assertThat(pipeline.runtime().checkpoints()).isEqualTo(dir.resolve("state"));
+        LocalOptions options =
+                LocalOptions.defaults().withCheckpoints(pipeline.runtime().checkpoints());
+        try (Deployment deployment = pipeline.graph().deploy(SystemType.LOCAL, options)) {
+            assertThat(deployment.awaitCompletion(Duration.ofSeconds(30))).isTrue();
+            List<DeadLetter> dead = deployment.results("dead");
+            assertThat(dead).singleElement().satisfies(letter -> {
+                assertThat(letter.item()).isEqualTo("poison b");
+                assertThat(letter.attempts()).isEqualTo(2);
+            });
+        }
+        assertThat(Files.readAllLines(dir.resolve("out.txt"))).containsExactly("a", "c");
+        assertThat(Files.exists(dir.resolve("state/robust.checkpoint"))).isTrue();
+    }
+
+    @Test
+    void robustnessMistakesAreReportedWithLineAndPath() throws Exception {
+        Path file = write("pipeline.yaml", """
+                graph: robust
+                nodes:
+                  - id: lines
+                    source: lines
+                    path: in.txt
+                  - id: out
+                    sink: collect
+                edges:
+                  - lines -> out
+                robustness:
+                  level: replai
+                  attempts: 0
+                  nodes: {out: never}
+                """);
+
+        assertThatThrownBy(() -> Pipeline.load(file))
+                .hasMessageContaining("pipeline.yaml:11 robustness.level: expected one of [none, confirm, track,"
+                        + " replay] but found 'replai'; did you mean 'replay'?")
+                .hasMessageContaining("pipeline.yaml:12 robustness.attempts: expected at least 1 attempt but found 0")
+                .hasMessageContaining("pipeline.yaml:13 robustness.nodes.out: expected one of [none, confirm, track,"
+                        + " replay] but found 'never'");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.sluice.Node;
 import io.sluice.NodeSpec;
 import io.sluice.Nodes;
 import io.sluice.Partitioning;
+import io.sluice.Robustness;
 import io.sluice.Sinks;
 import io.sluice.Sources;
 import io.sluice.StartNode;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -44,10 +46,10 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  */
 public final class PipelineReader {
 
-    private static final List<String> TOP_KEYS = List.of("graph", "nodes", "edges", "runtime");
+    private static final List<String> TOP_KEYS = List.of("graph", "nodes", "edges", "robustness", "runtime");
     private static final List<String> SOURCES =
             List.of("lines", "collection", "generator", "interval", "cron", "stdin");
-    private static final List<String> SINKS = List.of("collect", "stdout", "lines", "discard");
+    private static final List<String> SINKS = List.of("collect", "stdout", "lines", "append-lines", "discard");
     private static final List<String> USES = List.of("broadcast", "merge", "route", "chunk");
     private static final List<String> PARTITIONINGS = List.of("forward", "round-robin", "keyed", "broadcast", "global");
     private static final Pattern NAMED = Pattern.compile("'([A-Za-z0-9_.-]+)'");
@@ -95,7 +97,8 @@ public final class PipelineReader {
                     List.of(at(root.get(), "") + "expected a mapping with graph, nodes and" + " edges but found "
                             + kind(root.get())));
         }
-        Map<String, NodeTuple> keys = keys(top, "", List.of("graph", "nodes", "edges", "runtime", "tasks"));
+        Map<String, NodeTuple> keys =
+                keys(top, "", List.of("graph", "nodes", "edges", "robustness", "runtime", "tasks"));
         ComputationalGraph.Builder builder;
         Pipeline.Runtime runtime = Pipeline.Runtime.DEFAULT;
         if (keys.containsKey("tasks")) {
@@ -115,6 +118,12 @@ public final class PipelineReader {
             }
             if (keys.containsKey("edges")) {
                 edges(builder, keys.get("edges").getValueNode());
+            }
+        }
+        if (keys.containsKey("robustness")) {
+            Robustness robustness = robustness(keys.get("robustness").getValueNode());
+            if (robustness != null) {
+                builder.robustness(robustness);
             }
         }
         if (keys.containsKey("runtime")) {
@@ -281,6 +290,8 @@ public final class PipelineReader {
             case "discard" -> NodeSpec.end(id, Sinks.discard());
             case "lines" ->
                 required(keys, "path", path) ? NodeSpec.end(id, Sinks.lines(resolve(keys, "path", path))) : null;
+            case "append-lines" ->
+                required(keys, "path", path) ? NodeSpec.end(id, Sinks.appendLines(resolve(keys, "path", path))) : null;
             default -> {
                 problems.add(at(keys.get("sink").getValueNode(), path + ".sink") + "unknown sink '" + what
                         + "'; expected one of " + SINKS + Similarity.didYouMean(what, SINKS));
@@ -511,6 +522,77 @@ public final class PipelineReader {
         return chosen == null ? null : parsed.get(0).withPartitioning(chosen);
     }
 
+    // ---- robustness ----
+
+    private static final List<String> LEVELS = List.of("none", "confirm", "track", "replay");
+
+    private Robustness robustness(org.snakeyaml.engine.v2.nodes.Node value) {
+        if (!(value instanceof MappingNode mapping)) {
+            problems.add(at(value, "robustness") + "expected a mapping (level, attempts, backoff, dead-letter,"
+                    + " failures-kept, nodes) but found " + kind(value));
+            return null;
+        }
+        Map<String, NodeTuple> keys = keys(
+                mapping,
+                "robustness",
+                List.of("level", "attempts", "backoff", "dead-letter", "failures-kept", "nodes"));
+        String level = choice(keys, "level", "robustness", LEVELS, "none");
+        if (level == null || !LEVELS.contains(level)) {
+            level = "none"; // reported; read on to report the other keys' problems too
+        }
+        Robustness robustness = Robustness.of(Robustness.Level.valueOf(level.toUpperCase(Locale.ROOT)));
+        if (keys.containsKey("attempts")) {
+            Integer attempts = integer(keys.get("attempts").getValueNode(), "robustness.attempts");
+            if (attempts != null && attempts < 1) {
+                problems.add(at(keys.get("attempts").getValueNode(), "robustness.attempts")
+                        + "expected at least 1 attempt but found " + attempts);
+            } else if (attempts != null) {
+                robustness = robustness.withAttempts(attempts);
+            }
+        }
+        if (keys.containsKey("backoff")) {
+            Duration backoff = duration(keys.get("backoff").getValueNode(), "robustness.backoff");
+            if (backoff != null) {
+                robustness = robustness.withBackoff(backoff);
+            }
+        }
+        if (keys.containsKey("dead-letter")) {
+            String node = string(keys.get("dead-letter").getValueNode(), "robustness.dead-letter");
+            if (node != null) {
+                robustness = robustness.withDeadLetter(node);
+            }
+        }
+        if (keys.containsKey("failures-kept")) {
+            Integer kept = integer(keys.get("failures-kept").getValueNode(), "robustness.failures-kept");
+            if (kept != null && kept >= 0) {
+                robustness = robustness.withFailuresKept(kept);
+            }
+        }
+        if (keys.containsKey("nodes")) {
+            org.snakeyaml.engine.v2.nodes.Node nodes = keys.get("nodes").getValueNode();
+            if (!(nodes instanceof MappingNode levels)) {
+                problems.add(at(nodes, "robustness.nodes") + "expected a mapping of node id to level " + LEVELS
+                        + " but found " + kind(nodes));
+            } else {
+                for (NodeTuple tuple : levels.getValue()) {
+                    String node = string(tuple.getKeyNode(), "robustness.nodes");
+                    String nodeLevel = string(tuple.getValueNode(), "robustness.nodes." + node);
+                    if (node == null || nodeLevel == null) {
+                        continue;
+                    }
+                    if (!LEVELS.contains(nodeLevel)) {
+                        problems.add(at(tuple.getValueNode(), "robustness.nodes." + node) + "expected one of " + LEVELS
+                                + " but found '" + nodeLevel + "'" + Similarity.didYouMean(nodeLevel, LEVELS));
+                    } else {
+                        robustness =
+                                robustness.withNode(node, Robustness.Level.valueOf(nodeLevel.toUpperCase(Locale.ROOT)));
+                    }
+                }
+            }
+        }
+        return robustness;
+    }
+
     // ---- runtime ----
 
     private Pipeline.Runtime runtime(org.snakeyaml.engine.v2.nodes.Node value) {
@@ -519,7 +601,8 @@ public final class PipelineReader {
                     + kind(value));
             return Pipeline.Runtime.DEFAULT;
         }
-        Map<String, NodeTuple> keys = keys(mapping, "runtime", List.of("system", "mode", "bootstrap", "guarantee"));
+        Map<String, NodeTuple> keys =
+                keys(mapping, "runtime", List.of("system", "mode", "bootstrap", "guarantee", "checkpoints"));
         String system = choice(keys, "system", "runtime", List.of("local", "kafka"), "local");
         String mode = choice(keys, "mode", "runtime", List.of("multi-thread", "single-thread"), "multi-thread");
         String guarantee =
@@ -530,7 +613,11 @@ public final class PipelineReader {
         if ("kafka".equals(system) && bootstrap == null) {
             problems.add(at(mapping, "runtime") + "system kafka needs bootstrap: host:port of the cluster");
         }
-        return new Pipeline.Runtime(system, mode, bootstrap, guarantee);
+        String checkpoints = keys.containsKey("checkpoints")
+                ? string(keys.get("checkpoints").getValueNode(), "runtime.checkpoints")
+                : null;
+        return new Pipeline.Runtime(
+                system, mode, bootstrap, guarantee, checkpoints == null ? null : directory.resolve(checkpoints));
     }
 
     private String choice(
