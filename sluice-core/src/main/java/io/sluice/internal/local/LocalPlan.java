@@ -45,7 +45,12 @@ final class LocalPlan {
             NodeSpec spec = graph.node(id);
             List<Operator> instances = new ArrayList<>(spec.parallelism());
             for (int i = 0; i < spec.parallelism(); i++) {
-                instances.add(Operator.of(graph.name(), spec, i, results));
+                instances.add(Operator.of(
+                        graph.name(),
+                        spec,
+                        i,
+                        results,
+                        tracking != null && tracking.levelOf(id) != Robustness.Level.NONE));
             }
             operators.put(id, instances);
         }

@@ -32,7 +32,7 @@ public final class NodeInstance {
             int instance,
             BiConsumer<String, Object> results,
             Map<String, ? extends Consumer<Object>> outputs) {
-        Operator operator = Operator.of(graph, spec, instance, results);
+        Operator operator = Operator.of(graph, spec, instance, results, false);
         if (!spec.ports().isEmpty()) {
             Map<String, Output[]> wired = new HashMap<>();
             for (String port : spec.ports()) {

@@ -267,12 +267,15 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
 
     /** The operator of one instance of {@code spec}, with its node object made by the spec's factory. */
     @SuppressWarnings("unchecked")
-    static Operator of(String graph, NodeSpec spec, int instance, BiConsumer<String, Object> results) {
+    static Operator of(String graph, NodeSpec spec, int instance, BiConsumer<String, Object> results, boolean rooting) {
         int p = spec.parallelism();
         return switch (spec) {
             case StartNodeSpec s ->
-                new Operator.Source(
-                        graph, s.id(), instance, p, results, (StartNode<Object>) create(s.id(), s.factory()));
+                rooting
+                        ? new Operator.RootingSource(
+                                graph, s.id(), instance, p, results, (StartNode<Object>) create(s.id(), s.factory()))
+                        : new Operator.Source(
+                                graph, s.id(), instance, p, results, (StartNode<Object>) create(s.id(), s.factory()));
             case ProcessingNodeSpec s ->
                 new Operator.Process(
                         graph, s.id(), instance, p, results, (Node<Object, Object>) create(s.id(), s.factory()));
@@ -300,11 +303,9 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
 
     // ---- the three kinds ----
 
-    static final class Source extends Operator {
+    /** A start node's instance; untracked, its emits go straight on. */
+    static sealed class Source extends Operator permits RootingSource {
         private final StartNode<Object> node;
-
-        /** The task that opens a tuple tree for every item this source emits; {@code null} when it is not tracked. */
-        Task rooting;
 
         Source(
                 String graph,
@@ -315,21 +316,6 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
                 StartNode<Object> node) {
             super(graph, id, instance, parallelism, results);
             this.node = node;
-        }
-
-        @Override
-        public void emit(Object item) {
-            Task task = rooting;
-            if (task == null) {
-                super.emit(item);
-            } else {
-                task.emitRooted(this, item, null);
-            }
-        }
-
-        /** Emits {@code item} downstream within the tuple tree the task has open. */
-        void emitInTree(Object item) {
-            super.emit(item);
         }
 
         /** The node as a {@link Resumable}, or {@code null} if it cannot say where it is. */
@@ -371,6 +357,41 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         @Override
         void closeNode() throws Exception {
             node.close();
+        }
+    }
+
+    /**
+     * A tracked start node's instance: every emit opens a tuple tree in its task. A class of its own, so that an
+     * untracked source's emit carries no check at all.
+     */
+    static final class RootingSource extends Source {
+
+        /** The task that opens a tuple tree for every item this source emits; set before the node opens. */
+        Task rooting;
+
+        RootingSource(
+                String graph,
+                String id,
+                int instance,
+                int parallelism,
+                BiConsumer<String, Object> results,
+                StartNode<Object> node) {
+            super(graph, id, instance, parallelism, results, node);
+        }
+
+        @Override
+        public void emit(Object item) {
+            Task task = rooting;
+            if (task == null) {
+                super.emit(item);
+            } else {
+                task.emitRooted(this, item, null);
+            }
+        }
+
+        /** Emits {@code item} downstream within the tuple tree the task has open. */
+        void emitInTree(Object item) {
+            super.emit(item);
         }
     }
 

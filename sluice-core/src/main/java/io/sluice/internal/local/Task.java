@@ -80,7 +80,7 @@ final class Task {
     void trackSource(SourceLedger ledger, Resumable resumable) {
         this.ledger = ledger;
         this.resumable = resumable;
-        ((Operator.Source) head).rooting = this;
+        ((Operator.RootingSource) head).rooting = this;
     }
 
     void sendDeadLettersTo(Channel[] channels) {
@@ -163,7 +163,7 @@ final class Task {
         while ((root = ledger.pollDue(nowNanos)) != null) {
             worked = true;
             root.restart();
-            emitRooted((Operator.Source) head, root.item, root);
+            emitRooted((Operator.RootingSource) head, root.item, root);
         }
         if (worked) {
             afterWork();
@@ -199,7 +199,7 @@ final class Task {
     }
 
     /** Emits {@code item} from {@code source} as the root of a new tuple tree, or of {@code replay}'s again. */
-    void emitRooted(Operator.Source source, Object item, Root replay) {
+    void emitRooted(Operator.RootingSource source, Object item, Root replay) {
         Root root = replay != null ? replay : ledger.open(item);
         current = root;
         try {
