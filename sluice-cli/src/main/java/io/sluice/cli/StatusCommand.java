@@ -48,6 +48,28 @@ final class StatusCommand implements Callable<Integer> {
                     node.get("errors").asLong(),
                     node.get("queueDepth").asLong());
         }
+        JsonNode tracking = status.get("tracking");
+        if (tracking != null && !tracking.isNull()) {
+            out.printf(
+                    "Items (%s): %,d introduced, %,d completely processed, %,d pending, %,d failed, %,d replays,"
+                            + " %,d dead-lettered — %s%n",
+                    tracking.get("level").asText(),
+                    tracking.get("introduced").asLong(),
+                    tracking.get("completed").asLong(),
+                    tracking.get("pending").asLong(),
+                    tracking.get("failed").asLong(),
+                    tracking.get("replays").asLong(),
+                    tracking.get("deadLettered").asLong(),
+                    tracking.get("allProcessed").asBoolean() ? "all processed" : "not all processed");
+            for (JsonNode failure : tracking.get("recentFailures")) {
+                out.printf(
+                        "  failed: node '%s', item %s, attempt %d: %s%n",
+                        failure.get("node").asText(),
+                        failure.get("item").asText(),
+                        failure.get("attempt").asInt(),
+                        failure.get("error").asText());
+            }
+        }
         out.flush();
         return 0;
     }

@@ -16,6 +16,7 @@ import io.sluice.DeploymentState;
 import io.sluice.DeploymentStatus;
 import io.sluice.Edge;
 import io.sluice.Inbox;
+import io.sluice.ItemTracking;
 import io.sluice.NodeSpec;
 import io.sluice.NodeStatus;
 import io.sluice.SluiceException;
@@ -204,7 +205,44 @@ public final class SluiceServer implements AutoCloseable {
                 "failure",
                 status.failure().orElse(null),
                 "nodes",
-                status.nodes().values().stream().map(SluiceServer::nodeJson).toList());
+                status.nodes().values().stream().map(SluiceServer::nodeJson).toList(),
+                "tracking",
+                status.tracking().map(SluiceServer::trackingJson).orElse(null));
+    }
+
+    /** What the deployment knows of its items, under a robustness level above NONE. */
+    private static Map<String, Object> trackingJson(ItemTracking tracking) {
+        return ordered(
+                "level",
+                tracking.level(),
+                "introduced",
+                tracking.introduced(),
+                "completed",
+                tracking.completed(),
+                "pending",
+                tracking.pending(),
+                "failed",
+                tracking.failed(),
+                "replays",
+                tracking.replays(),
+                "deadLettered",
+                tracking.deadLettered(),
+                "allProcessed",
+                tracking.allProcessed(),
+                "recentFailures",
+                tracking.recentFailures().stream()
+                        .map(f -> ordered(
+                                "node",
+                                f.node(),
+                                "item",
+                                f.item(),
+                                "error",
+                                f.error(),
+                                "time",
+                                f.time().toString(),
+                                "attempt",
+                                f.attempt()))
+                        .toList());
     }
 
     private static Map<String, Object> nodeJson(NodeStatus node) {

@@ -110,6 +110,46 @@ class SluiceServerTest {
     }
 
     @Test
+    void statusCarriesItemTrackingAndRecentFailuresUnderTrack() throws Exception {
+        assertThat(get("/api/nodes").body().get("tracking").isNull())
+                .as("no tracking under NONE")
+                .isTrue();
+
+        ComputationalGraph graph = ComputationalGraph.builder("tracked")
+                .start("numbers", Sources.collection(java.util.List.of(1, 2, 3, 4)))
+                .map("check", (Integer i) -> {
+                    if (i == 3) {
+                        throw new IllegalStateException("three");
+                    }
+                    return i;
+                })
+                .end("out", Sinks.collect())
+                .edge("numbers -> check -> out")
+                .robustness(io.sluice.Robustness.track())
+                .build();
+        try (Deployment tracked = graph.deploySystem(SystemType.LOCAL);
+                SluiceServer trackedServer = SluiceServer.start(tracked, ServerOptions.port(0))) {
+            assertThat(tracked.awaitCompletion(java.time.Duration.ofSeconds(30)))
+                    .isTrue();
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(trackedServer.uri().resolve("/api/nodes"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode tracking = json.readTree(response.body()).get("tracking");
+            assertThat(tracking.get("level").asText()).isEqualTo("TRACK");
+            assertThat(tracking.get("introduced").asLong()).isEqualTo(4);
+            assertThat(tracking.get("completed").asLong()).isEqualTo(3);
+            assertThat(tracking.get("failed").asLong()).isEqualTo(1);
+            assertThat(tracking.get("allProcessed").asBoolean()).isFalse();
+            JsonNode failure = tracking.get("recentFailures").get(0);
+            assertThat(failure.get("node").asText()).isEqualTo("check");
+            assertThat(failure.get("item").asText()).isEqualTo("3");
+            assertThat(failure.get("error").asText()).isEqualTo("IllegalStateException: three");
+            assertThat(failure.get("attempt").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void graphDescribesNodesEdgesAndSystem() throws Exception {
         Reply graph = get("/api/graph");
 
