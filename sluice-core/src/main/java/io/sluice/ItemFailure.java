@@ -11,4 +11,10 @@ import java.time.Instant;
  * @param time when it happened
  * @param attempt which attempt of the source item failed: 1 for the first
  */
-public record ItemFailure(String node, String item, String error, Instant time, int attempt) {}
+public record ItemFailure(String node, String item, String error, Instant time, int attempt) {
+
+    /** One line for people: {@code node 'parse', item 7, attempt 2: IllegalStateException: no}. */
+    public String summary() {
+        return "node '" + node + "', item " + item + ", attempt " + attempt + ": " + error;
+    }
+}

@@ -1,6 +1,7 @@
 package io.sluice;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What a deployment knows about its items under {@link Robustness.Level#CONFIRM} or higher.
@@ -29,6 +30,22 @@ public record ItemTracking(
     /** Items introduced but neither completed nor given up yet. */
     public long pending() {
         return introduced - completed - failed;
+    }
+
+    /** One line for people: {@code CONFIRM: 15 introduced, 15 completely processed, 0 pending, … — all processed}. */
+    public String summary() {
+        return String.format(
+                Locale.ROOT,
+                "%s: %,d introduced, %,d completely processed, %,d pending, %,d failed, %,d replays, %,d"
+                        + " dead-lettered — %s",
+                level,
+                introduced,
+                completed,
+                pending(),
+                failed,
+                replays,
+                deadLettered,
+                allProcessed() ? "all processed" : "not all processed");
     }
 
     /** Whether every item introduced so far was completely processed: none pending, none failed. */

@@ -1,7 +1,13 @@
 package io.sluice.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.ItemFailure;
+import io.sluice.ItemTracking;
+import io.sluice.Robustness;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,27 +56,34 @@ final class StatusCommand implements Callable<Integer> {
         }
         JsonNode tracking = status.get("tracking");
         if (tracking != null && !tracking.isNull()) {
-            out.printf(
-                    "Items (%s): %,d introduced, %,d completely processed, %,d pending, %,d failed, %,d replays,"
-                            + " %,d dead-lettered — %s%n",
-                    tracking.get("level").asText(),
-                    tracking.get("introduced").asLong(),
-                    tracking.get("completed").asLong(),
-                    tracking.get("pending").asLong(),
-                    tracking.get("failed").asLong(),
-                    tracking.get("replays").asLong(),
-                    tracking.get("deadLettered").asLong(),
-                    tracking.get("allProcessed").asBoolean() ? "all processed" : "not all processed");
-            for (JsonNode failure : tracking.get("recentFailures")) {
-                out.printf(
-                        "  failed: node '%s', item %s, attempt %d: %s%n",
-                        failure.get("node").asText(),
-                        failure.get("item").asText(),
-                        failure.get("attempt").asInt(),
-                        failure.get("error").asText());
+            ItemTracking items = tracking(tracking);
+            out.println("Items " + items.summary());
+            for (ItemFailure failure : items.recentFailures()) {
+                out.println("  failed: " + failure.summary());
             }
         }
         out.flush();
         return 0;
+    }
+
+    /** The tracking part of {@code GET /api/nodes}, read back into the type the server wrote it from. */
+    private static ItemTracking tracking(JsonNode json) {
+        List<ItemFailure> failures = new ArrayList<>();
+        for (JsonNode f : json.get("recentFailures")) {
+            failures.add(new ItemFailure(
+                    f.get("node").asText(),
+                    f.get("item").asText(),
+                    f.get("error").asText(),
+                    Instant.parse(f.get("time").asText()),
+                    f.get("attempt").asInt()));
+        }
+        return new ItemTracking(
+                Robustness.Level.valueOf(json.get("level").asText()),
+                json.get("introduced").asLong(),
+                json.get("completed").asLong(),
+                json.get("failed").asLong(),
+                json.get("replays").asLong(),
+                json.get("deadLettered").asLong(),
+                failures);
     }
 }

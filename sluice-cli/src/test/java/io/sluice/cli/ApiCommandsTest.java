@@ -34,16 +34,24 @@ class ApiCommandsTest {
         words = Inbox.of(String.class, 100);
         ComputationalGraph graph = ComputationalGraph.builder("words")
                 .start("in", Sources.inbox(words))
-                .map("upper", (String w) -> w.toUpperCase(java.util.Locale.ROOT))
+                .map("upper", (String w) -> {
+                    if (w.equals("poison")) {
+                        throw new IllegalArgumentException("not a word");
+                    }
+                    return w.toUpperCase(java.util.Locale.ROOT);
+                })
                 .end("out", Sinks.collect())
                 .edge("in -> upper -> out")
+                .robustness(io.sluice.Robustness.track())
                 .build();
         deployment = graph.deploySystem(SystemType.LOCAL);
         server = SluiceServer.start(deployment, ServerOptions.port(0));
         words.offer("alpha", Duration.ofSeconds(1));
+        words.offer("poison", Duration.ofSeconds(1));
         words.offer("beta", Duration.ofSeconds(1));
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> deployment.<String>results("out").size() == 2);
+                .until(() -> deployment.<String>results("out").size() == 2
+                        && deployment.status().tracking().orElseThrow().pending() == 0);
     }
 
     @AfterEach
@@ -65,7 +73,10 @@ class ApiCommandsTest {
 
         assertThat(out.toString())
                 .contains("Deployment " + deployment.id() + " on LOCAL: RUNNING")
-                .containsPattern("upper\\s+PROCESSING\\s+RUNNING\\s+1\\s+2\\s+2");
+                .containsPattern("upper\\s+PROCESSING\\s+RUNNING\\s+1\\s+3\\s+2\\s+1")
+                .contains("Items TRACK: 3 introduced, 2 completely processed, 0 pending, 1 failed, 0 replays,"
+                        + " 0 dead-lettered — not all processed")
+                .contains("  failed: node 'upper', item poison, attempt 1: IllegalArgumentException: not a word");
     }
 
     @Test

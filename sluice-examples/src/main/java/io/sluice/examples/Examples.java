@@ -117,22 +117,10 @@ public final class Examples {
                     node.id(), node.kind(), node.state(), node.itemsIn(), node.itemsOut());
         }
         status.tracking().ifPresent(t -> {
-            out.printf(
-                    "Items (%s): %,d introduced, %,d completely processed, %,d pending, %,d failed, %,d replays,"
-                            + " %,d dead-lettered — %s%n",
-                    t.level(),
-                    t.introduced(),
-                    t.completed(),
-                    t.pending(),
-                    t.failed(),
-                    t.replays(),
-                    t.deadLettered(),
-                    t.allProcessed() ? "all processed" : "not all processed");
+            out.println("Items " + t.summary());
             t.recentFailures().stream()
                     .skip(Math.max(0, t.recentFailures().size() - 5))
-                    .forEach(f -> out.printf(
-                            "  failed: node '%s', item %s, attempt %d: %s%n",
-                            f.node(), f.item(), f.attempt(), f.error()));
+                    .forEach(f -> out.println("  failed: " + f.summary()));
         });
     }
 
