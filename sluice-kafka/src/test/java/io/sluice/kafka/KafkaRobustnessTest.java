@@ -6,6 +6,7 @@ import io.sluice.ComputationalGraph;
 import io.sluice.DeadLetter;
 import io.sluice.Deployment;
 import io.sluice.ItemFailure;
+import io.sluice.ItemTracking;
 import io.sluice.Partitioning;
 import io.sluice.Robustness;
 import io.sluice.Sinks;
@@ -72,6 +73,17 @@ class KafkaRobustnessTest {
             List<Long> out = deployment.results("out");
             assertThat(new HashSet<>(out)).hasSize(1_999).doesNotContain(1234L);
             assertThat(deployment.status().node("parse").errors()).isEqualTo(3);
+            ItemTracking tracking = deployment.status().tracking().orElseThrow();
+            assertThat(tracking.level()).isEqualTo(Robustness.Level.REPLAY);
+            assertThat(tracking.introduced()).isEqualTo(2_000);
+            assertThat(tracking.failed()).isEqualTo(1);
+            assertThat(tracking.deadLettered()).isEqualTo(1);
+            assertThat(tracking.replays()).isEqualTo(2);
+            assertThat(tracking.pending()).isZero();
+            assertThat(tracking.completed()).isEqualTo(1_999);
+            assertThat(tracking.recentFailures())
+                    .extracting(ItemFailure::attempt)
+                    .containsExactly(1, 2, 3);
         }
     }
 
@@ -103,6 +115,10 @@ class KafkaRobustnessTest {
                 assertThat(out).hasSize(2_000);
             }
             assertThat(failedOnce).hasSize(21);
+            ItemTracking tracking = deployment.status().tracking().orElseThrow();
+            assertThat(tracking.replays()).isEqualTo(21);
+            assertThat(tracking.allProcessed()).isTrue();
+            assertThat(tracking.completed()).isEqualTo(2_000);
         }
     }
 
@@ -127,6 +143,10 @@ class KafkaRobustnessTest {
             assertThat(deployment.awaitCompletion(TIMEOUT)).isTrue();
             assertThat(new HashSet<>(deployment.<Long>results("out"))).hasSize(495);
             assertThat(deployment.status().node("check").errors()).isEqualTo(5);
+            ItemTracking tracking = deployment.status().tracking().orElseThrow();
+            assertThat(tracking.failed()).isEqualTo(5);
+            assertThat(tracking.allProcessed()).isFalse();
+            assertThat(tracking.recentFailures()).hasSize(level == Robustness.Level.TRACK ? 5 : 0);
         }
     }
 

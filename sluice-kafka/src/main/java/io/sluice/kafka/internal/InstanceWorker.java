@@ -43,6 +43,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 final class InstanceWorker implements Runnable {
 
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final int RECENT_FAILURES = 10;
 
     private final WorkerHost deployment;
     private final ComputationalGraph graph;
@@ -61,6 +62,10 @@ final class InstanceWorker implements Runnable {
     private boolean inTransaction;
     private volatile long replays;
     private volatile long givenUp;
+    private volatile long deadLettered;
+    private volatile long backlog;
+    private final Map<TopicPartition, Long> committedOffsets = new HashMap<>();
+    private final java.util.Deque<ItemFailure> recentFailures = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final Map<TopicPartition, Long> pendingOffsets = new HashMap<>();
     private final Markers markers = new Markers();
     private long lastCommitNanos = System.nanoTime();
@@ -150,6 +155,7 @@ final class InstanceWorker implements Runnable {
                 writer.end(spec.id(), index);
             }
             commitOutput(); // the last input offsets, the node's last output and its end markers, together
+            backlog = 0; // every record read is committed
         } catch (RuntimeException e) {
             if (!deployment.isRunning()) {
                 end = NodeState.CANCELLED;
@@ -198,6 +204,9 @@ final class InstanceWorker implements Runnable {
         consumer = Clients.consumer(options, name(), groupId);
         List<TopicPartition> assigned = assignment(markers);
         consumer.assign(assigned);
+        for (TopicPartition tp : assigned) {
+            committedOffsets.put(tp, consumer.position(tp));
+        }
         if (!assigned.isEmpty()) {
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(assigned));
             committed.forEach((tp, om) -> {
@@ -236,6 +245,11 @@ final class InstanceWorker implements Runnable {
                     .map(consumer::currentLag)
                     .mapToLong(l -> l.isPresent() ? l.getAsLong() : 0)
                     .sum();
+            long uncommitted = 0;
+            for (Map.Entry<TopicPartition, Long> read : pendingOffsets.entrySet()) {
+                uncommitted += read.getValue() - committedOffsets.getOrDefault(read.getKey(), read.getValue());
+            }
+            backlog = lag + uncommitted;
             node.publish();
         }
         return true;
@@ -266,7 +280,14 @@ final class InstanceWorker implements Runnable {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 String message = cause.getClass().getSimpleName()
                         + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-                failures.add(new ItemFailure(e.nodeId(), e.item().orElse(""), message, Instant.now(), attempt));
+                ItemFailure failure = new ItemFailure(e.nodeId(), e.item().orElse(""), message, Instant.now(), attempt);
+                failures.add(failure);
+                if (level.compareTo(Robustness.Level.TRACK) >= 0) {
+                    recentFailures.add(failure);
+                    while (recentFailures.size() > RECENT_FAILURES) {
+                        recentFailures.poll();
+                    }
+                }
                 if (level == Robustness.Level.REPLAY && attempt < robustness.attempts()) {
                     replays++;
                     sleep(robustness.backoffBefore(attempt + 1));
@@ -282,6 +303,7 @@ final class InstanceWorker implements Runnable {
                             .findFirst()
                             .orElse(record.topic());
                     deadLetters.accept(new DeadLetter(source, item, attempt, failures));
+                    deadLettered++;
                 }
                 return;
             }
@@ -305,6 +327,21 @@ final class InstanceWorker implements Runnable {
     /** Records this instance gave up on. */
     long givenUp() {
         return givenUp;
+    }
+
+    /** Records this instance wrote to the dead-letter topic. */
+    long deadLettered() {
+        return deadLettered;
+    }
+
+    /** Records of this instance's partitions not yet committed: waiting, or read and not yet committed. */
+    long backlog() {
+        return backlog;
+    }
+
+    /** This instance's most recent failures (under TRACK and REPLAY), oldest first. */
+    List<ItemFailure> recentFailures() {
+        return List.copyOf(recentFailures);
     }
 
     /** This instance's partitions of every input topic, each expecting the end markers of its writers. */
@@ -428,6 +465,7 @@ final class InstanceWorker implements Runnable {
                 consumer.commitSync(offsets);
             }
         }
+        committedOffsets.putAll(pendingOffsets);
         pendingOffsets.clear();
         lastCommitNanos = System.nanoTime();
     }

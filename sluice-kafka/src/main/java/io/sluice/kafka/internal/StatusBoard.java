@@ -3,6 +3,9 @@ package io.sluice.kafka.internal;
 import io.sluice.ComputationalGraph;
 import io.sluice.DeploymentState;
 import io.sluice.DeploymentStatus;
+import io.sluice.ItemFailure;
+import io.sluice.ItemTracking;
+import io.sluice.NodeKind;
 import io.sluice.NodeSpec;
 import io.sluice.NodeState;
 import io.sluice.NodeStatus;
@@ -16,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +44,21 @@ final class StatusBoard {
         long now = System.currentTimeMillis();
         if (instance == null) {
             return new InstanceStatus(
-                    worker.spec().id(), worker.index(), NodeState.CREATED, 0, 0, 0, worker.lag(), 0, now, failure);
+                    worker.spec().id(),
+                    worker.index(),
+                    NodeState.CREATED,
+                    0,
+                    0,
+                    0,
+                    worker.lag(),
+                    0,
+                    now,
+                    failure,
+                    0,
+                    0,
+                    0,
+                    worker.backlog(),
+                    List.of());
         }
         return new InstanceStatus(
                 worker.spec().id(),
@@ -52,7 +70,12 @@ final class StatusBoard {
                 worker.lag(),
                 instance.lastActivityMillis(),
                 now,
-                failure);
+                failure,
+                worker.replays(),
+                worker.givenUp(),
+                worker.deadLettered(),
+                worker.backlog(),
+                worker.recentFailures());
     }
 
     /** Publishes the status of every worker, keyed {@code node/instance}. */
@@ -156,6 +179,39 @@ final class StatusBoard {
                             lag,
                             last == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last))));
         }
-        return new DeploymentStatus(id, SystemType.KAFKA, state, nodes, failure);
+        Optional<ItemTracking> tracking =
+                graph.robustness().tracks() ? Optional.of(tracking(graph, instances)) : Optional.empty();
+        return new DeploymentStatus(id, SystemType.KAFKA, state, nodes, failure, tracking);
+    }
+
+    /**
+     * What the workers' statuses say of the items. Items are introduced by start nodes and given up by the
+     * instances that failed them; what is pending is counted in records not yet committed by their readers, over
+     * every topic of the graph — so {@code allProcessed()} is exact, and so are the counts whenever nothing is
+     * pending; while records wait, a graph that fans out or filters counts its pending records, not source items.
+     */
+    private static ItemTracking tracking(ComputationalGraph graph, Collection<InstanceStatus> instances) {
+        long introduced = 0;
+        long failed = 0;
+        long replays = 0;
+        long deadLettered = 0;
+        long backlog = 0;
+        List<ItemFailure> failures = new ArrayList<>();
+        for (InstanceStatus s : instances) {
+            if (graph.node(s.node()).kind() == NodeKind.START) {
+                introduced += s.itemsOut();
+            }
+            failed += s.givenUp();
+            replays += s.replays();
+            deadLettered += s.deadLettered();
+            backlog += s.backlog();
+            failures.addAll(s.recentFailures());
+        }
+        failures.sort(Comparator.comparing(ItemFailure::time));
+        int kept = graph.robustness().failuresKept();
+        List<ItemFailure> recent = failures.subList(Math.max(0, failures.size() - kept), failures.size());
+        long completed = Math.max(0, introduced - failed - backlog);
+        return new ItemTracking(
+                graph.robustness().level(), introduced, completed, failed, replays, deadLettered, recent);
     }
 }

@@ -1,9 +1,13 @@
 package io.sluice.kafka.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.sluice.ItemFailure;
 import io.sluice.NodeState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * The status record one worker instance publishes to {@code <graph>.__status}, keyed {@code node/instance}: plain
@@ -22,9 +26,21 @@ final class StatusCodec {
             long lag,
             long lastActivity,
             long heartbeat,
-            String failure) {}
+            String failure,
+            long replays,
+            long givenUp,
+            long deadLettered,
+            long backlog,
+            List<ItemFailure> recentFailures) {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+        InstanceStatus {
+            recentFailures = recentFailures == null ? List.of() : List.copyOf(recentFailures);
+        }
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private StatusCodec() {}
 
