@@ -1,5 +1,6 @@
 package io.sluice;
 
+import io.sluice.spi.InboxStore;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -24,20 +25,35 @@ import java.util.concurrent.TimeUnit;
 public final class Inbox<T> {
 
     private final Class<T> type;
-    private final BlockingQueue<T> queue;
+    private final InboxStore<T> store;
     private volatile boolean closed;
 
-    private Inbox(Class<T> type, int capacity) {
+    private Inbox(Class<T> type, InboxStore<T> store) {
         this.type = Objects.requireNonNull(type, "type");
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** An inbox for items of {@code type} holding at most {@code capacity} items not yet pulled, in memory. */
+    public static <T> Inbox<T> of(Class<T> type, int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("Inbox capacity must be ≥ 1, found " + capacity);
         }
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        return new Inbox<>(type, new MemoryStore<>(capacity));
     }
 
-    /** An inbox for items of {@code type} holding at most {@code capacity} items not yet pulled. */
-    public static <T> Inbox<T> of(Class<T> type, int capacity) {
-        return new Inbox<>(type, capacity);
+    /** An inbox for items of {@code type} kept in {@code store}, durable or not. */
+    public static <T> Inbox<T> of(Class<T> type, InboxStore<T> store) {
+        return new Inbox<>(type, store);
+    }
+
+    /** Where the items wait: for the start node, which resumes from a durable store. */
+    InboxStore<T> store() {
+        return store;
+    }
+
+    /** Whether what the inbox accepted survives a crash: {@link #offer} returns only once it is in a durable log. */
+    public boolean isDurable() {
+        return store.durable();
     }
 
     /** The type of the items, so that a transport (JSON over HTTP) knows what to make of what it receives. */
@@ -56,7 +72,7 @@ public final class Inbox<T> {
         if (closed) {
             throw new IllegalStateException("the inbox is closed; its start node has ended or is ending");
         }
-        return queue.offer(item, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return store.offer(item, timeout);
     }
 
     /** No more items will come: the start node ends once it has passed on what the inbox holds. */
@@ -70,16 +86,45 @@ public final class Inbox<T> {
 
     /** Items waiting to be pulled. */
     public int size() {
-        return queue.size();
+        return store.size();
     }
 
     /** Waits up to {@code timeout} for an item; {@code null} if none came. For the start node. */
     T poll(Duration timeout) throws InterruptedException {
-        return queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return store.poll(timeout);
     }
 
     /** Takes an item if one is there. For the start node. */
     T pollNow() {
-        return queue.poll();
+        return store.pollNow();
+    }
+
+    /** The default store: a bounded queue in memory. */
+    private static final class MemoryStore<T> implements InboxStore<T> {
+        private final BlockingQueue<T> queue;
+
+        MemoryStore(int capacity) {
+            this.queue = new ArrayBlockingQueue<>(capacity);
+        }
+
+        @Override
+        public boolean offer(T item, Duration timeout) throws InterruptedException {
+            return queue.offer(item, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public T poll(Duration timeout) throws InterruptedException {
+            return queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public T pollNow() {
+            return queue.poll();
+        }
+
+        @Override
+        public int size() {
+            return queue.size();
+        }
     }
 }

@@ -16,4 +16,10 @@ public interface Resumable {
 
     /** Goes to {@code position}, a value {@link #position()} returned in an earlier run with the same input. */
     void resume(String position) throws Exception;
+
+    /**
+     * Everything before {@code position} is in a checkpoint on disk: the input before it will never be read again,
+     * so a log may drop it, a queue acknowledge it. Called on the node's thread after each checkpoint is written.
+     */
+    default void committed(String position) throws Exception {}
 }

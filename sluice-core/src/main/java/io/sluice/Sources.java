@@ -3,6 +3,7 @@ package io.sluice;
 import io.sluice.internal.nodes.CronSchedule;
 import io.sluice.internal.nodes.LineSources;
 import io.sluice.internal.nodes.SequenceSource;
+import io.sluice.internal.nodes.SingleInstance;
 import io.sluice.internal.nodes.TimedSource;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -105,7 +106,6 @@ public final class Sources {
 
     /** The factory of an inbox's start nodes; it keeps the inbox, so that transports can find it. */
     public static final class InboxSource<T> implements Supplier<StartNode<T>> {
-        private static final java.time.Duration WAIT = java.time.Duration.ofMillis(100);
         private final Inbox<T> inbox;
 
         private InboxSource(Inbox<T> inbox) {
@@ -119,18 +119,58 @@ public final class Sources {
 
         @Override
         public StartNode<T> get() {
-            return emitter -> {
-                T first = inbox.poll(WAIT);
-                if (first == null) {
-                    return !inbox.isClosed() || inbox.size() > 0;
-                }
-                emitter.emit(first);
-                T next;
-                for (int i = 1; i < 512 && (next = inbox.pollNow()) != null; i++) {
-                    emitter.emit(next);
-                }
-                return true;
-            };
+            return inbox.isDurable() ? new DurableInboxNode<>(inbox) : new InboxNode<>(inbox);
+        }
+    }
+
+    /** Pulls what waits in an inbox: the first item with a short wait, then what is there, up to a burst. */
+    private static class InboxNode<T> implements StartNode<T> {
+        private static final java.time.Duration WAIT = java.time.Duration.ofMillis(100);
+        final Inbox<T> inbox;
+
+        InboxNode(Inbox<T> inbox) {
+            this.inbox = inbox;
+        }
+
+        @Override
+        public boolean pull(Emitter<T> emitter) throws InterruptedException {
+            T first = inbox.poll(WAIT);
+            if (first == null) {
+                return !inbox.isClosed() || inbox.size() > 0;
+            }
+            emitter.emit(first);
+            T next;
+            for (int i = 1; i < 512 && (next = inbox.pollNow()) != null; i++) {
+                emitter.emit(next);
+            }
+            return true;
+        }
+    }
+
+    /** The start node of a durable inbox: it says where it is in the log, so that a restart resumes there. */
+    private static final class DurableInboxNode<T> extends InboxNode<T> implements Resumable {
+        DurableInboxNode(Inbox<T> inbox) {
+            super(inbox);
+        }
+
+        @Override
+        public void open(NodeContext context) {
+            SingleInstance.require(context, "Sources.inbox over a durable inbox");
+        }
+
+        @Override
+        public String position() {
+            return inbox.store().position();
+        }
+
+        @Override
+        public void resume(String position) {
+            inbox.store().resume(position);
+        }
+
+        @Override
+        public void committed(String position) {
+            inbox.store().committed(position);
         }
     }
 

@@ -193,8 +193,16 @@ final class Task {
 
     private void checkpoint() {
         if (ledger != null && tracking.checkpoints != null) {
-            tracking.checkpoints.update(head.nodeId, head.instance, ledger.safePosition());
+            String position = ledger.safePosition();
+            tracking.checkpoints.update(head.nodeId, head.instance, position);
             tracking.checkpoints.save();
+            if (position != null && resumable != null) {
+                try {
+                    resumable.committed(position);
+                } catch (Exception e) {
+                    throw head.leave(e, "to release its input up to position '" + position + "'", null, false);
+                }
+            }
         }
     }
 
