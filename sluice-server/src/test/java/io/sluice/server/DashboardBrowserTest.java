@@ -82,6 +82,7 @@ class DashboardBrowserTest {
                 .map("double", (Long t) -> t * 2)
                 .end("out", Sinks.discard())
                 .edge("ticks -> double -> out")
+                .robustness(io.sluice.Robustness.confirm())
                 .build();
 
         try (Deployment deployment = graph.deploySystem(SystemType.LOCAL);
@@ -100,6 +101,7 @@ class DashboardBrowserTest {
             assertThat(second).contains("data-state=\"RUNNING\"");
             assertThat(itemsIn(second, "out")).as("the figures move").isGreaterThan(itemsIn(first, "out"));
             assertThat(second).containsPattern("items/s");
+            assertThat(second).containsPattern("CONFIRM: [\\d,]+ of [\\d,]+ items completely processed, \\d+ pending");
         }
     }
 }
