@@ -86,9 +86,23 @@ final class PipelineCommands {
                 description = "give up after this long, ISO-8601 (default: ${DEFAULT-VALUE})")
         Duration timeout;
 
+        @Option(
+                names = "--checkpoints",
+                paramLabel = "DIR",
+                description = "LOCAL: keep the start nodes' positions in DIR and resume from them, overriding"
+                        + " runtime.checkpoints; needs a robustness level in the file")
+        Path checkpoints;
+
         @Override
         public Integer call() throws InterruptedException {
             Pipeline pipeline = Pipeline.load(file);
+            if (checkpoints != null) {
+                Pipeline.Runtime r = pipeline.runtime();
+                pipeline = new Pipeline(
+                        pipeline.graph(),
+                        new Pipeline.Runtime(r.system(), r.mode(), r.bootstrap(), r.guarantee(), checkpoints),
+                        pipeline.file());
+            }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             long started = System.nanoTime();

@@ -35,6 +35,33 @@ class PipelineCliTest {
     }
 
     @Test
+    void runResumesFromCheckpointsSoASecondRunReadsNothingAgain(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        java.nio.file.Files.write(dir.resolve("in.txt"), List.of("a", "b", "c"));
+        Path file = dir.resolve("resumable.yaml");
+        java.nio.file.Files.writeString(file, """
+                graph: resumable
+                nodes:
+                  - {id: lines, source: lines, path: in.txt}
+                  - {id: out, sink: append-lines, path: out.txt}
+                edges:
+                  - lines -> out
+                robustness:
+                  level: confirm
+                """);
+        String checkpoints = dir.resolve("state").toString();
+
+        Outcome first = sluice("run", file.toString(), "--checkpoints", checkpoints);
+        Outcome second = sluice("run", file.toString(), "--checkpoints", checkpoints);
+
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out()).contains("Items CONFIRM: 3 introduced, 3 completely processed, 0 pending");
+        assertThat(second.exit()).as(second.err()).isZero();
+        assertThat(second.out()).contains("Items CONFIRM: 0 introduced");
+        assertThat(java.nio.file.Files.readAllLines(dir.resolve("out.txt"))).containsExactly("a", "b", "c");
+    }
+
+    @Test
     void runCountsTheWordsOfTheYamlExample() throws Exception {
         Outcome run = sluice("run", "../examples/wordcount.yaml", "--results", "200");
 
