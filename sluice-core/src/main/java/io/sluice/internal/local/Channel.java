@@ -17,7 +17,9 @@ final class Channel {
 
     Channel(InputQueue target, int batchSize, Task tracker) {
         this.target = target;
-        this.buffer = new Object[batchSize];
+        // Tracked, a batch's output is handed over once the batch is done, so that its roots' counts are settled in
+        // one step each: room for a few times the input batch before a full buffer must go early.
+        this.buffer = new Object[tracker == null ? batchSize : batchSize * 4];
         this.tracker = tracker;
     }
 

@@ -40,10 +40,12 @@ final class Task {
     private final Tracking tracking;
     private final Operator.End[] ends;
     private Root current; // the root of the item being processed
-    private int adds; // hand-offs under current not yet added to its count
+    private int currentIndex; // its entry among the held roots
     private Root[] held = new Root[16]; // roots of the batch under way, released after it
-    private int[] heldCounts = new int[16];
+    private int[] heldCounts = new int[16]; // holds on each: items of the root this batch processed
+    private int[] heldAdds = new int[16]; // hand-offs under each not yet added to its count
     private int heldSize;
+    private boolean addsPending;
     private SourceLedger ledger; // a tracked source's books
     private Resumable resumable; // with checkpoints: the source's node
     private Channel[] deadLetters; // a source's channels to the dead-letter node, if there is one
@@ -182,12 +184,10 @@ final class Task {
         }
         root.givingUp = true;
         root.hold();
-        current = root;
+        enter(root);
         deadLetters[head.instance % deadLetters.length].add(
                 new DeadLetter(head.nodeId, root.item, root.attempt, root.failures()));
-        settleAdds();
-        current = null;
-        hold(root);
+        exit();
         ledger.deadLettered();
     }
 
@@ -209,15 +209,13 @@ final class Task {
     /** Emits {@code item} from {@code source} as the root of a new tuple tree, or of {@code replay}'s again. */
     void emitRooted(Operator.RootingSource source, Object item, Root replay) {
         Root root = replay != null ? replay : ledger.open(item);
-        current = root;
+        enter(root);
         try {
             source.emitInTree(item);
         } catch (RuntimeException e) {
             failed(root, e);
         }
-        settleAdds();
-        current = null;
-        hold(root);
+        exit();
     }
 
     // ---- a task with an input ----
@@ -244,15 +242,13 @@ final class Task {
         for (Object item : batch) {
             if (item instanceof Tracked tracked) {
                 Root root = tracked.root;
-                current = root;
+                enter(root);
                 try {
                     first.accept(tracked.item);
                 } catch (RuntimeException e) {
                     failed(root, e);
                 }
-                settleAdds();
-                current = null;
-                hold(root);
+                exit();
             } else {
                 try {
                     first.accept(item);
@@ -272,43 +268,71 @@ final class Task {
         if (root == null) {
             return item;
         }
-        adds++;
+        heldAdds[currentIndex]++;
+        addsPending = true;
         root.shared = true;
         return new Tracked(item, root);
     }
 
-    /** Adds the hand-offs counted so far to the current root; a channel calls it before its batch becomes visible. */
+    /**
+     * Adds the hand-offs counted so far to their roots: a channel that must hand over a batch before the batch under
+     * way is done calls it first, so that no root reaches zero while a descendant is on its way.
+     */
     void settleAdds() {
-        if (adds != 0) {
-            current.add(adds);
-            adds = 0;
+        if (!addsPending) {
+            return;
         }
+        for (int i = 0; i < heldSize; i++) {
+            if (heldAdds[i] != 0) {
+                held[i].add(heldAdds[i]);
+                heldAdds[i] = 0;
+            }
+        }
+        addsPending = false;
     }
 
-    private void hold(Root root) {
+    /** Starts processing an item of {@code root}'s tree; consecutive items of one tree share an entry. */
+    private void enter(Root root) {
+        current = root;
         if (heldSize > 0 && held[heldSize - 1] == root) {
-            heldCounts[heldSize - 1]++;
+            currentIndex = heldSize - 1;
             return;
         }
         if (heldSize == held.length) {
             held = Arrays.copyOf(held, heldSize * 2);
             heldCounts = Arrays.copyOf(heldCounts, heldSize * 2);
+            heldAdds = Arrays.copyOf(heldAdds, heldSize * 2);
         }
         held[heldSize] = root;
-        heldCounts[heldSize++] = 1;
+        heldCounts[heldSize] = 0;
+        heldAdds[heldSize] = 0;
+        currentIndex = heldSize++;
     }
 
+    /** Done with the item: the task holds its root until the batch is released. */
+    private void exit() {
+        heldCounts[currentIndex]++;
+        current = null;
+    }
+
+    /**
+     * Releases the batch's holds and adds its hand-offs in one step per root — nothing at all for a root that handed
+     * on as many items as it held, as a one-to-one node does. Called after the end nodes flushed and before the
+     * channels hand the batch's output over, so a root reaches zero only once nothing of it is left.
+     */
     private void releaseHeld() {
         for (int i = 0; i < heldSize; i++) {
             Root root = held[i];
-            if (root.shared) {
-                root.add(-heldCounts[i]);
-            } else {
+            int delta = heldAdds[i] - heldCounts[i];
+            if (!root.shared) {
                 root.releaseUnshared(heldCounts[i]);
+            } else if (delta != 0) {
+                root.add(delta);
             }
             held[i] = null;
         }
         heldSize = 0;
+        addsPending = false;
     }
 
     /**
@@ -410,9 +434,6 @@ final class Task {
     }
 
     private void afterWork() {
-        for (Channel channel : channels) {
-            channel.flush();
-        }
         if (tracking != null) {
             for (Operator.End end : ends) {
                 end.flush();
@@ -421,6 +442,9 @@ final class Task {
             if (ledger != null) {
                 ledger.publish();
             }
+        }
+        for (Channel channel : channels) {
+            channel.flush();
         }
         publish();
     }
