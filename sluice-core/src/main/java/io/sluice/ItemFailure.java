@@ -13,6 +13,18 @@ import java.time.Instant;
  */
 public record ItemFailure(String node, String item, String error, Instant time, int attempt) {
 
+    /** The failure {@code failure} reports, now, in attempt {@code attempt}: its node, its item and its cause. */
+    public static ItemFailure of(NodeFailedException failure, int attempt) {
+        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        return new ItemFailure(failure.nodeId(), failure.item().orElse(""), errorOf(cause), Instant.now(), attempt);
+    }
+
+    /** How failures name an exception: its simple class name and its message, {@code IllegalStateException: no}. */
+    public static String errorOf(Throwable error) {
+        String message = error.getMessage();
+        return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
     /** One line for people: {@code node 'parse', item 7, attempt 2: IllegalStateException: no}. */
     public String summary() {
         return "node '" + node + "', item " + item + ", attempt " + attempt + ": " + error;

@@ -107,6 +107,11 @@ public record Robustness(
         return level != Level.NONE || nodeLevels.values().stream().anyMatch(l -> l != Level.NONE);
     }
 
+    /** Whether any node replays, so that the graph has use for a dead-letter output. */
+    public boolean replays() {
+        return level == Level.REPLAY || nodeLevels.containsValue(Level.REPLAY);
+    }
+
     /** The wait before attempt {@code attempt} (2 or more): the backoff, doubled for every attempt after the second. */
     public Duration backoffBefore(int attempt) {
         Duration wait = backoff;

@@ -75,7 +75,7 @@ public record TopicPlan(String graph, List<Topic> topics) {
                         resultsTopic(graph.name(), id), 1, replication, "results kept by end node '" + id + "'"));
             }
         }
-        if (replays(graph)) {
+        if (graph.robustness().replays()) {
             topics.add(new Topic(
                     deadLetterTopic(graph.name()),
                     1,
@@ -99,13 +99,6 @@ public record TopicPlan(String graph, List<Topic> topics) {
     /** The topic the items given up under {@link Robustness.Level#REPLAY} go to, as {@link io.sluice.DeadLetter}s. */
     public static String deadLetterTopic(String graph) {
         return graph + ".__dead-letter";
-    }
-
-    /** Whether any node of {@code graph} replays, so that its plan has a dead-letter topic. */
-    public static boolean replays(ComputationalGraph graph) {
-        Robustness robustness = graph.robustness();
-        return robustness.level() == Robustness.Level.REPLAY
-                || robustness.nodeLevels().containsValue(Robustness.Level.REPLAY);
     }
 
     /** The topic workers publish their status to. */

@@ -116,9 +116,7 @@ public final class GraphValidator {
                 problems.add("Robustness: the dead-letter node '" + id + "' must have no inbound edge, since it"
                         + " receives only the items given up; remove the edges into it");
             }
-            boolean replays = robustness.level() == Robustness.Level.REPLAY
-                    || robustness.nodeLevels().containsValue(Robustness.Level.REPLAY);
-            if (!replays) {
+            if (!robustness.replays()) {
                 problems.add("Robustness: the dead-letter node '" + id + "' would never get an item, since no node"
                         + " replays; use Robustness.replay(attempts) or give a node the level REPLAY");
             }

@@ -3,6 +3,7 @@ package io.sluice.internal.local;
 import io.sluice.Emitter;
 import io.sluice.EndNode;
 import io.sluice.EndNodeSpec;
+import io.sluice.ItemFailure;
 import io.sluice.Node;
 import io.sluice.NodeContext;
 import io.sluice.NodeFailedException;
@@ -248,8 +249,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
     }
 
     static String describe(Throwable cause) {
-        String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return ItemFailure.errorOf(cause);
     }
 
     static String describe(Object item) {

@@ -343,16 +343,15 @@ final class Task {
         if (e instanceof Cancelled) {
             throw e;
         }
-        NodeFailedException failure = e instanceof NodeFailedException f ? f : null;
-        String node = failure != null ? failure.nodeId() : head.nodeId;
+        String node = e instanceof NodeFailedException f ? f.nodeId() : head.nodeId;
         Robustness.Level level = tracking.levelOf(node);
         if (level == Robustness.Level.NONE) {
             throw e;
         }
-        Throwable cause = failure != null && failure.getCause() != null ? failure.getCause() : e;
-        String item = failure == null ? "" : failure.item().orElse("");
-        ItemFailure itemFailure =
-                new ItemFailure(node, item, Operator.describe(cause), Instant.now(), root == null ? 1 : root.attempt);
+        int attempt = root == null ? 1 : root.attempt;
+        ItemFailure itemFailure = e instanceof NodeFailedException f
+                ? ItemFailure.of(f, attempt)
+                : new ItemFailure(node, "", ItemFailure.errorOf(e), Instant.now(), attempt);
         tracking.record(itemFailure, level);
         if (root != null) {
             root.fail(itemFailure, level == Robustness.Level.REPLAY);

@@ -15,7 +15,6 @@ import io.sluice.kafka.Guarantee;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.TopicPlan;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -134,7 +133,7 @@ final class InstanceWorker implements Runnable {
                 outputs.put(port, writer);
                 writers.add(writer);
             }
-            if (TopicPlan.replays(graph) && spec.kind() != NodeKind.START && !deadLetterNode) {
+            if (graph.robustness().replays() && spec.kind() != NodeKind.START && !deadLetterNode) {
                 TopicPlan.Topic topic = plan.topic(TopicPlan.deadLetterTopic(graph.name()));
                 deadLetters = new PortWriter(
                         producer, options.serde(), topic.name(), topic.partitions(), null, index, sendFailure);
@@ -277,10 +276,7 @@ final class InstanceWorker implements Runnable {
                 if (!deployment.isRunning()) {
                     throw e;
                 }
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                String message = cause.getClass().getSimpleName()
-                        + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-                ItemFailure failure = new ItemFailure(e.nodeId(), e.item().orElse(""), message, Instant.now(), attempt);
+                ItemFailure failure = ItemFailure.of(e, attempt);
                 failures.add(failure);
                 if (level.compareTo(Robustness.Level.TRACK) >= 0) {
                     recentFailures.add(failure);
