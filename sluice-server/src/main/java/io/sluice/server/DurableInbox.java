@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.squareup.tape2.QueueFile;
 import io.sluice.Inbox;
 import io.sluice.SluiceException;
+import io.sluice.internal.nodes.Positions;
 import io.sluice.spi.InboxStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -177,7 +178,7 @@ public final class DurableInbox<T> implements AutoCloseable {
 
         @Override
         public synchronized void resume(String position) {
-            long number = parse(position);
+            long number = Positions.parse(position);
             while (!waiting.isEmpty() && waiting.peekFirst().number() < number) {
                 waiting.poll();
                 room.release();
@@ -188,7 +189,7 @@ public final class DurableInbox<T> implements AutoCloseable {
 
         @Override
         public synchronized void committed(String position) {
-            long number = parse(position);
+            long number = Positions.parse(position);
             try {
                 int covered = 0;
                 for (byte[] bytes : file) {
@@ -232,17 +233,6 @@ public final class DurableInbox<T> implements AutoCloseable {
 
         private static long numberOf(byte[] bytes) {
             return ByteBuffer.wrap(bytes, 0, Long.BYTES).getLong();
-        }
-
-        private static long parse(String position) {
-            try {
-                return Long.parseLong(position.strip());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(
-                        "expected the number of an inbox item as position but found '" + position
-                                + "'; the checkpoint was written for another source",
-                        e);
-            }
         }
     }
 }

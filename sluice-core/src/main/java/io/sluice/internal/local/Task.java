@@ -51,6 +51,7 @@ final class Task {
     private Channel[] deadLetters; // a source's channels to the dead-letter node, if there is one
     private boolean exhausted;
     private long nextCheckpointNanos;
+    private String committedPosition; // the last position the source was told is checkpointed
 
     Task(String name, List<Operator> operators, InputQueue input, Tracking tracking) {
         this.name = name;
@@ -196,12 +197,13 @@ final class Task {
             String position = ledger.safePosition();
             tracking.checkpoints.update(head.nodeId, head.instance, position);
             tracking.checkpoints.save();
-            if (position != null && resumable != null) {
+            if (position != null && resumable != null && !position.equals(committedPosition)) {
                 try {
                     resumable.committed(position);
                 } catch (Exception e) {
                     throw head.leave(e, "to release its input up to position '" + position + "'", null, false);
                 }
+                committedPosition = position;
             }
         }
     }

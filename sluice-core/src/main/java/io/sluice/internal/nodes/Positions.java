@@ -1,11 +1,12 @@
 package io.sluice.internal.nodes;
 
 /** Reading the positions built-in sources store: counts, as decimal text. */
-final class Positions {
+public final class Positions {
 
     private Positions() {}
 
-    static long parse(String stored) {
+    /** The count {@code stored} says; fails, naming what it found, if it is not a whole number ≥ 0. */
+    public static long parse(String stored) {
         try {
             long value = Long.parseLong(stored.strip());
             if (value >= 0) {
