@@ -177,6 +177,7 @@ class PipelineTest {
                   level: replai
                   attempts: 0
                   nodes: {out: never}
+                  failures-kept: -1
                 """);
 
         assertThatThrownBy(() -> Pipeline.load(file))
@@ -184,7 +185,9 @@ class PipelineTest {
                         + " replay] but found 'replai'; did you mean 'replay'?")
                 .hasMessageContaining("pipeline.yaml:12 robustness.attempts: expected at least 1 attempt but found 0")
                 .hasMessageContaining("pipeline.yaml:13 robustness.nodes.out: expected one of [none, confirm, track,"
-                        + " replay] but found 'never'");
+                        + " replay] but found 'never'")
+                .hasMessageContaining(
+                        "pipeline.yaml:14 robustness.failures-kept: expected 0 or more failures to keep but found -1");
     }
 
     @Test

@@ -537,10 +537,8 @@ public final class PipelineReader {
                 "robustness",
                 List.of("level", "attempts", "backoff", "dead-letter", "failures-kept", "nodes"));
         String level = choice(keys, "level", "robustness", LEVELS, "none");
-        if (level == null || !LEVELS.contains(level)) {
-            level = "none"; // reported; read on to report the other keys' problems too
-        }
-        Robustness robustness = Robustness.of(Robustness.Level.valueOf(level.toUpperCase(Locale.ROOT)));
+        // a wrong level is reported; read on as NONE to report the other keys' problems too
+        Robustness robustness = Robustness.of(level(LEVELS.contains(level) ? level : "none"));
         if (keys.containsKey("attempts")) {
             Integer attempts = integer(keys.get("attempts").getValueNode(), "robustness.attempts");
             if (attempts != null && attempts < 1) {
@@ -564,7 +562,10 @@ public final class PipelineReader {
         }
         if (keys.containsKey("failures-kept")) {
             Integer kept = integer(keys.get("failures-kept").getValueNode(), "robustness.failures-kept");
-            if (kept != null && kept >= 0) {
+            if (kept != null && kept < 0) {
+                problems.add(at(keys.get("failures-kept").getValueNode(), "robustness.failures-kept")
+                        + "expected 0 or more failures to keep but found " + kept);
+            } else if (kept != null) {
                 robustness = robustness.withFailuresKept(kept);
             }
         }
@@ -576,21 +577,19 @@ public final class PipelineReader {
             } else {
                 for (NodeTuple tuple : levels.getValue()) {
                     String node = string(tuple.getKeyNode(), "robustness.nodes");
-                    String nodeLevel = string(tuple.getValueNode(), "robustness.nodes." + node);
-                    if (node == null || nodeLevel == null) {
-                        continue;
-                    }
-                    if (!LEVELS.contains(nodeLevel)) {
-                        problems.add(at(tuple.getValueNode(), "robustness.nodes." + node) + "expected one of " + LEVELS
-                                + " but found '" + nodeLevel + "'" + Similarity.didYouMean(nodeLevel, LEVELS));
-                    } else {
-                        robustness =
-                                robustness.withNode(node, Robustness.Level.valueOf(nodeLevel.toUpperCase(Locale.ROOT)));
+                    String nodeLevel =
+                            node == null ? null : oneOf(tuple.getValueNode(), "robustness.nodes." + node, LEVELS);
+                    if (nodeLevel != null && LEVELS.contains(nodeLevel)) {
+                        robustness = robustness.withNode(node, level(nodeLevel));
                     }
                 }
             }
         }
         return robustness;
+    }
+
+    private static Robustness.Level level(String name) {
+        return Robustness.Level.valueOf(name.toUpperCase(Locale.ROOT));
     }
 
     // ---- runtime ----
@@ -625,10 +624,15 @@ public final class PipelineReader {
         if (!keys.containsKey(key)) {
             return otherwise;
         }
-        String value = string(keys.get(key).getValueNode(), path + "." + key);
+        return oneOf(keys.get(key).getValueNode(), path + "." + key, allowed);
+    }
+
+    /** A text value that should be one of {@code allowed}; anything else is reported, and returned as found. */
+    private String oneOf(org.snakeyaml.engine.v2.nodes.Node node, String path, List<String> allowed) {
+        String value = string(node, path);
         if (value != null && !allowed.contains(value)) {
-            problems.add(at(keys.get(key).getValueNode(), path + "." + key) + "expected one of " + allowed
-                    + " but found '" + value + "'" + Similarity.didYouMean(value, allowed));
+            problems.add(at(node, path) + "expected one of " + allowed + " but found '" + value + "'"
+                    + Similarity.didYouMean(value, allowed));
         }
         return value;
     }
