@@ -404,6 +404,23 @@ public final class ComputationalGraph {
             return this;
         }
 
+        /**
+         * Declares in-memory stores of these names on the last node added, which its instances open with {@link
+         * NodeContext#store}; see {@link KeyValueStore}.
+         */
+        public Builder stores(String... names) {
+            int last = lastIndex("stores");
+            nodes.set(last, nodes.get(last).withStores(names));
+            return this;
+        }
+
+        /** Declares stores on the last node added. */
+        public Builder stores(StoreSpec... stores) {
+            int last = lastIndex("stores");
+            nodes.set(last, nodes.get(last).withStores(stores));
+            return this;
+        }
+
         /** Adds the forward edges of a chain such as {@code "a -> b -> c"} or {@code "split.left -> d"}. */
         public Builder edge(String chain) {
             edges.addAll(EdgeExpressions.parse(name, chain));

@@ -1,5 +1,6 @@
 package io.sluice;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -10,12 +11,19 @@ import java.util.function.Supplier;
  * @param id the node's id
  * @param factory makes one {@link EndNode} per instance
  * @param parallelism how many instances run
+ * @param stores the stores its instances keep state in
  */
-public record EndNodeSpec(String id, Supplier<? extends EndNode<?>> factory, int parallelism) implements NodeSpec {
+public record EndNodeSpec(String id, Supplier<? extends EndNode<?>> factory, int parallelism, List<StoreSpec> stores)
+        implements NodeSpec {
 
     public EndNodeSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(factory, "factory");
+        stores = List.copyOf(stores);
+    }
+
+    public EndNodeSpec(String id, Supplier<? extends EndNode<?>> factory, int parallelism) {
+        this(id, factory, parallelism, List.of());
     }
 
     @Override
@@ -30,6 +38,11 @@ public record EndNodeSpec(String id, Supplier<? extends EndNode<?>> factory, int
 
     @Override
     public EndNodeSpec withParallelism(int parallelism) {
-        return new EndNodeSpec(id, factory, parallelism);
+        return new EndNodeSpec(id, factory, parallelism, stores);
+    }
+
+    @Override
+    public EndNodeSpec withStores(StoreSpec... added) {
+        return new EndNodeSpec(id, factory, parallelism, NodeSpec.concat(stores, added));
     }
 }

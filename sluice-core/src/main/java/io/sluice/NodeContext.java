@@ -36,4 +36,20 @@ public interface NodeContext {
      * nodes; {@link Sinks#collect()} does nothing else.
      */
     void keepResult(Object item);
+
+    /**
+     * The store {@code name} of this instance, declared on the node ({@link NodeSpec#withStores}); its content
+     * survives restarts together with the node's input positions. Call it from {@code open} and keep the store.
+     *
+     * @throws IllegalArgumentException if the node declares no store of that name; the message lists those it has
+     */
+    <K, V> KeyValueStore<K, V> store(String name);
+
+    /**
+     * A single value kept in the store {@code name} of this instance (declared on the node like any store): the
+     * store holds nothing else.
+     *
+     * @throws IllegalArgumentException if the node declares no store of that name
+     */
+    <V> ValueState<V> valueState(String name);
 }

@@ -1,5 +1,6 @@
 package io.sluice;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -13,6 +14,7 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * NodeSpec words = NodeSpec.node("split", SplitWords::new).withParallelism(4);
+ * NodeSpec count = NodeSpec.node("count", Count::new).withStores("counts");
  * }</pre>
  *
  * <p>Specs check only that their fields are present; the {@link ComputationalGraph} validates ids, parallelism and
@@ -31,6 +33,26 @@ public sealed interface NodeSpec permits StartNodeSpec, ProcessingNodeSpec, EndN
 
     /** Whether this is a start, processing or end node. */
     NodeKind kind();
+
+    /** The stores the node keeps its state in, which its instances open with {@link NodeContext#store}. */
+    List<StoreSpec> stores();
+
+    /**
+     * Returns a copy of this spec with {@code stores} declared beside the ones it has; see {@link KeyValueStore}.
+     */
+    NodeSpec withStores(StoreSpec... stores);
+
+    /** Returns a copy of this spec with in-memory stores of these names declared beside the ones it has. */
+    default NodeSpec withStores(String... names) {
+        return withStores(java.util.Arrays.stream(names).map(StoreSpec::memory).toArray(StoreSpec[]::new));
+    }
+
+    /** {@code stores} followed by {@code added}; for the specs' {@code withStores}. */
+    static List<StoreSpec> concat(List<StoreSpec> stores, StoreSpec... added) {
+        List<StoreSpec> all = new java.util.ArrayList<>(stores);
+        all.addAll(java.util.Arrays.asList(added));
+        return List.copyOf(all);
+    }
 
     /** Returns a copy of this spec that runs {@code parallelism} instances. */
     NodeSpec withParallelism(int parallelism);

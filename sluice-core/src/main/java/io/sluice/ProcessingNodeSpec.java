@@ -3,6 +3,7 @@ package io.sluice;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -14,14 +15,21 @@ import java.util.function.Supplier;
  * @param factory makes one {@link Node} per instance
  * @param parallelism how many instances run
  * @param ports the output ports; every port needs at least one edge
+ * @param stores the stores its instances keep state in
  */
-public record ProcessingNodeSpec(String id, Supplier<? extends Node<?, ?>> factory, int parallelism, Set<String> ports)
+public record ProcessingNodeSpec(
+        String id, Supplier<? extends Node<?, ?>> factory, int parallelism, Set<String> ports, List<StoreSpec> stores)
         implements NodeSpec {
 
     public ProcessingNodeSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(factory, "factory");
         ports = Collections.unmodifiableSet(new LinkedHashSet<>(ports)); // keeps declaration order
+        stores = List.copyOf(stores);
+    }
+
+    public ProcessingNodeSpec(String id, Supplier<? extends Node<?, ?>> factory, int parallelism, Set<String> ports) {
+        this(id, factory, parallelism, ports, List.of());
     }
 
     @Override
@@ -31,18 +39,23 @@ public record ProcessingNodeSpec(String id, Supplier<? extends Node<?, ?>> facto
 
     @Override
     public ProcessingNodeSpec withParallelism(int parallelism) {
-        return new ProcessingNodeSpec(id, factory, parallelism, ports);
+        return new ProcessingNodeSpec(id, factory, parallelism, ports, stores);
     }
 
     /** Returns a copy with named side-output ports added beside the current ones. */
     public ProcessingNodeSpec withPorts(String... sidePorts) {
         Set<String> all = new LinkedHashSet<>(ports);
         all.addAll(Arrays.asList(sidePorts));
-        return new ProcessingNodeSpec(id, factory, parallelism, all);
+        return new ProcessingNodeSpec(id, factory, parallelism, all, stores);
     }
 
     /** Returns a copy whose ports are exactly {@code ports} — a route's branches, for instance. */
     public ProcessingNodeSpec withOnlyPorts(Set<String> ports) {
-        return new ProcessingNodeSpec(id, factory, parallelism, ports);
+        return new ProcessingNodeSpec(id, factory, parallelism, ports, stores);
+    }
+
+    @Override
+    public ProcessingNodeSpec withStores(StoreSpec... added) {
+        return new ProcessingNodeSpec(id, factory, parallelism, ports, NodeSpec.concat(stores, added));
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -10,12 +11,20 @@ import java.util.function.Supplier;
  * @param id the node's id
  * @param factory makes one {@link StartNode} per instance
  * @param parallelism how many instances run
+ * @param stores the stores its instances keep state in
  */
-public record StartNodeSpec(String id, Supplier<? extends StartNode<?>> factory, int parallelism) implements NodeSpec {
+public record StartNodeSpec(
+        String id, Supplier<? extends StartNode<?>> factory, int parallelism, List<StoreSpec> stores)
+        implements NodeSpec {
 
     public StartNodeSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(factory, "factory");
+        stores = List.copyOf(stores);
+    }
+
+    public StartNodeSpec(String id, Supplier<? extends StartNode<?>> factory, int parallelism) {
+        this(id, factory, parallelism, List.of());
     }
 
     @Override
@@ -30,6 +39,11 @@ public record StartNodeSpec(String id, Supplier<? extends StartNode<?>> factory,
 
     @Override
     public StartNodeSpec withParallelism(int parallelism) {
-        return new StartNodeSpec(id, factory, parallelism);
+        return new StartNodeSpec(id, factory, parallelism, stores);
+    }
+
+    @Override
+    public StartNodeSpec withStores(StoreSpec... added) {
+        return new StartNodeSpec(id, factory, parallelism, NodeSpec.concat(stores, added));
     }
 }

@@ -86,6 +86,17 @@ public final class GraphValidator {
                     problems.add("Node '" + node.id() + "': port '" + port + "' " + portProblem);
                 }
             }
+            java.util.Set<String> storeNames = new java.util.HashSet<>();
+            for (io.sluice.StoreSpec store : node.stores()) {
+                String storeProblem = Names.problem(store.name());
+                if (storeProblem != null) {
+                    problems.add("Node '" + node.id() + "': store '" + store.name() + "' " + storeProblem);
+                }
+                if (!storeNames.add(store.name())) {
+                    problems.add("Node '" + node.id() + "': store '" + store.name()
+                            + "' is declared twice; store names must be unique on a node");
+                }
+            }
             if (node.kind() == NodeKind.PROCESSING && node.ports().isEmpty()) {
                 problems.add("Node '" + node.id() + "' declares no output port; a processing node needs at least one");
             }

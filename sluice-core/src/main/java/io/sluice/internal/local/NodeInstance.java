@@ -2,6 +2,7 @@ package io.sluice.internal.local;
 
 import io.sluice.NodeSpec;
 import io.sluice.NodeState;
+import io.sluice.spi.InstanceStores;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -45,6 +46,16 @@ public final class NodeInstance {
             operator.wire(wired);
         }
         return new NodeInstance(operator);
+    }
+
+    /** The node's stores, to restore before {@link #open} and to commit with the input positions. */
+    public InstanceStores stores() {
+        return operator.stores;
+    }
+
+    /** The node as a {@link io.sluice.Resumable}, if it is a start node that can say where it is; else {@code null}. */
+    public io.sluice.Resumable resumable() {
+        return operator instanceof Operator.Source source ? source.resumable() : null;
     }
 
     public String nodeId() {

@@ -4,6 +4,7 @@ import io.sluice.Emitter;
 import io.sluice.EndNode;
 import io.sluice.EndNodeSpec;
 import io.sluice.ItemFailure;
+import io.sluice.KeyValueStore;
 import io.sluice.Node;
 import io.sluice.NodeContext;
 import io.sluice.NodeFailedException;
@@ -13,6 +14,8 @@ import io.sluice.ProcessingNodeSpec;
 import io.sluice.Resumable;
 import io.sluice.StartNode;
 import io.sluice.StartNodeSpec;
+import io.sluice.ValueState;
+import io.sluice.spi.InstanceStores;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeSet;
@@ -36,6 +39,9 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
     final int instance;
     final int parallelism;
     private final BiConsumer<String, Object> results;
+
+    /** The node's stores; set once by {@link #of}, before the node opens. */
+    InstanceStores stores = InstanceStores.none();
 
     /** The outputs of the default port; {@code null} if the node has no default port (a route). */
     private Output[] defaultOutputs;
@@ -126,6 +132,8 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
             return null;
         } catch (Exception e) {
             return failure("to close", null, false, e);
+        } finally {
+            stores.close();
         }
     }
 
@@ -223,6 +231,16 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         results.accept(nodeId, item);
     }
 
+    @Override
+    public <K, V> KeyValueStore<K, V> store(String name) {
+        return stores.store(name);
+    }
+
+    @Override
+    public <V> ValueState<V> valueState(String name) {
+        return stores.valueState(name);
+    }
+
     // ---- counters ----
 
     /** Makes the counters visible to status readers; called by the owning thread after each batch. */
@@ -269,19 +287,25 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
     @SuppressWarnings("unchecked")
     static Operator of(String graph, NodeSpec spec, int instance, BiConsumer<String, Object> results, boolean rooting) {
         int p = spec.parallelism();
-        return switch (spec) {
-            case StartNodeSpec s ->
-                rooting
-                        ? new Operator.RootingSource(
-                                graph, s.id(), instance, p, results, (StartNode<Object>) create(s.id(), s.factory()))
-                        : new Operator.Source(
-                                graph, s.id(), instance, p, results, (StartNode<Object>) create(s.id(), s.factory()));
-            case ProcessingNodeSpec s ->
-                new Operator.Process(
-                        graph, s.id(), instance, p, results, (Node<Object, Object>) create(s.id(), s.factory()));
-            case EndNodeSpec s ->
-                new Operator.End(graph, s.id(), instance, p, results, (EndNode<Object>) create(s.id(), s.factory()));
-        };
+        Operator operator =
+                switch (spec) {
+                    case StartNodeSpec s ->
+                        rooting
+                                ? new Operator.RootingSource(graph, s.id(), instance, p, results, (StartNode<Object>)
+                                        create(s.id(), s.factory()))
+                                : new Operator.Source(graph, s.id(), instance, p, results, (StartNode<Object>)
+                                        create(s.id(), s.factory()));
+                    case ProcessingNodeSpec s ->
+                        new Operator.Process(graph, s.id(), instance, p, results, (Node<Object, Object>)
+                                create(s.id(), s.factory()));
+                    case EndNodeSpec s ->
+                        new Operator.End(
+                                graph, s.id(), instance, p, results, (EndNode<Object>) create(s.id(), s.factory()));
+                };
+        if (!spec.stores().isEmpty()) {
+            operator.stores = InstanceStores.open(graph, spec, instance);
+        }
+        return operator;
     }
 
     private static Object create(String id, Supplier<?> factory) {

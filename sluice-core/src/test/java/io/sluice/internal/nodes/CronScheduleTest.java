@@ -120,5 +120,15 @@ class CronScheduleTest {
 
         @Override
         public void keepResult(Object item) {}
+
+        @Override
+        public <K, V> io.sluice.KeyValueStore<K, V> store(String name) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public <V> io.sluice.ValueState<V> valueState(String name) {
+            throw new UnsupportedOperationException();
+        }
     }
 }

@@ -1,0 +1,154 @@
+package io.sluice.spi;
+
+import io.sluice.KeyValueStore;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+
+/**
+ * One store of one node instance as a runtime sees it: the node reads and writes it as a {@link KeyValueStore}, and
+ * the runtime takes the changes since its last commit ({@link #drainChanges}) to make them durable together with the
+ * input positions, and puts back what it made durable before the node runs again ({@link #restore}).
+ *
+ * <p>Changes are gathered per key, so a key written a thousand times between two commits is written out once
+ * (write-behind). Between {@link #beginAttempt} and {@link #endAttempt} the store also remembers the values a record
+ * overwrote, so that a failed attempt leaves nothing behind. Everything here runs on the instance's thread, except
+ * {@link #get} and {@link #forEach}, which are as safe from other threads as the engine makes them.
+ */
+public final class InstanceStore implements KeyValueStore<Object, Object> {
+
+    private static final Object DELETED = new Object();
+
+    private final String node;
+    private final String name;
+    private final StoreEngine engine;
+    private final Map<Object, Object> changes = new HashMap<>(); // key -> value or DELETED, since the last drain
+    private Map<Object, Object> undo; // during an attempt: key -> value before it, or DELETED
+
+    public InstanceStore(String node, String name, StoreEngine engine) {
+        this.node = node;
+        this.name = name;
+        this.engine = engine;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Object get(Object key) {
+        return engine.get(requireKey(key));
+    }
+
+    @Override
+    public void put(Object key, Object value) {
+        requireKey(key);
+        if (value == null) {
+            throw new NullPointerException("store '" + name + "' of node '" + node + "': the value of key '" + key
+                    + "' is null; a store keeps no nulls — delete the key instead");
+        }
+        remember(key);
+        engine.put(key, value);
+        changes.put(key, value);
+    }
+
+    @Override
+    public void delete(Object key) {
+        requireKey(key);
+        remember(key);
+        engine.delete(key);
+        changes.put(key, DELETED);
+    }
+
+    @Override
+    public void forEach(BiConsumer<? super Object, ? super Object> action) {
+        engine.forEach(action::accept);
+    }
+
+    @Override
+    public long size() {
+        return engine.size();
+    }
+
+    // ---- the runtime's side ----
+
+    /** The engine behind the store. */
+    public StoreEngine engine() {
+        return engine;
+    }
+
+    /** Puts back a value the runtime made durable earlier ({@code null}: the key was deleted); not a change. */
+    public void restore(Object key, Object value) {
+        if (value == null) {
+            engine.delete(key);
+        } else {
+            engine.put(key, value);
+        }
+    }
+
+    /** Empties the store before a restore, and forgets the changes not yet drained. */
+    public void reset() {
+        engine.clear();
+        changes.clear();
+        undo = null;
+    }
+
+    /** Whether anything changed since the last {@link #drainChanges}. */
+    public boolean hasChanges() {
+        return !changes.isEmpty();
+    }
+
+    /**
+     * Hands every key changed since the last drain to {@code sink} with its current value ({@code null} if deleted),
+     * and forgets them.
+     */
+    public void drainChanges(BiConsumer<Object, Object> sink) {
+        for (Map.Entry<Object, Object> change : changes.entrySet()) {
+            Object value = change.getValue();
+            sink.accept(change.getKey(), value == DELETED ? null : value);
+        }
+        changes.clear();
+    }
+
+    /** Starts remembering what a record overwrites, so that {@link #endAttempt endAttempt(false)} can undo it. */
+    public void beginAttempt() {
+        if (undo == null) {
+            undo = new HashMap<>();
+        } else {
+            undo.clear();
+        }
+    }
+
+    /** Ends a record's attempt: keeps its writes if it succeeded, puts back what it overwrote if not. */
+    public void endAttempt(boolean succeeded) {
+        Map<Object, Object> overwritten = undo;
+        if (overwritten == null) {
+            return;
+        }
+        undo = null;
+        if (!succeeded) {
+            overwritten.forEach((key, before) -> {
+                if (before == DELETED) {
+                    engine.delete(key);
+                } else {
+                    engine.put(key, before);
+                }
+                changes.put(key, before);
+            });
+        }
+    }
+
+    private void remember(Object key) {
+        Map<Object, Object> overwritten = undo;
+        if (overwritten != null && !overwritten.containsKey(key)) {
+            Object before = engine.get(key);
+            overwritten.put(key, before == null ? DELETED : before);
+        }
+    }
+
+    private Object requireKey(Object key) {
+        return Objects.requireNonNull(key, () -> "store '" + name + "' of node '" + node + "': the key is null");
+    }
+}
