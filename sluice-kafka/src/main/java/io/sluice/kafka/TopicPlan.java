@@ -8,6 +8,7 @@ import io.sluice.NodeKind;
 import io.sluice.NodeSpec;
 import io.sluice.Partitioning;
 import io.sluice.Robustness;
+import io.sluice.StoreSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,10 @@ import java.util.Map;
  *       as many partitions as the widest node reading them;
  *   <li>{@code <graph>.__results.<node>} for the results an end node keeps;
  *   <li>{@code <graph>.__dead-letter}, when a node replays: the items given up, with their failures;
+ *   <li>{@code <graph>.__store.<node>.<store>} for each store a node declares: its changelog, compacted, one
+ *       partition per instance of the node;
+ *   <li>{@code <graph>.__positions}, compacted: where each {@link io.sluice.Resumable} start node instance stands
+ *       in its input, written with its output;
  *   <li>{@code <graph>.__status}, where workers publish heartbeats and counters.
  * </ul>
  *
@@ -39,8 +44,14 @@ public record TopicPlan(String graph, List<Topic> topics) {
      * @param partitions how many partitions it has
      * @param replicationFactor how many replicas
      * @param purpose what it carries, for people reading the plan
+     * @param compacted whether Kafka keeps only the last record of each key (changelogs, positions, status)
      */
-    public record Topic(String name, int partitions, short replicationFactor, String purpose) {}
+    public record Topic(String name, int partitions, short replicationFactor, String purpose, boolean compacted) {
+
+        public Topic(String name, int partitions, short replicationFactor, String purpose) {
+            this(name, partitions, replicationFactor, purpose, false);
+        }
+    }
 
     public TopicPlan {
         topics = List.copyOf(topics);
@@ -74,7 +85,17 @@ public record TopicPlan(String graph, List<Topic> topics) {
                 topics.add(new Topic(
                         resultsTopic(graph.name(), id), 1, replication, "results kept by end node '" + id + "'"));
             }
+            for (StoreSpec store : node.stores()) {
+                topics.add(new Topic(
+                        storeTopic(graph.name(), id, store.name()),
+                        node.parallelism(),
+                        replication,
+                        "changelog of store '" + store.name() + "' of node '" + id + "'",
+                        true));
+            }
         }
+        topics.add(new Topic(
+                positionsTopic(graph.name()), 1, replication, "where each start node stands in its input", true));
         if (graph.robustness().replays()) {
             topics.add(new Topic(
                     deadLetterTopic(graph.name()),
@@ -82,7 +103,7 @@ public record TopicPlan(String graph, List<Topic> topics) {
                     replication,
                     "dead letters: items given up after " + graph.robustness().attempts() + " attempts"));
         }
-        topics.add(new Topic(statusTopic(graph.name()), 1, replication, "worker heartbeats and counters"));
+        topics.add(new Topic(statusTopic(graph.name()), 1, replication, "worker heartbeats and counters", true));
         return new TopicPlan(graph.name(), topics);
     }
 
@@ -99,6 +120,16 @@ public record TopicPlan(String graph, List<Topic> topics) {
     /** The topic the items given up under {@link Robustness.Level#REPLAY} go to, as {@link io.sluice.DeadLetter}s. */
     public static String deadLetterTopic(String graph) {
         return graph + ".__dead-letter";
+    }
+
+    /** The changelog of a node's store: instance <i>i</i> writes partition <i>i</i>. */
+    public static String storeTopic(String graph, String node, String store) {
+        return graph + ".__store." + node + "." + store;
+    }
+
+    /** The topic start nodes keep their positions in, keyed {@code <node>.<instance>}. */
+    public static String positionsTopic(String graph) {
+        return graph + ".__positions";
     }
 
     /** The topic workers publish their status to. */

@@ -54,6 +54,7 @@ class KafkaRuntimeTest {
                 .map("parse", (String s) -> s)
                 .ports("invalid")
                 .parallelism(2)
+                .stores("seen")
                 .end("store", Sinks.collect())
                 .parallelism(4)
                 .end("rejects", Sinks.collect())
@@ -70,9 +71,12 @@ class KafkaRuntimeTest {
                         org.assertj.core.groups.Tuple.tuple("orders.read", 2),
                         org.assertj.core.groups.Tuple.tuple("orders.parse", 4),
                         org.assertj.core.groups.Tuple.tuple("orders.parse.invalid", 1),
+                        org.assertj.core.groups.Tuple.tuple("orders.__store.parse.seen", 2),
                         org.assertj.core.groups.Tuple.tuple("orders.__results.store", 1),
                         org.assertj.core.groups.Tuple.tuple("orders.__results.rejects", 1),
+                        org.assertj.core.groups.Tuple.tuple("orders.__positions", 1),
                         org.assertj.core.groups.Tuple.tuple("orders.__status", 1));
+        assertThat(plan.topic("orders.__store.parse.seen").compacted()).isTrue();
         assertThat(plan.describe())
                 .contains(
                         "orders.parse.invalid      partitions=1   replication=1  output of node 'parse', port 'invalid'");

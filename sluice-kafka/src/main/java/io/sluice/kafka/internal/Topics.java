@@ -66,7 +66,7 @@ final class Topics {
                     .filter(t -> !existing.contains(t.name()))
                     .map(t -> {
                         NewTopic topic = new NewTopic(t.name(), t.partitions(), t.replicationFactor());
-                        return t.name().equals(TopicPlan.statusTopic(plan.graph()))
+                        return t.compacted()
                                 ? topic.configs(
                                         Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))
                                 : topic;

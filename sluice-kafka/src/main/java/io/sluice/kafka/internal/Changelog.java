@@ -1,0 +1,71 @@
+package io.sluice.kafka.internal;
+
+import io.sluice.kafka.Serde;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * The records of a store's changelog ({@code <graph>.__store.<node>.<store>}) and of the start nodes' positions
+ * ({@code <graph>.__positions}). A changelog record's key is the store key as the deployment's serde writes it, its
+ * value the store value (no value: the key was deleted, which compaction then drops). A serde may describe an encoding
+ * in headers; the key's headers are kept under {@code sluice.key.} so that key and value each read back as written.
+ * Instance <i>i</i> of a node writes and restores partition <i>i</i> of each of its changelogs.
+ */
+final class Changelog {
+
+    private static final String KEY_HEADER_PREFIX = "sluice.key.";
+
+    private Changelog() {}
+
+    /** The record that sets {@code key} to {@code value} ({@code null}: deletes it). */
+    static ProducerRecord<byte[], byte[]> record(String topic, int partition, Serde serde, Object key, Object value) {
+        RecordHeaders keyHeaders = new RecordHeaders();
+        byte[] keyBytes = serde.serialize(key, keyHeaders);
+        RecordHeaders headers = new RecordHeaders();
+        for (Header header : keyHeaders) {
+            headers.add(KEY_HEADER_PREFIX + header.key(), header.value());
+        }
+        byte[] valueBytes = value == null ? null : serde.serialize(value, headers);
+        return new ProducerRecord<>(topic, partition, keyBytes, valueBytes, headers);
+    }
+
+    /** The store key a changelog record sets. */
+    static Object key(ConsumerRecord<byte[], byte[]> record, Serde serde) {
+        RecordHeaders keyHeaders = new RecordHeaders();
+        for (Header header : record.headers()) {
+            if (header.key().startsWith(KEY_HEADER_PREFIX)) {
+                keyHeaders.add(header.key().substring(KEY_HEADER_PREFIX.length()), header.value());
+            }
+        }
+        return serde.deserialize(record.key(), keyHeaders);
+    }
+
+    /** The store value a changelog record sets, or {@code null} if it deletes its key. */
+    static Object value(ConsumerRecord<byte[], byte[]> record, Serde serde) {
+        if (record.value() == null) {
+            return null;
+        }
+        RecordHeaders valueHeaders = new RecordHeaders();
+        for (Header header : record.headers()) {
+            if (!header.key().startsWith(KEY_HEADER_PREFIX)) {
+                valueHeaders.add(header);
+            }
+        }
+        return serde.deserialize(record.value(), valueHeaders);
+    }
+
+    /** The key of a start node instance's position in {@code <graph>.__positions}. */
+    static byte[] positionKey(String node, int instance) {
+        return (node + "." + instance).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The record that keeps where a start node instance stands. */
+    static ProducerRecord<byte[], byte[]> position(String topic, String node, int instance, String position) {
+        return new ProducerRecord<>(
+                topic, 0, positionKey(node, instance), position.getBytes(StandardCharsets.UTF_8), (Headers) null);
+    }
+}
