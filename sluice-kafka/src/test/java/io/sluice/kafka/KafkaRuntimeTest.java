@@ -79,7 +79,9 @@ class KafkaRuntimeTest {
         assertThat(plan.topic("orders.__store.parse.seen").compacted()).isTrue();
         assertThat(plan.describe())
                 .contains(
-                        "orders.parse.invalid      partitions=1   replication=1  output of node 'parse', port 'invalid'");
+                        "orders.parse.invalid       partitions=1   replication=1  output of node 'parse', port 'invalid'",
+                        "orders.__store.parse.seen  partitions=2   replication=1  changelog of store 'seen' of node"
+                                + " 'parse'");
     }
 
     @Test

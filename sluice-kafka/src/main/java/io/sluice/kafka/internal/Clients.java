@@ -66,6 +66,26 @@ final class Clients {
         return new KafkaConsumer<>(config);
     }
 
+    /**
+     * A consumer outside any group, for reading a partition from the beginning (restoring a store, a position); under
+     * exactly-once it reads committed records only.
+     */
+    static KafkaConsumer<byte[], byte[]> reader(KafkaOptions options, String clientId) {
+        Map<String, Object> config = common(options);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)
+                options.timeout().toMillis());
+        if (options.guarantee() == Guarantee.EXACTLY_ONCE) {
+            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
+        config.putAll(options.clientProperties());
+        return new KafkaConsumer<>(config);
+    }
+
     private static Map<String, Object> common(KafkaOptions options) {
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", options.bootstrapServers());

@@ -9,11 +9,14 @@ import io.sluice.NodeKind;
 import io.sluice.NodeSpec;
 import io.sluice.NodeState;
 import io.sluice.Partitioning;
+import io.sluice.Resumable;
 import io.sluice.Robustness;
 import io.sluice.internal.local.NodeInstance;
 import io.sluice.kafka.Guarantee;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.TopicPlan;
+import io.sluice.spi.InstanceStore;
+import io.sluice.spi.InstanceStores;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,6 +74,18 @@ final class InstanceWorker implements Runnable {
 
     private final Robustness.Level level;
     private final boolean deadLetterNode;
+
+    // ---- state: the node's stores and, for a resumable start node, its position ----
+    private InstanceStores stores = InstanceStores.none();
+    private Resumable resumable; // a start node that can say where it is
+    private String restoredPosition; // where the last committed run of this instance stopped
+    private String writtenPosition; // the last position committed
+    private volatile long restoredEntries;
+
+    // ---- the outbox: a record's emits are held until the record succeeded ----
+    private boolean holding;
+    private final List<java.util.function.Consumer<Object>> heldTargets = new ArrayList<>();
+    private final List<Object> heldItems = new ArrayList<>();
     private PortWriter deadLetters; // where items given up go, when the graph replays
 
     InstanceWorker(WorkerHost deployment, NodeSpec spec, int index) {
@@ -139,10 +154,14 @@ final class InstanceWorker implements Runnable {
                         producer, options.serde(), topic.name(), topic.partitions(), null, index, sendFailure);
                 writers.add(deadLetters); // so that the dead-letter node sees this instance end
             }
-            NodeInstance created =
-                    NodeInstance.create(graph.name(), spec, index, this::keepResult, withTransaction(outputs));
+            NodeInstance created = NodeInstance.create(
+                    graph.name(), spec, index, (node, item) -> hold(this::sendResult, item), withTransaction(outputs));
             instance = created;
+            stores = created.stores();
+            resumable = spec.kind() == NodeKind.START ? created.resumable() : null;
+            restore();
             created.open();
+            resume();
             boolean finished = spec.kind() == NodeKind.START ? runSource(created) : runConsumer(created);
             if (!finished || !deployment.isRunning()) {
                 end = NodeState.CANCELLED;
@@ -270,7 +289,7 @@ final class InstanceWorker implements Runnable {
         List<ItemFailure> failures = new ArrayList<>();
         for (int attempt = 1; ; attempt++) {
             try {
-                node.accept(item);
+                attempt(node, item);
                 return;
             } catch (NodeFailedException e) {
                 if (!deployment.isRunning()) {
@@ -303,6 +322,40 @@ final class InstanceWorker implements Runnable {
                 }
                 return;
             }
+        }
+    }
+
+    /**
+     * One attempt at a record: what the node emits is held and its store writes can be undone, so that a failed
+     * attempt leaves nothing behind — not in the output, not in the changelog, not in the transaction.
+     */
+    private void attempt(NodeInstance node, Object item) {
+        holding = true;
+        stores.beginAttempt();
+        boolean succeeded = false;
+        try {
+            node.accept(item);
+            succeeded = true;
+        } finally {
+            holding = false;
+            stores.endAttempt(succeeded);
+            if (succeeded) {
+                for (int i = 0; i < heldItems.size(); i++) {
+                    heldTargets.get(i).accept(heldItems.get(i));
+                }
+            }
+            heldTargets.clear();
+            heldItems.clear();
+        }
+    }
+
+    /** Sends {@code item} to {@code target} now, or once the record under way has succeeded. */
+    private void hold(java.util.function.Consumer<Object> target, Object item) {
+        if (holding) {
+            heldTargets.add(target);
+            heldItems.add(item);
+        } else {
+            target.accept(item);
         }
     }
 
@@ -399,18 +452,20 @@ final class InstanceWorker implements Runnable {
     /** Under exactly-once, every write opens the iteration's transaction first. */
     private Map<String, java.util.function.Consumer<Object>> withTransaction(Map<String, PortWriter> outputs) {
         Map<String, java.util.function.Consumer<Object>> wrapped = new HashMap<>();
-        outputs.forEach((port, writer) -> wrapped.put(
-                port,
-                exactlyOnce
-                        ? item -> {
-                            beginIfNeeded();
-                            writer.accept(item);
-                        }
-                        : writer));
+        outputs.forEach((port, writer) -> {
+            java.util.function.Consumer<Object> send = exactlyOnce
+                    ? item -> {
+                        beginIfNeeded();
+                        writer.accept(item);
+                    }
+                    : writer;
+            wrapped.put(port, level == Robustness.Level.NONE ? send : item -> hold(send, item));
+        });
         return wrapped;
     }
 
-    private void keepResult(String node, Object item) {
+    private void sendResult(Object item) {
+        String node = spec.id();
         beginIfNeeded();
         RecordHeaders headers = new RecordHeaders();
         byte[] value = options.serde().serialize(item, headers);
@@ -444,7 +499,14 @@ final class InstanceWorker implements Runnable {
     private void commitOutput() {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         pendingOffsets.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset, markers.metadata(tp))));
+        writeStoreChanges();
+        String position = resumable == null ? null : resumable.position();
+        boolean newPosition = position != null && !position.equals(writtenPosition);
         if (exactlyOnce) {
+            if (newPosition) {
+                beginIfNeeded();
+                send(Changelog.position(TopicPlan.positionsTopic(graph.name()), spec.id(), index, position));
+            }
             if (!offsets.isEmpty()) {
                 beginIfNeeded();
                 producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
@@ -460,10 +522,137 @@ final class InstanceWorker implements Runnable {
             if (!offsets.isEmpty()) {
                 consumer.commitSync(offsets);
             }
+            if (newPosition) { // only once the output before it is acknowledged
+                send(Changelog.position(TopicPlan.positionsTopic(graph.name()), spec.id(), index, position));
+                producer.flush();
+                checkSends();
+            }
         }
         committedOffsets.putAll(pendingOffsets);
         pendingOffsets.clear();
         lastCommitNanos = System.nanoTime();
+        if (newPosition) {
+            writtenPosition = position;
+            try {
+                resumable.committed(position);
+            } catch (Exception e) {
+                throw new NodeFailedException(
+                        spec.id(),
+                        "Node '" + spec.id() + "' failed to release its input up to position '" + position + "': "
+                                + ItemFailure.errorOf(e),
+                        e);
+            }
+        }
+    }
+
+    /**
+     * Sends what each store changed since the last commit to its changelog — the last value of each key, once — in
+     * the transaction under exactly-once, ahead of the flush that precedes the offsets under at-least-once.
+     */
+    private void writeStoreChanges() {
+        for (InstanceStore store : stores.all()) {
+            if (store.hasChanges()) {
+                beginIfNeeded();
+                String topic = TopicPlan.storeTopic(graph.name(), spec.id(), store.name());
+                store.drainChanges((key, value) -> send(Changelog.record(topic, index, options.serde(), key, value)));
+            }
+        }
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> record) {
+        producer.send(record, (metadata, e) -> {
+            if (e != null) {
+                sendFailure.compareAndSet(null, e);
+            }
+        });
+    }
+
+    /**
+     * Puts back what the last committed run of this instance left: every store from its changelog partition and a
+     * start node's position. Runs after {@code initTransactions}, which aborts a dead predecessor's open
+     * transaction, and before the node opens, so the node never sees a store that is not whole.
+     */
+    private void restore() {
+        if (stores.isEmpty() && resumable == null) {
+            return;
+        }
+        try (KafkaConsumer<byte[], byte[]> reader = Clients.reader(options, name() + "-restore")) {
+            long entries = 0;
+            for (InstanceStore store : stores.all()) {
+                TopicPartition tp =
+                        new TopicPartition(TopicPlan.storeTopic(graph.name(), spec.id(), store.name()), index);
+                store.reset();
+                entries += readToEnd(
+                        reader,
+                        tp,
+                        record -> store.restore(
+                                Changelog.key(record, options.serde()), Changelog.value(record, options.serde())));
+            }
+            restoredEntries = entries;
+            if (resumable != null) {
+                byte[] key = Changelog.positionKey(spec.id(), index);
+                readToEnd(reader, new TopicPartition(TopicPlan.positionsTopic(graph.name()), 0), record -> {
+                    if (java.util.Arrays.equals(record.key(), key)) {
+                        restoredPosition = record.value() == null
+                                ? null
+                                : new String(record.value(), java.nio.charset.StandardCharsets.UTF_8);
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            if (e instanceof NodeFailedException) {
+                throw e;
+            }
+            throw new NodeFailedException(
+                    spec.id(),
+                    "Node '" + spec.id() + "' (instance " + index + ") could not restore its state from Kafka at '"
+                            + options.bootstrapServers() + "': " + ItemFailure.errorOf(e),
+                    e);
+        }
+    }
+
+    /** Goes back to where the last committed run of a resumable start node stopped. */
+    private void resume() {
+        if (resumable == null || restoredPosition == null) {
+            return;
+        }
+        try {
+            resumable.resume(restoredPosition);
+        } catch (Exception e) {
+            throw new NodeFailedException(
+                    spec.id(),
+                    "Node '" + spec.id() + "' failed to resume from position '" + restoredPosition + "': "
+                            + ItemFailure.errorOf(e),
+                    e);
+        }
+        writtenPosition = restoredPosition;
+    }
+
+    /** Reads one partition from its beginning to its end at the time of the call; returns how many records. */
+    private long readToEnd(
+            KafkaConsumer<byte[], byte[]> reader,
+            TopicPartition tp,
+            java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> apply) {
+        List<TopicPartition> one = List.of(tp);
+        reader.assign(one);
+        reader.seekToBeginning(one);
+        long end = reader.endOffsets(one).get(tp);
+        long read = 0;
+        while (reader.position(tp) < end) {
+            if (!deployment.isRunning()) {
+                throw new NodeFailedException(spec.id(), "stopped while restoring", null);
+            }
+            for (ConsumerRecord<byte[], byte[]> record : reader.poll(POLL)) {
+                apply.accept(record);
+                read++;
+            }
+        }
+        return read;
+    }
+
+    /** How many store entries this instance read back from its changelogs when it started. */
+    long restoredEntries() {
+        return restoredEntries;
     }
 
     private void checkSends() {

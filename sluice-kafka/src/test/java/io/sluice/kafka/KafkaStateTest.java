@@ -1,0 +1,158 @@
+package io.sluice.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.ComputationalGraph;
+import io.sluice.Deployment;
+import io.sluice.Emitter;
+import io.sluice.KeyValueStore;
+import io.sluice.Node;
+import io.sluice.NodeContext;
+import io.sluice.Partitioning;
+import io.sluice.Robustness;
+import io.sluice.Sinks;
+import io.sluice.Sources;
+import io.sluice.SystemType;
+import io.sluice.testkit.KafkaBroker;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Stores on KAFKA: changelogs written with the output, and a failed attempt leaving nothing behind. */
+class KafkaStateTest {
+
+    private static final AtomicInteger RUN = new AtomicInteger();
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final int ITEMS = 3_000;
+
+    /**
+     * Counts per key in a store, emitting a marker before it fails once on every 10th item: the emit and the write of
+     * the failed attempt must leave no trace.
+     */
+    static final class FlakyCount implements Node<Long, String> {
+        private final Set<Long> failedOnce;
+        private KeyValueStore<Long, Long> counts;
+
+        FlakyCount(Set<Long> failedOnce) {
+            this.failedOnce = failedOnce;
+        }
+
+        @Override
+        public void open(NodeContext context) {
+            counts = context.store("counts");
+        }
+
+        @Override
+        public void process(Long item, Emitter<String> out) {
+            long key = item % 7;
+            counts.put(key, counts.getOrDefault(key, 0L) + 1);
+            out.emit("seen " + item);
+            if (item % 10 == 0 && failedOnce.add(item)) {
+                throw new IllegalStateException("transient failure on " + item);
+            }
+        }
+
+        @Override
+        public void onComplete(Emitter<String> out) {
+            counts.forEach((key, count) -> out.emit("count " + key + "=" + count));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Guarantee.class)
+    void aReplayedRecordCommitsOnlyItsSuccessfulAttemptAndTheChangelogHoldsTheCounts(Guarantee guarantee)
+            throws Exception {
+        Set<Long> failedOnce = ConcurrentHashMap.newKeySet();
+        String name = "state-" + RUN.incrementAndGet();
+        ComputationalGraph graph = ComputationalGraph.builder(name)
+                .start("numbers", Sources.generator(ITEMS, i -> i))
+                .node("count", () -> new FlakyCount(failedOnce))
+                .stores("counts")
+                .parallelism(2)
+                .end("out", Sinks.collect())
+                .edge("numbers -> count", Partitioning.keyed((Long i) -> i % 7))
+                .edge("count -> out")
+                .robustness(Robustness.replay(3).withBackoff(Duration.ofMillis(1)))
+                .build();
+        KafkaOptions options = KafkaOptions.of(KafkaBroker.shared().bootstrapServers())
+                .withGuarantee(guarantee)
+                .withDeleteTopicsOnClose(true);
+
+        Map<String, Long> expected = new HashMap<>();
+        for (long i = 0; i < ITEMS; i++) {
+            expected.merge(Long.toString(i % 7), 1L, Long::sum);
+        }
+        Deployment deployment = graph.deploy(SystemType.KAFKA, options);
+        try {
+            assertThat(deployment.awaitCompletion(TIMEOUT)).isTrue();
+            List<String> out = deployment.results("out");
+            assertThat(out.stream().filter(s -> s.startsWith("seen ")))
+                    .as("each item's emit once: the failed attempt's emit was not sent")
+                    .hasSize(ITEMS)
+                    .doesNotHaveDuplicates();
+            Map<String, Long> counts = new HashMap<>();
+            out.stream().filter(s -> s.startsWith("count ")).forEach(s -> {
+                String[] kv = s.substring(6).split("=");
+                counts.put(kv[0], Long.parseLong(kv[1]));
+            });
+            assertThat(counts).as("the failed attempts' writes were undone").isEqualTo(expected);
+            assertThat(failedOnce).hasSize(ITEMS / 10);
+
+            Map<String, Long> changelog = readChangelog(options, TopicPlan.storeTopic(name, "count", "counts"));
+            assertThat(changelog)
+                    .as("the changelog holds the last count of every key")
+                    .isEqualTo(expected);
+        } finally {
+            deployment.close();
+        }
+    }
+
+    /** The last value of every key in a changelog, as a restarted instance would restore it. */
+    private static Map<String, Long> readChangelog(KafkaOptions options, String topic) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                options.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class);
+        Map<String, Long> last = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    RecordHeaders keyHeaders = new RecordHeaders();
+                    RecordHeaders valueHeaders = new RecordHeaders();
+                    record.headers().forEach(h -> {
+                        if (h.key().startsWith("sluice.key.")) {
+                            keyHeaders.add(h.key().substring("sluice.key.".length()), h.value());
+                        } else {
+                            valueHeaders.add(h);
+                        }
+                    });
+                    Object key = options.serde().deserialize(record.key(), keyHeaders);
+                    Object value = options.serde().deserialize(record.value(), valueHeaders);
+                    last.put(String.valueOf(key), (Long) value);
+                }
+            }
+        }
+        return last;
+    }
+}
