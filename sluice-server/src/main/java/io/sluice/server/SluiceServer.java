@@ -19,6 +19,7 @@ import io.sluice.Inbox;
 import io.sluice.ItemTracking;
 import io.sluice.NodeSpec;
 import io.sluice.NodeStatus;
+import io.sluice.NotDefinedException;
 import io.sluice.SluiceException;
 import io.sluice.Sources;
 import io.sluice.StartNodeSpec;
@@ -101,8 +102,10 @@ public final class SluiceServer implements AutoCloseable {
             config.routes.get("/health/ready", this::ready);
             config.routes.exception(
                     SluiceException.class,
-                    (e, ctx) ->
-                            error(ctx, notFound(e) ? HttpStatus.NOT_FOUND : HttpStatus.BAD_REQUEST, e.getMessage()));
+                    (e, ctx) -> error(
+                            ctx,
+                            e instanceof NotDefinedException ? HttpStatus.NOT_FOUND : HttpStatus.BAD_REQUEST,
+                            e.getMessage()));
             config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
             config.routes.error(404, "*", ctx -> {
                 if (ctx.attribute(ERROR) == null) {
@@ -471,10 +474,6 @@ public final class SluiceServer implements AutoCloseable {
             super(message, null, false, false);
             this.status = status;
         }
-    }
-
-    private static boolean notFound(SluiceException e) {
-        return e.getMessage() != null && e.getMessage().contains("is not defined");
     }
 
     private static void error(Context ctx, HttpStatus status, String message) {
