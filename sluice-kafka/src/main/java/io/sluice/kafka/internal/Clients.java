@@ -66,6 +66,25 @@ final class Clients {
         return new KafkaConsumer<>(config);
     }
 
+    /**
+     * A consumer of compacted state (changelogs) to read to its end: no group, committed records only whatever the
+     * guarantee, and never creating the topic it is asked about.
+     */
+    static KafkaConsumer<byte[], byte[]> stateReader(KafkaOptions options, String clientId) {
+        Map<String, Object> config = common(options);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)
+                options.timeout().toMillis());
+        config.putAll(options.clientProperties());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new KafkaConsumer<>(config);
+    }
+
     private static Map<String, Object> common(KafkaOptions options) {
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", options.bootstrapServers());
