@@ -2,6 +2,7 @@ package io.sluice;
 
 import io.sluice.internal.graph.EdgeExpressions;
 import io.sluice.internal.graph.GraphValidator;
+import io.sluice.internal.graph.Similarity;
 import io.sluice.spi.SystemRuntime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -148,32 +149,61 @@ public final class ComputationalGraph {
     /**
      * The node with this id.
      *
-     * @throws SluiceException if there is none, listing the ids there are
+     * @throws NotDefinedException if there is none, listing the ids there are
      */
     public NodeSpec node(String id) {
         NodeSpec node = nodesById.get(id);
         if (node == null) {
-            throw new SluiceException(
-                    "Node '" + id + "' is not defined in graph '" + name + "'; defined nodes: " + nodesById.keySet());
+            throw new NotDefinedException("Node '" + id + "' is not defined in graph '" + name + "'; defined nodes: "
+                    + nodesById.keySet() + Similarity.didYouMean(String.valueOf(id), nodesById.keySet()));
         }
         return node;
     }
 
     /**
+     * The store {@code store} that node {@code nodeId} declares.
+     *
+     * @throws NotDefinedException if the graph has no such node, or the node no such store; the message lists the
+     *     node's stores (or, if it declares none, the nodes that do) and suggests a close name
+     */
+    public StoreSpec store(String nodeId, String store) {
+        NodeSpec node = node(nodeId);
+        List<String> names = node.stores().stream().map(StoreSpec::name).toList();
+        for (StoreSpec spec : node.stores()) {
+            if (spec.name().equals(store)) {
+                return spec;
+            }
+        }
+        if (names.isEmpty()) {
+            throw new NotDefinedException("Node '" + nodeId + "' has no store '" + store + "': it declares none;"
+                    + " nodes with stores: "
+                    + nodes.stream()
+                            .filter(n -> !n.stores().isEmpty())
+                            .map(NodeSpec::id)
+                            .toList());
+        }
+        throw new NotDefinedException("Node '" + nodeId + "' has no store '" + store + "'; its stores: " + names
+                + Similarity.didYouMean(String.valueOf(store), names));
+    }
+
+    /**
      * The end node with this id: where results are kept.
      *
-     * @throws SluiceException if there is none, saying what the id names and listing the end nodes
+     * @throws NotDefinedException if there is none, listing the end nodes
+     * @throws SluiceException if the id names a node of another kind
      */
     public EndNodeSpec endNode(String id) {
         NodeSpec node = nodesById.get(id);
         if (node instanceof EndNodeSpec end) {
             return end;
         }
-        String problem = node == null
-                ? "is not defined"
-                : "is a " + node.kind().name().toLowerCase(java.util.Locale.ROOT) + " node";
-        throw new SluiceException("Node '" + id + "' " + problem + "; results are kept by end nodes: "
-                + endNodes().stream().map(NodeSpec::id).toList());
+        List<String> ends = endNodes().stream().map(NodeSpec::id).toList();
+        if (node == null) {
+            throw new NotDefinedException("Node '" + id + "' is not defined; results are kept by end nodes: " + ends
+                    + Similarity.didYouMean(String.valueOf(id), ends));
+        }
+        throw new SluiceException("Node '" + id + "' is a " + node.kind().name().toLowerCase(java.util.Locale.ROOT)
+                + " node; results are kept by end nodes: " + ends);
     }
 
     /** Whether the graph has a node with this id. */

@@ -40,6 +40,20 @@ public interface Deployment extends AutoCloseable {
     <T> List<T> results(String endNodeId);
 
     /**
+     * One store of a node, to read its state from outside the node while the deployment runs and after it has ended:
+     * a value by key, a key written as text, or a bounded list of entries, over every instance of the node. See
+     * {@link StoreView} for what each system shows and how keys are matched.
+     *
+     * <pre>{@code
+     * Optional<Long> count = deployment.store("count", "counts").get("the");
+     * }</pre>
+     *
+     * @throws NotDefinedException if the graph has no node {@code nodeId}, or the node declares no store {@code
+     *     store}; the message lists the node's stores
+     */
+    StoreView store(String nodeId, String store);
+
+    /**
      * Waits until every bounded input has been processed to the end, or the timeout passes.
      *
      * @return {@code true} once the deployment has completed; {@code false} if the timeout passed first or the

@@ -43,12 +43,12 @@ public record DeploymentStatus(
     /**
      * The status of one node.
      *
-     * @throws SluiceException if the graph has no such node, listing those it has
+     * @throws NotDefinedException if the graph has no such node, listing those it has
      */
     public NodeStatus node(String nodeId) {
         NodeStatus status = nodes.get(nodeId);
         if (status == null) {
-            throw new SluiceException(
+            throw new NotDefinedException(
                     "Node '" + nodeId + "' is not defined; defined nodes: " + List.copyOf(nodes.keySet()));
         }
         return status;

@@ -210,6 +210,37 @@ class GraphValidationTest {
     void askingForAnUndefinedNodeListsTheDefinedOnes() {
         ComputationalGraph graph = base().edge("src -> parse -> store").build();
         assertThatThrownBy(() -> graph.node("nope"))
+                .isInstanceOf(NotDefinedException.class)
                 .hasMessage("Node 'nope' is not defined in graph 'g'; defined nodes: [src, parse, store]");
+        assertThatThrownBy(() -> graph.node("prase"))
+                .hasMessage("Node 'prase' is not defined in graph 'g'; defined nodes: [src, parse, store];"
+                        + " did you mean 'parse'?");
+        assertThatThrownBy(() -> graph.endNode("stroe"))
+                .isInstanceOf(NotDefinedException.class)
+                .hasMessage("Node 'stroe' is not defined; results are kept by end nodes: [store]; did you mean"
+                        + " 'store'?");
+        assertThatThrownBy(() -> graph.endNode("parse"))
+                .isNotInstanceOf(NotDefinedException.class)
+                .hasMessage("Node 'parse' is a processing node; results are kept by end nodes: [store]");
+    }
+
+    @Test
+    void askingForAnUndeclaredStoreListsTheNodesStores() {
+        ComputationalGraph graph = ComputationalGraph.builder("g")
+                .start("src", Sources.collection(List.of(1)))
+                .map("parse", x -> x)
+                .stores("seen", "totals")
+                .end("store", Sinks.collect())
+                .edge("src -> parse -> store")
+                .build();
+
+        assertThat(graph.store("parse", "seen")).isEqualTo(StoreSpec.memory("seen"));
+        assertThatThrownBy(() -> graph.store("parse", "sen"))
+                .isInstanceOf(NotDefinedException.class)
+                .hasMessage("Node 'parse' has no store 'sen'; its stores: [seen, totals]; did you mean 'seen'?");
+        assertThatThrownBy(() -> graph.store("store", "seen"))
+                .isInstanceOf(NotDefinedException.class)
+                .hasMessage("Node 'store' has no store 'seen': it declares none; nodes with stores: [parse]");
+        assertThatThrownBy(() -> graph.store("nope", "seen")).isInstanceOf(NotDefinedException.class);
     }
 }

@@ -10,7 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Talks to a running deployment's HTTP API for {@code sluice status} and {@code sluice results}. */
+/** Talks to a running deployment's HTTP API for {@code sluice status}, {@code sluice results} and {@code sluice state}. */
 final class ApiClient {
 
     private final URI base;

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             ExampleCommand.class,
             StatusCommand.class,
             ResultsCommand.class,
+            StateCommand.class,
             ServeCommand.class,
             WorkerCommand.class,
             KafkaCommand.class,

@@ -93,6 +93,52 @@ class ApiCommandsTest {
         following.cancel(true);
     }
 
+    /** Counts words in the store 'counts'. */
+    static final class Count implements io.sluice.Node<String, String> {
+        private io.sluice.KeyValueStore<String, Long> counts;
+
+        @Override
+        public void open(io.sluice.NodeContext context) {
+            counts = context.store("counts");
+        }
+
+        @Override
+        public void process(String word, io.sluice.Emitter<String> out) {
+            counts.put(word, counts.getOrDefault(word, 0L) + 1);
+            out.emit(word);
+        }
+    }
+
+    @Test
+    void statePrintsAValueByKeyOrTheEntriesOnePerLine() throws Exception {
+        ComputationalGraph graph = ComputationalGraph.builder("counted")
+                .start("words", Sources.collection(java.util.List.of("a", "b", "a")))
+                .node("count", Count::new)
+                .stores("counts")
+                .end("out", Sinks.collect())
+                .edge("words -> count -> out")
+                .build();
+        try (Deployment counted = graph.deploySystem(SystemType.LOCAL);
+                SluiceServer countedServer = SluiceServer.start(counted, ServerOptions.port(0))) {
+            assertThat(counted.awaitCompletion(Duration.ofSeconds(30))).isTrue();
+            String url = countedServer.uri().toString();
+
+            assertThat(sluice("state", "count", "counts", "a", "--api", url)).isZero();
+            assertThat(out.toString()).isEqualTo("2" + System.lineSeparator());
+
+            assertThat(sluice("state", "count", "counts", "--limit", "1", "--api", url))
+                    .isZero();
+            assertThat(out.toString().lines().skip(1).toList())
+                    .singleElement()
+                    .matches(line -> line.matches("\\{\"key\":\"[ab]\",\"value\":[12],\"instance\":0}"), "an entry");
+            assertThat(err.toString()).contains("(1 of 2 entries; --limit N for more)");
+
+            assertThat(sluice("state", "count", "counts", "zzz", "--api", url)).isEqualTo(Main.EXIT_USAGE);
+            assertThat(err.toString())
+                    .contains("sluice: Store 'counts' of node 'count' has no key 'zzz'; a key is matched as text");
+        }
+    }
+
     @Test
     void unknownNodeAndUnreachableApiAreOneClearLine() {
         assertThat(sluice("results", "nope", "--api", server.uri().toString())).isEqualTo(Main.EXIT_USAGE);

@@ -2,23 +2,23 @@ package io.sluice.examples;
 
 import io.sluice.ComputationalGraph;
 import io.sluice.Emitter;
+import io.sluice.KeyValueStore;
 import io.sluice.Node;
+import io.sluice.NodeContext;
 import io.sluice.Partitioning;
 import io.sluice.Sinks;
 import io.sluice.Sources;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Word count over a text file: lines → words → counts keyed by word → results.
  *
  * <pre>
- * lines ──► words ══keyed══► count (×parallelism) ──► counts
+ * lines ──► words ══keyed══► count (×parallelism, store 'counts') ──► counts
  * </pre>
  */
 public final class WordCount {
@@ -33,6 +33,7 @@ public final class WordCount {
                 .start("lines", Sources.lines(text))
                 .flatMap("words", WordCount::words)
                 .node("count", CountWords::new)
+                .stores("counts")
                 .parallelism(parallelism)
                 .end("counts", Sinks.collect())
                 .edge("lines -> words")
@@ -57,13 +58,22 @@ public final class WordCount {
         }
     }
 
-    /** Counts the words of its key range; emits every count when the input ends. Usable by name from YAML. */
+    /**
+     * Counts the words of its key range in the store {@code counts}, which the node declares (so a restarted worker
+     * gets its counts back and a deployment can be asked for them while it runs); emits every count when the input
+     * ends. Usable by name from YAML, with {@code stores: [counts]}.
+     */
     public static final class CountWords implements Node<String, Count> {
-        private final Map<String, Long> counts = new HashMap<>();
+        private KeyValueStore<String, Long> counts;
+
+        @Override
+        public void open(NodeContext context) {
+            counts = context.store("counts");
+        }
 
         @Override
         public void process(String word, Emitter<Count> emitter) {
-            counts.merge(word, 1L, Long::sum);
+            counts.put(word, counts.getOrDefault(word, 0L) + 1);
         }
 
         @Override

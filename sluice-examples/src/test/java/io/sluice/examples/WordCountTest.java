@@ -67,6 +67,25 @@ class WordCountTest {
                 .isEqualTo(3 * 20_000L + occurrences(content, "gamma"));
     }
 
+    @org.junit.jupiter.api.Test
+    void theCountsLiveInTheStoreCountsWhereTheDeploymentCanReadThem() throws Exception {
+        Path text = dir.resolve("hat.txt");
+        Files.writeString(text, "the cat and the hat\nthe end\n");
+
+        try (Deployment deployment = WordCount.graph(text, 3).deploySystem(SystemType.LOCAL)) {
+            assertThat(deployment.awaitCompletion(Duration.ofSeconds(30))).isTrue();
+            io.sluice.StoreView counts = deployment.store("count", "counts");
+
+            assertThat(counts.<Long>get("the")).contains(3L);
+            Map<Object, Object> stored = counts.entries(100).entries().stream()
+                    .collect(Collectors.toMap(io.sluice.StoreView.Entry::key, io.sluice.StoreView.Entry::value));
+            List<WordCount.Count> emitted = deployment.results("counts");
+            assertThat(stored)
+                    .isEqualTo(
+                            emitted.stream().collect(Collectors.toMap(WordCount.Count::word, WordCount.Count::count)));
+        }
+    }
+
     private static long occurrences(CharSequence text, String word) {
         Matcher m = Pattern.compile("\\b" + word + "\\b").matcher(text);
         long n = 0;

@@ -8,7 +8,8 @@ import java.time.Duration;
  * @param host the address to listen on; {@code 127.0.0.1} unless the API should be reachable from elsewhere
  * @param port the port; 0 picks a free one (see {@link SluiceServer#port()})
  * @param ingestTimeout how long {@code POST /api/nodes/{id}/items} waits for room in a full inbox before answering 503
- * @param resultLimit the most results {@code GET …/results} returns when the request names no {@code limit}
+ * @param resultLimit the most results {@code GET …/results}, or store entries {@code GET …/state/{store}}, returns when
+ *     the request names no {@code limit}
  */
 public record ServerOptions(String host, int port, Duration ingestTimeout, int resultLimit) {
 

@@ -19,9 +19,11 @@ import io.sluice.Inbox;
 import io.sluice.ItemTracking;
 import io.sluice.NodeSpec;
 import io.sluice.NodeStatus;
+import io.sluice.NotDefinedException;
 import io.sluice.SluiceException;
 import io.sluice.Sources;
 import io.sluice.StartNodeSpec;
+import io.sluice.StoreView;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -52,6 +54,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code GET /api/graph}; {@code GET /api/nodes}; {@code GET /api/nodes/{id}}
  *   <li>{@code GET /api/nodes/{id}/results?limit=N}; {@code GET /api/nodes/{id}/results/stream} (server-sent events, one
  *       {@code result} event per new result, from {@code ?from=N} if given; ask with {@code Accept: text/event-stream}, as {@code EventSource} does)
+ *   <li>{@code GET /api/nodes/{id}/state/{store}?key=K}: one entry of a node's store; without {@code key}, up to
+ *       {@code ?limit=N} entries and the total ({@link Deployment#store})
  *   <li>{@code POST /api/nodes/{id}/items} (a JSON item or array, for a start node made by {@link Sources#inbox});
  *       {@code POST /api/nodes/{id}/end}
  *   <li>{@code GET /metrics}; {@code GET /health/live}; {@code GET /health/ready}; {@code POST /api/stop}
@@ -92,6 +96,7 @@ public final class SluiceServer implements AutoCloseable {
                     ctx -> ctx.json(nodeJson(deployment.status().node(ctx.pathParam("id")))));
             config.routes.get("/api/nodes/{id}/results", this::results);
             config.routes.sse("/api/nodes/{id}/results/stream", this::stream);
+            config.routes.get("/api/nodes/{id}/state/{store}", this::state);
             config.routes.post("/api/nodes/{id}/items", this::ingest);
             config.routes.post("/api/nodes/{id}/end", this::end);
             config.routes.post("/api/stop", this::stop);
@@ -101,8 +106,10 @@ public final class SluiceServer implements AutoCloseable {
             config.routes.get("/health/ready", this::ready);
             config.routes.exception(
                     SluiceException.class,
-                    (e, ctx) ->
-                            error(ctx, notFound(e) ? HttpStatus.NOT_FOUND : HttpStatus.BAD_REQUEST, e.getMessage()));
+                    (e, ctx) -> error(
+                            ctx,
+                            e instanceof NotDefinedException ? HttpStatus.NOT_FOUND : HttpStatus.BAD_REQUEST,
+                            e.getMessage()));
             config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
             config.routes.error(404, "*", ctx -> {
                 if (ctx.attribute(ERROR) == null) {
@@ -347,6 +354,55 @@ public final class SluiceServer implements AutoCloseable {
         }
     }
 
+    // ---- state ----
+
+    /**
+     * A node's store: the entry of {@code ?key=K} (matched as {@link StoreView#find} says), or up to {@code ?limit=N}
+     * entries with the total. A store that cannot be read now (a KAFKA changelog missing or slow) is a 503.
+     */
+    private void state(Context ctx) {
+        String node = ctx.pathParam("id");
+        String store = ctx.pathParam("store");
+        StoreView view = deployment.store(node, store);
+        String key = ctx.queryParam("key");
+        try {
+            if (key != null) {
+                StoreView.Entry entry = view.find(key)
+                        .orElseThrow(() -> new BadRequest(
+                                HttpStatus.NOT_FOUND,
+                                "Store '" + store + "' of node '" + node + "' has no key '" + key + "'; a key is"
+                                        + " matched as text, then as a number or true/false, then by each key's"
+                                        + " text"));
+                ctx.json(ordered(
+                        "node",
+                        node,
+                        "store",
+                        store,
+                        "key",
+                        entry.key(),
+                        "value",
+                        entry.value(),
+                        "instance",
+                        entry.instance()));
+                return;
+            }
+            StoreView.Entries entries = view.entries(limit(ctx.queryParam("limit")));
+            ctx.json(ordered(
+                    "node",
+                    node,
+                    "store",
+                    store,
+                    "total",
+                    entries.total(),
+                    "entries",
+                    entries.entries().stream()
+                            .map(e -> ordered("key", e.key(), "value", e.value(), "instance", e.instance()))
+                            .toList()));
+        } catch (SluiceException e) {
+            throw new BadRequest(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        }
+    }
+
     // ---- ingest and control ----
 
     private void ingest(Context ctx) throws InterruptedException {
@@ -471,10 +527,6 @@ public final class SluiceServer implements AutoCloseable {
             super(message, null, false, false);
             this.status = status;
         }
-    }
-
-    private static boolean notFound(SluiceException e) {
-        return e.getMessage() != null && e.getMessage().contains("is not defined");
     }
 
     private static void error(Context ctx, HttpStatus status, String message) {

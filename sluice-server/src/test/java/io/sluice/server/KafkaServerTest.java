@@ -18,7 +18,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The same API serving a KAFKA deployment: status from its workers, results from its results topic. */
+/**
+ * The same API serving a KAFKA deployment: status from its workers, results from its results topic, state from its
+ * changelogs.
+ */
 class KafkaServerTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -35,6 +38,7 @@ class KafkaServerTest {
         ComputationalGraph graph = ComputationalGraph.builder("served")
                 .start("numbers", Sources.collection(List.of(1, 2, 3, 4, 5)))
                 .map("square", (Integer i) -> i * i)
+                .stores("squares")
                 .end("out", Sinks.collect())
                 .edge("numbers -> square -> out")
                 .build();
@@ -53,6 +57,11 @@ class KafkaServerTest {
             assertThat(results.get("total").asInt()).isEqualTo(5);
             assertThat(results.get("items").toString()).contains("1", "4", "9", "16", "25");
             assertThat(get(server, "/api/graph").get("system").asText()).isEqualTo("KAFKA");
+            JsonNode state = get(server, "/api/nodes/square/state/squares");
+            assertThat(state.get("total").asInt())
+                    .as("read from the changelog, which nothing wrote")
+                    .isZero();
+            assertThat(state.get("entries")).isEmpty();
         }
     }
 }

@@ -63,8 +63,12 @@ class SluiceServerTest {
     private record Reply(int status, JsonNode body, String text) {}
 
     private Reply get(String path) throws Exception {
+        return get(server, path);
+    }
+
+    private Reply get(SluiceServer target, String path) throws Exception {
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(server.uri().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.newBuilder(target.uri().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
         return reply(response);
     }
 
@@ -98,6 +102,7 @@ class SluiceServerTest {
                 "/api/nodes/{id}",
                 "/api/nodes/{id}/results",
                 "/api/nodes/{id}/results/stream",
+                "/api/nodes/{id}/state/{store}",
                 "/api/nodes/{id}/items",
                 "/api/nodes/{id}/end",
                 "/api/stop",
@@ -222,6 +227,92 @@ class SluiceServerTest {
         Reply noRoute = get("/api/nothing");
         assertThat(noRoute.status()).isEqualTo(404);
         assertThat(noRoute.body().get("error").asText()).startsWith("No route GET /api/nothing");
+    }
+
+    /** Counts words in its store; the counts are read over HTTP. */
+    static final class CountWords implements io.sluice.Node<String, String> {
+        private io.sluice.KeyValueStore<String, Long> counts;
+        private io.sluice.KeyValueStore<Long, String> lengths;
+
+        @Override
+        public void open(io.sluice.NodeContext context) {
+            counts = context.store("counts");
+            lengths = context.store("lengths");
+        }
+
+        @Override
+        public void process(String word, io.sluice.Emitter<String> out) {
+            counts.put(word, counts.getOrDefault(word, 0L) + 1);
+            lengths.put((long) word.length(), word);
+            out.emit(word);
+        }
+    }
+
+    private Deployment countWords() throws Exception {
+        ComputationalGraph graph = ComputationalGraph.builder("words")
+                .start("words", Sources.collection(List.of("a", "bb", "a", "ccc", "a")))
+                .node("count", CountWords::new)
+                .stores("counts", "lengths")
+                .end("out", Sinks.collect())
+                .edge("words -> count -> out")
+                .build();
+        Deployment words = graph.deploySystem(SystemType.LOCAL);
+        assertThat(words.awaitCompletion(Duration.ofSeconds(30))).isTrue();
+        return words;
+    }
+
+    @Test
+    void stateIsReadByKeyOrListedUpToALimit() throws Exception {
+        try (Deployment words = countWords();
+                SluiceServer wordsServer = SluiceServer.start(words, ServerOptions.port(0))) {
+
+            Reply a = get(wordsServer, "/api/nodes/count/state/counts?key=a");
+            assertThat(a.status()).isEqualTo(200);
+            assertThat(a.text())
+                    .isEqualTo(
+                            "{\"node\":\"count\",\"store\":\"counts\",\"key\":\"a\",\"value\":3," + "\"instance\":0}");
+            Reply three = get(wordsServer, "/api/nodes/count/state/lengths?key=3");
+            assertThat(three.body().get("key").isNumber())
+                    .as("the text '3' found the Long key 3")
+                    .isTrue();
+            assertThat(three.body().get("value").asText()).isEqualTo("ccc");
+
+            Reply all = get(wordsServer, "/api/nodes/count/state/counts");
+            assertThat(all.body().get("total").asInt()).isEqualTo(3);
+            assertThat(all.body().get("entries")).hasSize(3);
+            Reply one = get(wordsServer, "/api/nodes/count/state/counts?limit=1");
+            assertThat(one.body().get("total").asInt()).isEqualTo(3);
+            assertThat(one.body().get("entries")).hasSize(1);
+            assertThat(one.body().get("entries").get(0).fieldNames())
+                    .toIterable()
+                    .containsExactly("key", "value", "instance");
+        }
+    }
+
+    @Test
+    void stateMistakesSayWhatIsMissing() throws Exception {
+        try (Deployment words = countWords();
+                SluiceServer wordsServer = SluiceServer.start(words, ServerOptions.port(0))) {
+
+            Reply node = get(wordsServer, "/api/nodes/cuont/state/counts");
+            assertThat(node.status()).isEqualTo(404);
+            assertThat(node.body().get("error").asText())
+                    .isEqualTo("Node 'cuont' is not defined in graph 'words'; defined nodes: [words, count, out];"
+                            + " did you mean 'count'?");
+            Reply store = get(wordsServer, "/api/nodes/count/state/cuonts?key=a");
+            assertThat(store.status()).isEqualTo(404);
+            assertThat(store.body().get("error").asText())
+                    .isEqualTo("Node 'count' has no store 'cuonts'; its stores: [counts, lengths]; did you mean"
+                            + " 'counts'?");
+            Reply key = get(wordsServer, "/api/nodes/count/state/counts?key=zzz");
+            assertThat(key.status()).isEqualTo(404);
+            assertThat(key.body().get("error").asText())
+                    .isEqualTo("Store 'counts' of node 'count' has no key 'zzz'; a key is matched as text, then as"
+                            + " a number or true/false, then by each key's text");
+            Reply limit = get(wordsServer, "/api/nodes/count/state/counts?limit=0");
+            assertThat(limit.status()).isEqualTo(400);
+            assertThat(limit.body().get("error").asText()).isEqualTo("limit must be a positive integer, found '0'");
+        }
     }
 
     @Test

@@ -190,6 +190,114 @@ class PipelineTest {
                         "pipeline.yaml:14 robustness.failures-kept: expected 0 or more failures to keep but found -1");
     }
 
+    /** Counts words in its store 'counts' and emits every count at the end. */
+    public static final class Counter implements Node<String, String> {
+        private io.sluice.KeyValueStore<String, Long> counts;
+
+        @Override
+        public void open(io.sluice.NodeContext context) {
+            counts = context.store("counts");
+        }
+
+        @Override
+        public void process(String word, Emitter<String> out) {
+            counts.put(word, counts.getOrDefault(word, 0L) + 1);
+        }
+
+        @Override
+        public void onComplete(Emitter<String> out) {
+            counts.forEach((word, n) -> out.emit(word + "=" + n));
+        }
+    }
+
+    @Test
+    void storesAreDeclaredByNameOrWithBackendAndRun() throws Exception {
+        write("words.txt", "a b a c a\n");
+        Path file = write("pipeline.yaml", """
+                graph: counted
+                nodes:
+                  - id: lines
+                    source: lines
+                    path: words.txt
+                  - id: split
+                    class: io.sluice.yaml.PipelineTest$SplitWords
+                  - id: count
+                    class: io.sluice.yaml.PipelineTest$Counter
+                    stores: [counts, {name: totals, backend: memory}]
+                    parallelism: 2
+                  - id: out
+                    sink: collect
+                edges:
+                  - lines -> split
+                  - {from: split, to: count, partitioning: keyed, key: item}
+                  - count -> out
+                """);
+
+        Pipeline pipeline = Pipeline.load(file);
+
+        assertThat(pipeline.graph().node("count").stores())
+                .containsExactly(io.sluice.StoreSpec.memory("counts"), io.sluice.StoreSpec.memory("totals"));
+        assertThat(pipeline.graph().node("count").parallelism()).isEqualTo(2);
+        try (Deployment deployment = pipeline.graph().deploySystem(SystemType.LOCAL)) {
+            assertThat(deployment.awaitCompletion(Duration.ofSeconds(30))).isTrue();
+            assertThat(deployment.<String>results("out")).containsExactlyInAnyOrder("a=3", "b=1", "c=1");
+            assertThat(deployment.store("count", "counts").<Long>get("a")).contains(3L);
+        }
+    }
+
+    @Test
+    void storeMistakesAreReportedWithLineAndPath() throws Exception {
+        Path file = write("pipeline.yaml", """
+                graph: stores
+                nodes:
+                  - id: lines
+                    source: lines
+                    path: in.txt
+                    stores: [x]
+                  - id: count
+                    class: io.sluice.yaml.PipelineTest$Upper
+                    stores:
+                      - counts
+                      - a.b
+                      - counts
+                      - [nested]
+                      - {name: totals, backend: rocks}
+                      - {name: sums, config: {size: 10}}
+                      - {nmae: x}
+                      - {name: deep, backend: memory, config: {size: [1]}}
+                  - id: other
+                    class: io.sluice.yaml.PipelineTest$Upper
+                    stores: counts
+                  - id: out
+                    sink: collect
+                edges:
+                  - lines -> count -> out
+                """);
+
+        assertThatThrownBy(() -> Pipeline.load(file)).isInstanceOfSatisfying(PipelineException.class, e -> assertThat(
+                        e.problems())
+                .containsExactly(
+                        "pipeline.yaml:6 nodes[0].stores: only a node of your own class (class:) opens stores;"
+                                + " this node is 'source: lines'",
+                        "pipeline.yaml:11 nodes[1].stores[1]: store name 'a.b' may hold only letters, digits,"
+                                + " '_' and '-'; found '.' at index 1",
+                        "pipeline.yaml:12 nodes[1].stores[2]: store 'counts' is declared twice; store names"
+                                + " must be unique on a node",
+                        "pipeline.yaml:13 nodes[1].stores[3]: expected a store name or {name, backend, config}"
+                                + " but found a list",
+                        "pipeline.yaml:14 nodes[1].stores[4].backend: Store 'totals' of node 'count': no"
+                                + " backend named 'rocks'; backends on the class path: [memory]; add the module"
+                                + " that brings it (sluice-state-rocks)",
+                        "pipeline.yaml:15 nodes[1].stores[5].config: the memory backend takes no config, found"
+                                + " [size]; name another backend or leave config out",
+                        "pipeline.yaml:16 nodes[1].stores[6].nmae: unknown key 'nmae'; expected one of [name,"
+                                + " backend, config]; did you mean 'name'?",
+                        "pipeline.yaml:16 nodes[1].stores[6]: missing key 'name'; a store needs a name",
+                        "pipeline.yaml:17 nodes[1].stores[7].config.size: expected a text value but found a" + " list",
+                        "pipeline.yaml:20 nodes[2].stores: expected a list of stores (names, or {name, backend,"
+                                + " config}) but found 'counts'"));
+    }
+
     @Test
     void everyProblemOfTheFileIsReportedWithLineAndPath() throws Exception {
         Path file = write("pipeline.yaml", """
@@ -218,7 +326,8 @@ class PipelineTest {
                                         + System.getProperty("java.class.path")
                                         + "; check the name and that its jar is on the class path",
                                 "pipeline.yaml:11 nodes[2].paralelism: unknown key 'paralelism'; expected one of [id, source,"
-                                        + " sink, class, use, parallelism, ports, config, path, items, count, period, jitter,"
+                                        + " sink, class, use, parallelism, ports, config, stores, path, items, count, period,"
+                                        + " jitter,"
                                         + " expression, branches, field, key, time]; did you mean 'parallelism'?",
                                 "pipeline.yaml:10 nodes[2].parallelism: must be ≥ 1, found 0",
                                 "pipeline.yaml:14 edges[1].partitioning: unknown partitioning 'keyd'; expected one of [forward,"

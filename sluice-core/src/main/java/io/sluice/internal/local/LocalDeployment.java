@@ -9,7 +9,9 @@ import io.sluice.NodeFailedException;
 import io.sluice.NodeSpec;
 import io.sluice.NodeState;
 import io.sluice.NodeStatus;
+import io.sluice.StoreView;
 import io.sluice.SystemType;
+import io.sluice.internal.state.StoreQueries;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -362,6 +364,14 @@ final class LocalDeployment implements Deployment {
     public <T> List<T> results(String endNodeId) {
         graph.endNode(endNodeId);
         return (List<T>) results.snapshot(endNodeId);
+    }
+
+    /** The instances' own stores, read live: values as the nodes last wrote them, during the run and after it. */
+    @Override
+    public StoreView store(String nodeId, String store) {
+        graph.store(nodeId, store);
+        LiveStores live = new LiveStores(plan.operatorsByNode.get(nodeId), store);
+        return StoreQueries.view(nodeId, store, keys -> live);
     }
 
     @Override

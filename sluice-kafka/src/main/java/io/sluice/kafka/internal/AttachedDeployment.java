@@ -6,6 +6,7 @@ import io.sluice.DeploymentState;
 import io.sluice.DeploymentStatus;
 import io.sluice.NodeFailedException;
 import io.sluice.NodeState;
+import io.sluice.StoreView;
 import io.sluice.SystemType;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.internal.StatusCodec.InstanceStatus;
@@ -17,7 +18,8 @@ import java.util.Optional;
 
 /**
  * A handle on a graph that runs on Kafka elsewhere — other processes, containers — built from nothing but the graph
- * and the bootstrap address: status from the status topic, results from the results topics. It does not own the
+ * and the bootstrap address: status from the status topic, results from the results topics, stores from their
+ * changelog topics. It does not own the
  * workers: {@link #close()} releases nothing and stops nothing.
  */
 public final class AttachedDeployment implements Deployment {
@@ -70,6 +72,12 @@ public final class AttachedDeployment implements Deployment {
     @Override
     public <T> List<T> results(String endNodeId) {
         return StatusBoard.results(graph, options, endNodeId);
+    }
+
+    /** Read from the store's changelog topic, as the instances last committed it; see {@link ChangelogStores}. */
+    @Override
+    public StoreView store(String nodeId, String store) {
+        return ChangelogStores.view(graph, options, nodeId, store);
     }
 
     @Override

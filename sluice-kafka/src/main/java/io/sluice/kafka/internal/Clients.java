@@ -67,8 +67,8 @@ final class Clients {
     }
 
     /**
-     * A consumer outside any group, for reading a partition from the beginning (restoring a store, a position); under
-     * exactly-once it reads committed records only.
+     * A consumer outside any group, for reading a partition from the beginning to its end (restoring or querying a
+     * store, a position): committed records only whatever the guarantee, and never creating the topic it asks about.
      */
     static KafkaConsumer<byte[], byte[]> reader(KafkaOptions options, String clientId) {
         Map<String, Object> config = common(options);
@@ -76,13 +76,12 @@ final class Clients {
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)
                 options.timeout().toMillis());
-        if (options.guarantee() == Guarantee.EXACTLY_ONCE) {
-            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        }
         config.putAll(options.clientProperties());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return new KafkaConsumer<>(config);
     }
 

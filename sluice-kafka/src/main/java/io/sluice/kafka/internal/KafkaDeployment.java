@@ -5,6 +5,7 @@ import io.sluice.Deployment;
 import io.sluice.DeploymentStatus;
 import io.sluice.NodeFailedException;
 import io.sluice.NodeSpec;
+import io.sluice.StoreView;
 import io.sluice.SystemType;
 import io.sluice.internal.local.Lifecycle;
 import io.sluice.kafka.KafkaOptions;
@@ -215,6 +216,12 @@ final class KafkaDeployment implements Deployment, WorkerHost {
     @Override
     public <T> List<T> results(String endNodeId) {
         return StatusBoard.results(graph, options, endNodeId);
+    }
+
+    /** Read from the store's changelog topic, as the instances last committed it; see {@link ChangelogStores}. */
+    @Override
+    public StoreView store(String nodeId, String store) {
+        return ChangelogStores.view(graph, options, nodeId, store);
     }
 
     @Override

@@ -11,15 +11,20 @@ import io.sluice.Nodes;
 import io.sluice.Partitioning;
 import io.sluice.Robustness;
 import io.sluice.Sinks;
+import io.sluice.SluiceException;
 import io.sluice.Sources;
 import io.sluice.StartNode;
+import io.sluice.StoreSpec;
+import io.sluice.internal.graph.Names;
 import io.sluice.internal.graph.Similarity;
+import io.sluice.spi.InstanceStores;
 import io.sluice.yaml.Pipeline;
 import io.sluice.yaml.PipelineException;
 import java.lang.reflect.Constructor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -178,6 +183,7 @@ public final class PipelineReader {
                         "parallelism",
                         "ports",
                         "config",
+                        "stores",
                         "path",
                         "items",
                         "count",
@@ -218,6 +224,18 @@ public final class PipelineReader {
                     case "use" -> use(id, what, keys, path);
                     default -> userClass(id, what, keys, path);
                 };
+        if (keys.containsKey("stores")) {
+            org.snakeyaml.engine.v2.nodes.Node stores = keys.get("stores").getValueNode();
+            if (!kind.equals("class")) {
+                problems.add(at(stores, path + ".stores") + "only a node of your own class (class:) opens stores;"
+                        + " this node is '" + kind + ": " + what + "'");
+            } else {
+                List<StoreSpec> declared = stores(id, stores, path + ".stores");
+                if (spec != null) {
+                    spec = spec.withStores(declared.toArray(StoreSpec[]::new));
+                }
+            }
+        }
         if (spec != null && keys.containsKey("parallelism")) {
             Integer parallelism = integer(keys.get("parallelism").getValueNode(), path + ".parallelism");
             if (parallelism != null && parallelism < 1) {
@@ -228,6 +246,101 @@ public final class PipelineReader {
             }
         }
         return spec;
+    }
+
+    private static final List<String> STORE_KEYS = List.of("name", "backend", "config");
+
+    /** {@code stores: [counts, {name: totals, backend: memory, config: {…}}]}: names, or mappings, or both. */
+    private List<StoreSpec> stores(String id, org.snakeyaml.engine.v2.nodes.Node value, String path) {
+        if (!(value instanceof SequenceNode list)) {
+            problems.add(at(value, path) + "expected a list of stores (names, or {name, backend, config}) but found "
+                    + kind(value));
+            return List.of();
+        }
+        List<StoreSpec> stores = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < list.getValue().size(); i++) {
+            String at = path + "[" + i + "]";
+            org.snakeyaml.engine.v2.nodes.Node entry = list.getValue().get(i);
+            org.snakeyaml.engine.v2.nodes.Node nameNode = entry;
+            String namePath = at;
+            String name;
+            String backend = StoreSpec.MEMORY;
+            org.snakeyaml.engine.v2.nodes.Node backendNode = entry;
+            Map<String, String> config = Map.of();
+            org.snakeyaml.engine.v2.nodes.Node configNode = entry;
+            if (entry instanceof ScalarNode) {
+                name = string(entry, at);
+            } else if (entry instanceof MappingNode mapping) {
+                Map<String, NodeTuple> keys = keys(mapping, at, STORE_KEYS);
+                if (!keys.containsKey("name")) {
+                    problems.add(at(mapping, at) + "missing key 'name'; a store needs a name");
+                    continue;
+                }
+                nameNode = keys.get("name").getValueNode();
+                namePath = at + ".name";
+                name = string(nameNode, namePath);
+                if (keys.containsKey("backend")) {
+                    backendNode = keys.get("backend").getValueNode();
+                    backend = string(backendNode, at + ".backend");
+                }
+                if (keys.containsKey("config")) {
+                    configNode = keys.get("config").getValueNode();
+                    config = storeConfig(configNode, at + ".config");
+                }
+            } else {
+                problems.add(
+                        at(entry, at) + "expected a store name or {name, backend, config} but found " + kind(entry));
+                continue;
+            }
+            if (name == null || backend == null || config == null) {
+                continue;
+            }
+            String problem = Names.problem(name);
+            if (problem != null) {
+                problems.add(at(nameNode, namePath) + "store name '" + name + "' " + problem);
+                continue;
+            }
+            if (!names.add(name)) {
+                problems.add(at(nameNode, namePath) + "store '" + name
+                        + "' is declared twice; store names must be unique on a node");
+                continue;
+            }
+            StoreSpec store = StoreSpec.of(name, backend, config);
+            try {
+                InstanceStores.backend(id, store);
+            } catch (SluiceException e) {
+                problems.add(at(backendNode, at + ".backend") + e.getMessage());
+                continue;
+            }
+            if (backend.equals(StoreSpec.MEMORY) && !config.isEmpty()) {
+                problems.add(at(configNode, at + ".config") + "the memory backend takes no config, found "
+                        + config.keySet() + "; name another backend or leave config out");
+                continue;
+            }
+            stores.add(store);
+        }
+        return stores;
+    }
+
+    /** A store backend's settings: text values by name. */
+    private Map<String, String> storeConfig(org.snakeyaml.engine.v2.nodes.Node value, String path) {
+        if (!(value instanceof MappingNode mapping)) {
+            problems.add(at(value, path) + "expected a mapping of settings but found " + kind(value));
+            return null;
+        }
+        Map<String, String> config = new LinkedHashMap<>();
+        boolean valid = true;
+        for (NodeTuple tuple : mapping.getValue()) {
+            String key = string(tuple.getKeyNode(), path);
+            String setting = key == null ? null : string(tuple.getValueNode(), path + "." + key);
+            if (setting == null) {
+                valid = false;
+            } else {
+                config.put(key, setting);
+            }
+        }
+        return valid ? config : null;
     }
 
     private NodeSpec source(String id, String what, Map<String, NodeTuple> keys, String path) {
