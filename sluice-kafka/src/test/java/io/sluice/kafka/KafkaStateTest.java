@@ -114,6 +114,9 @@ class KafkaStateTest {
             assertThat(changelog)
                     .as("the changelog holds the last count of every key")
                     .isEqualTo(expected);
+            io.sluice.StoreView view = deployment.store("count", "counts");
+            assertThat(view.<Long>get(3L)).as("read through the deployment").contains(expected.get("3"));
+            assertThat(view.entries(100).total()).isEqualTo(7);
         } finally {
             deployment.close();
         }
