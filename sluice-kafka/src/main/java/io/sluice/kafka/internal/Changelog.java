@@ -19,6 +19,12 @@ final class Changelog {
 
     private static final String KEY_HEADER_PREFIX = "sluice.key.";
 
+    /**
+     * The position a start node that is not {@link io.sluice.Resumable} keeps once it committed output: it says
+     * only that the node ran, so that a restart knows it would repeat itself.
+     */
+    static final String NOT_RESUMABLE = "\u0000not-resumable";
+
     private Changelog() {}
 
     /** The record that sets {@code key} to {@code value} ({@code null}: deletes it). */

@@ -44,6 +44,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 final class InstanceWorker implements Runnable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstanceWorker.class);
+
     private static final Duration POLL = Duration.ofMillis(100);
     private static final int RECENT_FAILURES = 10;
 
@@ -500,7 +502,9 @@ final class InstanceWorker implements Runnable {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         pendingOffsets.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset, markers.metadata(tp))));
         writeStoreChanges();
-        String position = resumable == null ? null : resumable.position();
+        String position = resumable != null
+                ? resumable.position()
+                : spec.kind() == NodeKind.START ? Changelog.NOT_RESUMABLE : null;
         boolean newPosition = position != null && !position.equals(writtenPosition);
         if (exactlyOnce) {
             if (newPosition) {
@@ -534,7 +538,9 @@ final class InstanceWorker implements Runnable {
         if (newPosition) {
             writtenPosition = position;
             try {
-                resumable.committed(position);
+                if (resumable != null) {
+                    resumable.committed(position);
+                }
             } catch (Exception e) {
                 throw new NodeFailedException(
                         spec.id(),
@@ -573,7 +579,8 @@ final class InstanceWorker implements Runnable {
      * transaction, and before the node opens, so the node never sees a store that is not whole.
      */
     private void restore() {
-        if (stores.isEmpty() && resumable == null) {
+        boolean start = spec.kind() == NodeKind.START;
+        if (stores.isEmpty() && !start) {
             return;
         }
         try (KafkaConsumer<byte[], byte[]> reader = Clients.reader(options, name() + "-restore")) {
@@ -589,7 +596,7 @@ final class InstanceWorker implements Runnable {
                                 Changelog.key(record, options.serde()), Changelog.value(record, options.serde())));
             }
             restoredEntries = entries;
-            if (resumable != null) {
+            if (start) {
                 byte[] key = Changelog.positionKey(spec.id(), index);
                 readToEnd(reader, new TopicPartition(TopicPlan.positionsTopic(graph.name()), 0), record -> {
                     if (java.util.Arrays.equals(record.key(), key)) {
@@ -611,8 +618,28 @@ final class InstanceWorker implements Runnable {
         }
     }
 
-    /** Goes back to where the last committed run of a resumable start node stopped. */
+    /**
+     * Goes back to where the last committed run of a resumable start node stopped. A start node that cannot say where
+     * it is and already committed output would emit it all again: under exactly-once that is refused, since the
+     * deployment could not complete without duplicates; under at-least-once it is allowed, with a warning.
+     */
     private void resume() {
+        if (resumable == null && Changelog.NOT_RESUMABLE.equals(restoredPosition)) {
+            String problem =
+                    "Start node '" + spec.id() + "'" + (spec.parallelism() == 1 ? "" : " (instance " + index + ")")
+                            + " already committed output in an earlier run and cannot resume after it: its node does"
+                            + " not implement io.sluice.Resumable, so starting it again would emit its items a second time";
+            if (exactlyOnce) {
+                throw new NodeFailedException(
+                        spec.id(),
+                        problem + "; under exactly-once that is refused — implement Resumable (position and resume),"
+                                + " or deploy the graph afresh",
+                        null);
+            }
+            LOG.warn("{}; under at-least-once its items are read again from the beginning", problem);
+            writtenPosition = restoredPosition;
+            return;
+        }
         if (resumable == null || restoredPosition == null) {
             return;
         }
