@@ -90,6 +90,14 @@ public final class Worker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
+        } catch (RuntimeException | Error e) {
+            // Anything else — a graph factory's static initialiser, a class missing at run time — is this node's
+            // failure too: say so for the supervisor, and exit with the code that stops it restarting a lost cause.
+            System.err.println(NodeProcess.FAILURE_PREFIX + "Node '" + flags.get("node") + "': its worker failed: "
+                    + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage().replace('\n', ' ')));
+            e.printStackTrace();
+            return NodeProcess.EXIT_NODE_FAILED;
         }
     }
 

@@ -174,6 +174,32 @@ class KafkaRuntimeTest {
     }
 
     @Test
+    void assertionErrorInANodeFailsTheDeploymentWithItsMessage() throws Exception {
+        // The error is thrown downstream of a start node, so a hang would show as 'out' waiting for end markers.
+        ComputationalGraph graph = ComputationalGraph.builder(name("asserting"))
+                .start("in", Sources.collection(List.of(1, 2, 3)))
+                .map("strict", (Integer i) -> {
+                    if (i == 2) {
+                        throw new AssertionError("two is not allowed");
+                    }
+                    return i;
+                })
+                .end("out", Sinks.collect())
+                .edge("in -> strict -> out")
+                .build();
+
+        try (Deployment deployment = graph.deploy(SystemType.KAFKA, options().withDeleteTopicsOnClose(true))) {
+            assertThatThrownBy(() -> deployment.awaitCompletion(TIMEOUT))
+                    .isInstanceOf(NodeFailedException.class)
+                    .hasMessage("Node 'strict' failed on item 2: AssertionError: two is not allowed")
+                    .hasRootCauseInstanceOf(AssertionError.class);
+            assertThat(deployment.status().state()).isEqualTo(DeploymentState.FAILED);
+            assertThat(deployment.status().failure())
+                    .contains("Node 'strict' failed on item 2: AssertionError: two is not allowed");
+        }
+    }
+
+    @Test
     void statusCountsItemsOfEveryNode() throws Exception {
         ComputationalGraph graph = ComputationalGraph.builder(name("counted"))
                 .start("in", Sources.collection(List.of(1, 2, 3, 4)))
