@@ -3,6 +3,7 @@ package io.sluice.kafka.internal;
 import io.sluice.NodeSpec;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.Worker;
+import io.sluice.kafka.Workers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,34 +16,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Launches the worker process of one node and keeps it alive: a worker that dies (a crash, {@code kill -9}) is
- * started again and resumes from its committed offsets; a worker whose node failed ends the deployment, quoting the
- * failure; a worker that exits cleanly has completed its node.
+ * started again and resumes from its committed offsets, up to {@link Workers#restartLimit} times within {@link
+ * Workers#restartWindow}; a worker whose node failed ends the deployment, quoting the failure; a worker that exits
+ * cleanly has completed its node.
  */
 final class Supervisor implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
-    static final int MAX_RESTARTS = 10;
     private static final Duration BACKOFF = Duration.ofMillis(500);
 
     private final KafkaDeployment deployment;
     private final NodeSpec spec;
     private final Path log;
+    private final RestartLimit restarts;
     private volatile Process process;
-    private volatile int restarts;
 
     Supervisor(KafkaDeployment deployment, NodeSpec spec) {
         this.deployment = deployment;
         this.spec = spec;
-        this.log = deployment.options().workers().logDirectory().resolve(spec.id() + ".log");
+        Workers workers = deployment.options().workers();
+        this.log = workers.logDirectory().resolve(spec.id() + ".log");
+        this.restarts = new RestartLimit(workers.restartLimit(), workers.restartWindow(), System::nanoTime);
     }
 
     String name() {
         return "sluice-" + deployment.graph().name() + "-" + spec.id() + "-supervisor";
-    }
-
-    /** How many times the worker was restarted after dying. */
-    int restarts() {
-        return restarts;
     }
 
     @Override
@@ -60,19 +58,15 @@ final class Supervisor implements Runnable {
                     deployment.failNode(spec.id(), lastFailure());
                     return;
                 }
-                if (++restarts > MAX_RESTARTS) {
-                    deployment.failNode(
-                            spec.id(),
-                            "Node '" + spec.id() + "': its worker died " + MAX_RESTARTS + " times (last exit code "
-                                    + exit + "); see " + log);
+                if (!restarts.allowRestart()) {
+                    deployment.failNode(spec.id(), restarts.exhausted(spec.id(), exit, log));
                     return;
                 }
                 LOG.warn(
-                        "Worker of node '{}' exited with code {}; restarting it ({} of {}); log: {}",
+                        "Worker of node '{}' exited with code {}; restarting it ({}); log: {}",
                         spec.id(),
                         exit,
-                        restarts,
-                        MAX_RESTARTS,
+                        restarts.progress(),
                         log);
                 Thread.sleep(BACKOFF);
             }
