@@ -81,6 +81,19 @@ public record KafkaOptions(
         return SystemType.KAFKA;
     }
 
+    public KafkaOptions withBootstrapServers(String bootstrapServers) {
+        return new KafkaOptions(
+                bootstrapServers,
+                guarantee,
+                replicationFactor,
+                deleteTopicsOnClose,
+                timeout,
+                serde,
+                clientProperties,
+                workers,
+                commitInterval);
+    }
+
     public KafkaOptions withGuarantee(Guarantee guarantee) {
         return new KafkaOptions(
                 bootstrapServers,

@@ -56,6 +56,9 @@ final class KafkaDeployment implements Deployment, WorkerHost {
 
     static KafkaDeployment start(ComputationalGraph graph, KafkaOptions options) {
         TopicPlan plan = TopicPlan.of(graph, options);
+        if (options.workers().mode() == Workers.Mode.PROCESSES) {
+            WorkerOptions.requirePassable(options);
+        }
         TopicAdmin.ensure(plan, options);
         KafkaDeployment deployment = new KafkaDeployment(graph, options, plan);
         if (options.workers().mode() == Workers.Mode.PROCESSES) {
