@@ -122,7 +122,8 @@ class KafkaRuntimeTest {
                 .edge("in -> out", Partitioning.roundRobin())
                 .build();
 
-        assertThatThrownBy(() -> graph.deploy(SystemType.KAFKA, options()))
+        // Continue: the topic is taken as it is found, and checked.
+        assertThatThrownBy(() -> graph.deploy(SystemType.KAFKA, options().withOnExisting(OnExisting.CONTINUE)))
                 .hasMessage("Topic '" + graphName + ".in' exists with 1 partitions but needs 3 (output of node 'in',"
                         + " read by a node of that parallelism); add partitions to it or delete it");
     }
@@ -143,7 +144,8 @@ class KafkaRuntimeTest {
                     .get();
         }
 
-        try (Deployment deployment = passThrough(graphName, List.of()).deploy(SystemType.KAFKA, options())) {
+        try (Deployment deployment = passThrough(graphName, List.of())
+                .deploy(SystemType.KAFKA, options().withOnExisting(OnExisting.CONTINUE))) {
             assertThatThrownBy(() -> deployment.awaitCompletion(TIMEOUT))
                     .isInstanceOf(NodeFailedException.class)
                     .hasMessageStartingWith("Node 'out' cannot read the record at topic '" + topic + "' partition 0"
@@ -251,5 +253,9 @@ class KafkaRuntimeTest {
                 .hasMessage("expected at-least-once or exactly-once but found 'sometimes'");
         assertThatThrownBy(() -> options().withReplicationFactor(0))
                 .hasMessage("KafkaOptions.replicationFactor: must be ≥ 1, found 0");
+        assertThat(options().onExisting()).isEqualTo(OnExisting.REFUSE);
+        assertThat(OnExisting.of(OnExisting.FRESH.label())).isEqualTo(OnExisting.FRESH);
+        assertThatThrownBy(() -> OnExisting.of("overwrite"))
+                .hasMessage("expected refuse, fresh or continue but found 'overwrite'");
     }
 }

@@ -148,7 +148,8 @@ class ProcessWorkerOptionsTest {
                 .withTimeout(Duration.ofMillis(12_345))
                 .withSerde(new TaggingSerde())
                 .withClientProperties(Map.of("security.protocol", "SASL_SSL", "sasl.jaas.config", "secret = \"x=y\""))
-                .withCommitInterval(Duration.ofNanos(1_500_000));
+                .withCommitInterval(Duration.ofNanos(1_500_000))
+                .withOnExisting(OnExisting.FRESH);
         ByteArrayOutputStream written = new ByteArrayOutputStream();
 
         WorkerOptions.write(options, written);
@@ -174,7 +175,7 @@ class ProcessWorkerOptionsTest {
         assertThatThrownBy(() -> read("bootstrap=k:1\ncommit-intervall=PT1S\n"))
                 .hasMessage(
                         "Worker options: unknown property 'commit-intervall'; expected one of [bootstrap, guarantee,"
-                                + " replication, timeout, commit-interval, delete-topics-on-close, serde] or"
+                                + " replication, timeout, commit-interval, delete-topics-on-close, on-existing, serde] or"
                                 + " client.<Kafka client property>");
         assertThatThrownBy(() -> read("bootstrap=k:1\nserde=" + ConfiguredSerde.class.getName() + "\n"))
                 .hasMessage("Serde '" + ConfiguredSerde.class.getName() + "': a worker makes its serde from the class"

@@ -3,6 +3,7 @@ package io.sluice.kafka.internal;
 import io.sluice.SluiceException;
 import io.sluice.kafka.Guarantee;
 import io.sluice.kafka.KafkaOptions;
+import io.sluice.kafka.OnExisting;
 import io.sluice.kafka.Serde;
 import io.sluice.kafka.Serdes;
 import io.sluice.kafka.Workers;
@@ -33,6 +34,7 @@ import java.util.TreeSet;
  * timeout=PT30S                 (ISO-8601 durations, exact)
  * commit-interval=PT0.1S
  * delete-topics-on-close=false
+ * on-existing=refuse            (what the deploying side does with an earlier deployment's topics; workers join)
  * serde=json                    (or the class name of a Serde with a public no-argument constructor)
  * client.security.protocol=SASL_SSL
  * </pre>
@@ -48,7 +50,14 @@ public final class WorkerOptions {
     static final String JSON = "json";
 
     private static final List<String> KEYS = List.of(
-            "bootstrap", "guarantee", "replication", "timeout", "commit-interval", "delete-topics-on-close", "serde");
+            "bootstrap",
+            "guarantee",
+            "replication",
+            "timeout",
+            "commit-interval",
+            "delete-topics-on-close",
+            "on-existing",
+            "serde");
 
     private WorkerOptions() {}
 
@@ -61,6 +70,7 @@ public final class WorkerOptions {
         properties.setProperty("timeout", options.timeout().toString());
         properties.setProperty("commit-interval", options.commitInterval().toString());
         properties.setProperty("delete-topics-on-close", Boolean.toString(options.deleteTopicsOnClose()));
+        properties.setProperty("on-existing", options.onExisting().label());
         properties.setProperty("serde", serdeName(options.serde()));
         options.clientProperties().forEach((key, value) -> properties.setProperty(CLIENT + key, value));
         return properties;
@@ -110,6 +120,7 @@ public final class WorkerOptions {
                     case "timeout" -> options.withTimeout(Duration.parse(value));
                     case "commit-interval" -> options.withCommitInterval(Duration.parse(value));
                     case "delete-topics-on-close" -> options.withDeleteTopicsOnClose(parseBoolean(value));
+                    case "on-existing" -> options.withOnExisting(OnExisting.of(value));
                     case "serde" -> options.withSerde(serde(value));
                     default ->
                         throw new SluiceException("Worker options: unknown property '" + key + "'; expected one of "
