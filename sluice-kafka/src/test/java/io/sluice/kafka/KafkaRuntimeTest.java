@@ -79,7 +79,7 @@ class KafkaRuntimeTest {
         assertThat(plan.topic("orders.__store.parse.seen").compacted()).isTrue();
         assertThat(plan.describe())
                 .contains(
-                        "orders.parse.invalid      partitions=1   replication=1  output of node 'parse', port 'invalid'");
+                        "orders.parse.invalid       partitions=1   replication=1  output of node 'parse', port 'invalid'");
     }
 
     @Test
