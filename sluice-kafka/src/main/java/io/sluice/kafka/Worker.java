@@ -105,18 +105,24 @@ public final class Worker {
     }
 
     /** The options file (if any), then the flags over it. */
-    private static KafkaOptions options(Map<String, String> flags) throws java.io.IOException {
+    private static KafkaOptions options(Map<String, String> flags) {
         KafkaOptions options;
         String file = flags.get("options");
         if (file == null) {
             options = KafkaOptions.of(flags.get("bootstrap"));
         } else if (file.equals("-")) {
-            options = WorkerOptions.read(System.in);
+            try {
+                options = WorkerOptions.read(System.in, flags.get("bootstrap"));
+            } catch (java.io.IOException e) {
+                throw new SluiceException("Worker options: cannot read them from standard input: " + e);
+            }
         } else {
             try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(file))) {
-                options = WorkerOptions.read(in);
+                options = WorkerOptions.read(in, flags.get("bootstrap"));
             } catch (java.nio.file.NoSuchFileException e) {
                 throw new SluiceException("Worker options: file '" + file + "' does not exist");
+            } catch (java.io.IOException e) {
+                throw new SluiceException("Worker options: cannot read file '" + file + "': " + e);
             }
         }
         options = options.withBootstrapServers(flags.get("bootstrap"));

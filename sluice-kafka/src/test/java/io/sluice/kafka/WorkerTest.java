@@ -173,6 +173,38 @@ class WorkerTest {
     }
 
     @Test
+    void aMissingOrWrongOptionsFileIsNamed() throws Exception {
+        Path missing = logs.resolve("missing.properties");
+        Outcome none = worker(
+                "--factory",
+                Undeployed.class.getName(),
+                "--node",
+                "out",
+                "--bootstrap",
+                "b:1",
+                "--options",
+                missing.toString());
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err().strip())
+                .isEqualTo("sluice-worker: FAILED: Worker options: file '" + missing + "' does not exist");
+
+        Path wrong = java.nio.file.Files.writeString(logs.resolve("wrong.properties"), "guarantee=sometimes\n");
+        Outcome bad = worker(
+                "--factory",
+                Undeployed.class.getName(),
+                "--node",
+                "out",
+                "--bootstrap",
+                "b:1",
+                "--options",
+                wrong.toString());
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err().strip())
+                .isEqualTo("sluice-worker: FAILED: Worker options: property 'guarantee': expected at-least-once or"
+                        + " exactly-once but found 'sometimes'");
+    }
+
+    @Test
     void badArgumentsAreAUsageError() {
         Outcome outcome = worker("--factory", "x", "--guarantee", "sometimes", "--node", "n", "--bootstrap", "b:1");
 

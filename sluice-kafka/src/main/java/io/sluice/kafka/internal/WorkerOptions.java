@@ -28,7 +28,7 @@ import java.util.TreeSet;
  * of the machine could read the client properties' passwords.
  *
  * <pre>
- * bootstrap=kafka:9092
+ * bootstrap=kafka:9092          (a worker's --bootstrap flag wins; may be left out of a file)
  * guarantee=exactly-once
  * replication=3
  * timeout=PT30S                 (ISO-8601 durations, exact)
@@ -87,8 +87,21 @@ public final class WorkerOptions {
      * @throws SluiceException naming the property and what it should be
      */
     public static KafkaOptions read(InputStream in) throws IOException {
+        return read(in, null);
+    }
+
+    /**
+     * Reads what {@link #write} wrote, or a file written by hand, taking {@code bootstrap} when the properties name no
+     * cluster (a worker is told it on its command line).
+     *
+     * @throws SluiceException naming the property and what it should be
+     */
+    public static KafkaOptions read(InputStream in, String bootstrap) throws IOException {
         Properties properties = new Properties();
         properties.load(in);
+        if (bootstrap != null) {
+            properties.putIfAbsent("bootstrap", bootstrap);
+        }
         return fromProperties(properties);
     }
 
