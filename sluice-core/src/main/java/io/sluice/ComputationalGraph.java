@@ -48,9 +48,6 @@ import java.util.function.Supplier;
  */
 public final class ComputationalGraph {
 
-    /** The name a graph gets from the constructor that takes none. */
-    public static final String DEFAULT_NAME = "graph";
-
     private final String name;
     private final List<NodeSpec> nodes;
     private final Map<String, NodeSpec> nodesById;
@@ -61,9 +58,14 @@ public final class ComputationalGraph {
     private final Robustness robustness;
 
     /**
-     * The graph of the first design: every node, the start nodes, the end nodes and the edges, named {@value
-     * #DEFAULT_NAME}. A spec may appear both in {@code nodes} and in {@code startNodes} or {@code endNodes}; it counts
-     * once.
+     * The graph of the first design: every node, the start nodes, the end nodes and the edges. A spec may appear both
+     * in {@code nodes} and in {@code startNodes} or {@code endNodes}; it counts once.
+     *
+     * <p>The graph is named {@code graph-} and eight hex digits of a hash of its shape: every node's id, kind and
+     * parallelism and every edge with its port and partitioning, in sorted order. So two different graphs get
+     * different names (their topics on Kafka do not mix), and the same graph gets the same name in every JVM (worker
+     * processes that rebuild it find its topics). Changing the graph's shape changes its name; to keep a name across
+     * changes, give one with {@link #ComputationalGraph(String, Collection, Collection, Collection, Collection)}.
      *
      * @throws InvalidGraphException listing every problem of the graph
      */
@@ -72,7 +74,7 @@ public final class ComputationalGraph {
             Collection<? extends StartNodeSpec> startNodes,
             Collection<? extends EndNodeSpec> endNodes,
             Collection<Edge> edges) {
-        this(DEFAULT_NAME, nodes, startNodes, endNodes, edges);
+        this(nameOfShape(union(startNodes, nodes, endNodes), edges), nodes, startNodes, endNodes, edges);
     }
 
     /**
@@ -317,6 +319,36 @@ public final class ComputationalGraph {
             }
         }
         return all;
+    }
+
+    /**
+     * {@code graph-} and the first eight hex digits of the SHA-256 of the graph's shape, written in sorted order so
+     * that the order of the given collections (a {@code HashSet}'s, say) does not matter. Nulls are skipped here and
+     * reported by validation.
+     */
+    private static String nameOfShape(List<NodeSpec> nodes, Collection<Edge> edges) {
+        List<String> parts = new ArrayList<>();
+        for (NodeSpec node : nodes) {
+            if (node != null) {
+                parts.add("node " + node.id() + " " + node.kind() + " " + node.parallelism());
+            }
+        }
+        if (edges != null) {
+            for (Edge edge : edges) {
+                if (edge != null) {
+                    parts.add("edge " + edge.from() + "." + edge.port() + " -> " + edge.to() + " "
+                            + edge.partitioning().label());
+                }
+            }
+        }
+        Collections.sort(parts);
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(String.join("\n", parts).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "graph-" + java.util.HexFormat.of().formatHex(digest, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e); // required of every Java platform
+        }
     }
 
     private static Map<String, List<Edge>> freeze(Map<String, List<Edge>> map) {

@@ -173,8 +173,9 @@ class GraphValidationTest {
     @Test
     void graphWithoutStartNodeIsRejected() {
         assertThatThrownBy(() -> new ComputationalGraph(List.of(), List.of(), List.of(), List.of()))
-                .hasMessage("Invalid graph 'graph': the graph has no start node; add one that pulls the input, e.g."
-                        + " builder.start(\"input\", Sources.collection(items))");
+                .hasMessage(
+                        "Invalid graph 'graph-e3b0c442': the graph has no start node; add one that pulls the input, e.g."
+                                + " builder.start(\"input\", Sources.collection(items))");
     }
 
     @Test
@@ -199,11 +200,72 @@ class GraphValidationTest {
         ComputationalGraph graph = new ComputationalGraph(
                 List.of(src, parse, store), List.of(src), List.of(store), Edge.parse("src -> parse -> store"));
 
-        assertThat(graph.name()).isEqualTo("graph");
         assertThat(graph.topologicalOrder()).containsExactly("src", "parse", "store");
         assertThat(graph.startNodes()).containsExactly(src);
         assertThat(graph.endNodes()).containsExactly(store);
         assertThat(graph.edges()).extracting(Edge::toString).containsExactly("src -> parse", "parse -> store");
+    }
+
+    @Test
+    void seedConstructorNamesAGraphAfterItsShapeTheSameInEveryJvm() {
+        StartNodeSpec src = NodeSpec.start("src", Sources.collection(List.of(1, 2)));
+        ProcessingNodeSpec parse = Nodes.map("parse", x -> x);
+        EndNodeSpec store = NodeSpec.end("store", Sinks.collect());
+        List<Edge> edges = Edge.parse("src -> parse -> store");
+
+        ComputationalGraph graph = new ComputationalGraph(List.of(src, parse, store), List.of(), List.of(), edges);
+
+        // A constant: a worker process rebuilding the graph in another JVM, or a later release, finds the same name.
+        assertThat(graph.name()).isEqualTo("graph-f5ce4f65");
+        assertThat(new ComputationalGraph(
+                                List.of(store, parse, src),
+                                List.of(src),
+                                List.of(store),
+                                List.of(edges.get(1), edges.get(0)))
+                        .name())
+                .as("the order of the collections does not matter")
+                .isEqualTo(graph.name());
+    }
+
+    @Test
+    void seedConstructorGivesDifferentGraphsDifferentNames() {
+        StartNodeSpec src = NodeSpec.start("src", Sources.collection(List.of(1, 2)));
+        ProcessingNodeSpec parse = Nodes.map("parse", x -> x);
+        EndNodeSpec store = NodeSpec.end("store", Sinks.collect());
+        EndNodeSpec other = NodeSpec.end("other", Sinks.collect());
+        String name = new ComputationalGraph(
+                        List.of(src, parse, store), List.of(), List.of(), Edge.parse("src -> parse -> store"))
+                .name();
+
+        List<String> names = List.of(
+                new ComputationalGraph(
+                                List.of(src, parse, other), List.of(), List.of(), Edge.parse("src -> parse -> other"))
+                        .name(),
+                new ComputationalGraph(
+                                List.of(src, parse.withParallelism(2), store),
+                                List.of(),
+                                List.of(),
+                                Edge.parse("src -> parse -> store"))
+                        .name(),
+                new ComputationalGraph(
+                                List.of(src, parse, store),
+                                List.of(),
+                                List.of(),
+                                List.of(
+                                        Edge.of("src", "parse").withPartitioning(Partitioning.roundRobin()),
+                                        Edge.of("parse", "store")))
+                        .name());
+
+        assertThat(names).doesNotContain(name).doesNotHaveDuplicates();
+        assertThat(new ComputationalGraph(
+                                "named",
+                                List.of(src, parse, store),
+                                List.of(),
+                                List.of(),
+                                Edge.parse("src -> parse -> store"))
+                        .name())
+                .as("a name given explicitly is kept")
+                .isEqualTo("named");
     }
 
     @Test

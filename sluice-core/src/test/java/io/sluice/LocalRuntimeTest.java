@@ -400,6 +400,84 @@ class LocalRuntimeTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(LocalOptions.Mode.class)
+    void assertionErrorInANodeFailsTheDeploymentNamingNodeAndItem(LocalOptions.Mode mode) throws Exception {
+        ComputationalGraph graph = ComputationalGraph.builder("asserting")
+                .start("numbers", Sources.collection(numbers(10)))
+                .map("strict", (Integer i) -> {
+                    if (i == 3) {
+                        throw new AssertionError("three is odd");
+                    }
+                    return i;
+                })
+                .end("out", Sinks.collect())
+                .edge("numbers -> strict -> out")
+                .build();
+
+        try (Deployment deployment =
+                graph.deploy(SystemType.LOCAL, LocalOptions.defaults().withMode(mode))) {
+            assertThatThrownBy(() -> deployment.awaitCompletion(TIMEOUT))
+                    .isInstanceOf(NodeFailedException.class)
+                    .hasMessage("Node 'strict' failed on item 3: AssertionError: three is odd")
+                    .hasRootCauseInstanceOf(AssertionError.class);
+            assertThat(deployment.status().state()).isEqualTo(DeploymentState.FAILED);
+            assertThat(deployment.status().node("strict").state()).isEqualTo(NodeState.FAILED);
+        }
+    }
+
+    @Test
+    void errorsOfNodeCodeAreItemFailuresButTheJvmsOwnAreNot() throws Exception {
+        // A StackOverflowError is the node's recursion: under REPLAY its item is replayed, then dead-lettered.
+        ComputationalGraph recursing = ComputationalGraph.builder("recursing")
+                .start("numbers", Sources.collection(numbers(5)))
+                .map("deep", (Integer i) -> i == 2 ? overflow(i) : i)
+                .end("out", Sinks.collect())
+                .end("dead", Sinks.collect())
+                .edge("numbers -> deep -> out")
+                .robustness(
+                        Robustness.replay(2).withBackoff(Duration.ofMillis(1)).withDeadLetter("dead"))
+                .build();
+        try (Deployment deployment = recursing.deploy(SystemType.LOCAL, LocalOptions.defaults())) {
+            assertThat(deployment.awaitCompletion(TIMEOUT)).isTrue();
+            assertThat(deployment.<Integer>results("out")).containsExactlyInAnyOrder(0, 1, 3, 4);
+            List<DeadLetter> dead = deployment.results("dead");
+            assertThat(dead).singleElement().satisfies(letter -> {
+                assertThat(letter.item()).isEqualTo(2);
+                assertThat(letter.lastFailure().error()).startsWith("StackOverflowError");
+            });
+        }
+
+        // An OutOfMemoryError is the JVM's: no item is blamed for it, the deployment fails naming the node.
+        ComputationalGraph greedy = ComputationalGraph.builder("greedy")
+                .start("numbers", Sources.collection(numbers(5)))
+                .map("hungry", (Integer i) -> {
+                    if (i == 2) {
+                        throw new OutOfMemoryError("simulated");
+                    }
+                    return i;
+                })
+                .parallelism(2) // a task of its own, so that the task's node is the node
+                .end("out", Sinks.collect())
+                .end("dead", Sinks.collect())
+                .edge("numbers -> hungry -> out")
+                .robustness(
+                        Robustness.replay(2).withBackoff(Duration.ofMillis(1)).withDeadLetter("dead"))
+                .build();
+        try (Deployment deployment = greedy.deploy(SystemType.LOCAL, LocalOptions.defaults())) {
+            assertThatThrownBy(() -> deployment.awaitCompletion(TIMEOUT))
+                    .isInstanceOf(NodeFailedException.class)
+                    .hasMessageStartingWith("Node 'hungry' (task '")
+                    .hasMessageEndingWith("failed: OutOfMemoryError: simulated")
+                    .hasRootCauseInstanceOf(OutOfMemoryError.class);
+            assertThat(deployment.<DeadLetter>results("dead")).isEmpty();
+        }
+    }
+
+    private static int overflow(int depth) {
+        return overflow(depth + 1) + 1;
+    }
+
     @Test
     void failureInOpenIsReportedWithTheNodeAndInstance() throws Exception {
         Node<Object, Object> broken = new Node<>() {

@@ -5,6 +5,7 @@ import io.sluice.SystemType;
 import io.sluice.examples.Examples;
 import io.sluice.kafka.Guarantee;
 import io.sluice.kafka.KafkaOptions;
+import io.sluice.kafka.OnExisting;
 import io.sluice.kafka.Workers;
 import io.sluice.server.ServerOptions;
 import io.sluice.server.SluiceServer;
@@ -56,6 +57,14 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--keep-topics", description = "keep the graph's topics when the deployment ends")
     boolean keepTopics;
 
+    @Option(
+            names = "--on-existing",
+            defaultValue = "refuse",
+            paramLabel = "refuse|fresh|continue",
+            description = "when the graph's topics exist, left by an earlier deployment: refuse to deploy (default),"
+                    + " start fresh (delete them and the graph's committed offsets), or continue that deployment")
+    String onExisting;
+
     @Override
     public Integer call() throws InterruptedException {
         if (!system.equals("kafka")) {
@@ -63,6 +72,7 @@ final class DeployCommand implements Callable<Integer> {
                     "deploy runs one process per node on Kafka; --system must be kafka, found" + " '" + system
                             + "' (sluice run FILE runs on LOCAL)");
         }
+        onExisting(); // a mistake in the flag is a usage error before anything is read
         Pipeline pipeline = Pipeline.load(file);
         String cluster = bootstrap != null ? bootstrap : pipeline.runtime().bootstrap();
         if (cluster == null) {
@@ -73,6 +83,7 @@ final class DeployCommand implements Callable<Integer> {
         KafkaOptions options = KafkaOptions.of(cluster)
                 .withGuarantee(Guarantee.of(pipeline.runtime().guarantee()))
                 .withDeleteTopicsOnClose(!keepTopics)
+                .withOnExisting(onExisting())
                 .withWorkers(Workers.processes(file.toAbsolutePath().toString(), logs.toAbsolutePath()));
         PrintWriter out = spec.commandLine().getOut();
         try (Deployment deployment = pipeline.graph().deploy(SystemType.KAFKA, options);
@@ -94,6 +105,14 @@ final class DeployCommand implements Callable<Integer> {
                             end.id(), deployment.results(end.id()).size()));
             out.flush();
             return 0;
+        }
+    }
+
+    private OnExisting onExisting() {
+        try {
+            return OnExisting.of(onExisting);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--on-existing: " + e.getMessage());
         }
     }
 }

@@ -39,7 +39,10 @@ final class ExampleCommand implements Callable<Integer> {
         };
     }
 
-    /** Deploys on the chosen system; on Kafka, the example's topics are deleted afterwards so it can run again. */
+    /**
+     * Deploys on the chosen system; on Kafka, an example always starts fresh (what a run stopped by Ctrl-C left is
+     * deleted), and its topics are deleted afterwards.
+     */
     private Function<ComputationalGraph, Deployment> deployer() {
         return switch (system) {
             case "local" -> graph -> graph.deploySystem(SystemType.LOCAL);
@@ -48,7 +51,9 @@ final class ExampleCommand implements Callable<Integer> {
                     throw new IllegalArgumentException(
                             "--system kafka needs --bootstrap HOST:PORT; start a broker" + " with: sluice kafka dev");
                 }
-                KafkaOptions options = KafkaOptions.of(bootstrap).withDeleteTopicsOnClose(true);
+                KafkaOptions options = KafkaOptions.of(bootstrap)
+                        .withDeleteTopicsOnClose(true)
+                        .withOnExisting(io.sluice.kafka.OnExisting.FRESH);
                 yield graph -> graph.deploy(SystemType.KAFKA, options);
             }
             default -> throw new IllegalArgumentException("--system must be local or kafka, found '" + system + "'");

@@ -2,6 +2,7 @@ package io.sluice.cli;
 
 import io.sluice.GraphFactory;
 import io.sluice.kafka.KafkaOptions;
+import io.sluice.kafka.OnExisting;
 import io.sluice.kafka.TopicPlan;
 import io.sluice.testkit.KafkaBroker;
 import java.io.PrintWriter;
@@ -57,7 +58,8 @@ final class KafkaCommand {
             name = "plan",
             mixinStandardHelpOptions = true,
             description = "Print the topics a graph needs on Kafka — names, partitions, replication — without touching"
-                    + " any cluster (the dry run of a deployment); with --create, create them.")
+                    + " any cluster (the dry run of a deployment); with --create, create them as a deployment would,"
+                    + " refusing topics an earlier deployment left unless --on-existing says otherwise.")
     static final class Plan implements Callable<Integer> {
 
         @Spec
@@ -77,13 +79,28 @@ final class KafkaCommand {
         @Option(names = "--replication", defaultValue = "1", paramLabel = "N", description = "replicas per topic")
         int replication;
 
+        @Option(
+                names = "--on-existing",
+                defaultValue = "refuse",
+                paramLabel = "refuse|fresh|continue",
+                description = "with --create, when some of the topics exist: refuse (default), start fresh (delete"
+                        + " them and the graph's committed offsets first), or continue (create only what is missing)")
+        String onExisting;
+
         @Override
         public Integer call() {
             if (create && bootstrap == null) {
                 throw new IllegalArgumentException("--create needs --bootstrap HOST:PORT");
             }
-            KafkaOptions options =
-                    KafkaOptions.of(create ? bootstrap : "dry-run:0").withReplicationFactor(replication);
+            OnExisting existing;
+            try {
+                existing = OnExisting.of(onExisting);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--on-existing: " + e.getMessage());
+            }
+            KafkaOptions options = KafkaOptions.of(create ? bootstrap : "dry-run:0")
+                    .withReplicationFactor(replication)
+                    .withOnExisting(existing);
             io.sluice.ComputationalGraph built = GraphFactory.load(graph);
             TopicPlan plan = create ? io.sluice.kafka.KafkaTopics.create(built, options) : TopicPlan.of(built, options);
             spec.commandLine().getOut().print(plan.describe());

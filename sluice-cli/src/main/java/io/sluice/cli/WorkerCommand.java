@@ -29,21 +29,32 @@ final class WorkerCommand implements Callable<Integer> {
     String bootstrap;
 
     @Option(
+            names = "--options",
+            paramLabel = "FILE",
+            description = "every KafkaOptions field as properties (guarantee, timeout, commit-interval, serde,"
+                    + " client.<Kafka client property>, …), '-' for standard input; the flags below override it")
+    String options;
+
+    @Option(
             names = "--guarantee",
-            defaultValue = "at-least-once",
             paramLabel = "GUARANTEE",
-            description = "at-least-once or exactly-once (default: ${DEFAULT-VALUE})")
+            description = "at-least-once or exactly-once (default: the options file's, else at-least-once)")
     String guarantee;
 
-    @Option(names = "--replication", defaultValue = "1", paramLabel = "N", description = "replicas of created topics")
-    int replication;
+    @Option(
+            names = "--replication",
+            paramLabel = "N",
+            description = "replicas of created topics (default: the options file's, else 1)")
+    Integer replication;
 
     @Option(
             names = "--timeout-ms",
-            defaultValue = "30000",
             paramLabel = "MS",
-            description = "how long to wait for the cluster (default: ${DEFAULT-VALUE})")
-    long timeoutMs;
+            description = "how long to wait for the cluster (default: the options file's, else 30000)")
+    Long timeoutMs;
+
+    @Option(names = "--health-port", paramLabel = "PORT", description = "answer Kubernetes probes on this port")
+    Integer healthPort;
 
     @Override
     public Integer call() {
@@ -52,19 +63,19 @@ final class WorkerCommand implements Callable<Integer> {
         }
         String graph =
                 file != null ? java.nio.file.Path.of(file).toAbsolutePath().toString() : factory;
-        List<String> args = new ArrayList<>(List.of(
-                "--factory",
-                graph,
-                "--node",
-                node,
-                "--bootstrap",
-                bootstrap,
-                "--guarantee",
-                guarantee,
-                "--replication",
-                Integer.toString(replication),
-                "--timeout-ms",
-                Long.toString(timeoutMs)));
+        List<String> args = new ArrayList<>(List.of("--factory", graph, "--node", node, "--bootstrap", bootstrap));
+        add(args, "--options", options);
+        add(args, "--guarantee", guarantee);
+        add(args, "--replication", replication);
+        add(args, "--timeout-ms", timeoutMs);
+        add(args, "--health-port", healthPort);
         return Worker.run(args.toArray(String[]::new));
+    }
+
+    private static void add(List<String> args, String flag, Object value) {
+        if (value != null) {
+            args.add(flag);
+            args.add(value.toString());
+        }
     }
 }

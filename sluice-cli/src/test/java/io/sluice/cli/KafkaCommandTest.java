@@ -113,6 +113,58 @@ class KafkaCommandTest {
     }
 
     @Test
+    void deployRefusesAnEarlierDeploymentsTopicsUntilToldToStartFresh(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path pipeline = dir.resolve("redeployed.yaml");
+        java.nio.file.Files.writeString(pipeline, """
+                graph: redeployed
+                nodes:
+                  - id: numbers
+                    source: collection
+                    items: [1, 2, 3]
+                  - id: out
+                    sink: collect
+                edges:
+                  - numbers -> out
+                """);
+        String bootstrap = io.sluice.testkit.KafkaBroker.shared().bootstrapServers();
+        String logs = dir.resolve("logs").toString();
+
+        Outcome first = deploy(pipeline, "--bootstrap", bootstrap, "--logs", logs, "--keep-topics");
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out()).contains("Results of out: 3");
+
+        Outcome again = deploy(pipeline, "--bootstrap", bootstrap, "--logs", logs);
+        assertThat(again.exit()).isEqualTo(Main.EXIT_FAILED);
+        assertThat(again.err())
+                .contains("Graph 'redeployed': an earlier deployment left 4 of its 4 topics on Kafka at '" + bootstrap
+                        + "'")
+                .contains("sluice deploy --on-existing continue", "sluice deploy --on-existing fresh");
+
+        Outcome fresh = deploy(pipeline, "--bootstrap", bootstrap, "--logs", logs, "--on-existing", "fresh");
+        assertThat(fresh.exit()).as(fresh.err()).isZero();
+        assertThat(fresh.out()).contains(": COMPLETED", "Results of out: 3");
+
+        Outcome wrong = deploy(pipeline, "--bootstrap", bootstrap, "--on-existing", "overwrite");
+        assertThat(wrong.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(wrong.err()).contains("--on-existing: expected refuse, fresh or continue but found 'overwrite'");
+    }
+
+    private record Outcome(int exit, String out, String err) {}
+
+    private static Outcome deploy(java.nio.file.Path pipeline, String... options) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine deploy = Main.commandLine();
+        deploy.setOut(new PrintWriter(out, true));
+        deploy.setErr(new PrintWriter(err, true));
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("deploy", pipeline.toString()));
+        args.addAll(java.util.List.of(options));
+        int exit = deploy.execute(args.toArray(String[]::new));
+        return new Outcome(exit, out.toString(), err.toString());
+    }
+
+    @Test
     void planCreatesThePipelinesTopicsOnRequest() throws Exception {
         StringWriter out = new StringWriter();
         CommandLine plan = Main.commandLine();

@@ -24,6 +24,9 @@ import java.util.Objects;
  * @param commitInterval how often a worker commits its progress: flushes and commits offsets (at-least-once), or
  *     commits its transaction (exactly-once). Longer means fewer, larger commits: more throughput, and — under
  *     exactly-once, where downstream sees output only once committed — more latency
+ * @param onExisting what a deployment does when the graph's topics already exist on the cluster, left by an earlier
+ *     deployment of a graph of the same name: {@link OnExisting#REFUSE} (default), {@link OnExisting#FRESH} or
+ *     {@link OnExisting#CONTINUE}
  */
 public record KafkaOptions(
         String bootstrapServers,
@@ -34,7 +37,8 @@ public record KafkaOptions(
         Serde serde,
         Map<String, String> clientProperties,
         Workers workers,
-        Duration commitInterval)
+        Duration commitInterval,
+        OnExisting onExisting)
         implements DeploymentOptions {
 
     public KafkaOptions {
@@ -57,11 +61,12 @@ public record KafkaOptions(
             throw new IllegalArgumentException(
                     "KafkaOptions.commitInterval: must be zero or positive, found " + commitInterval);
         }
+        Objects.requireNonNull(onExisting, "onExisting");
     }
 
     /**
      * At-least-once, replication 1, topics kept on close, a 30 s timeout, JSON, workers on threads, commits every
-     * 100 ms.
+     * 100 ms, refuses to deploy over topics an earlier deployment left.
      */
     public static KafkaOptions of(String bootstrapServers) {
         return new KafkaOptions(
@@ -73,12 +78,27 @@ public record KafkaOptions(
                 Serdes.json(),
                 Map.of(),
                 Workers.threads(),
-                Duration.ofMillis(100));
+                Duration.ofMillis(100),
+                OnExisting.REFUSE);
     }
 
     @Override
     public SystemType system() {
         return SystemType.KAFKA;
+    }
+
+    public KafkaOptions withBootstrapServers(String bootstrapServers) {
+        return new KafkaOptions(
+                bootstrapServers,
+                guarantee,
+                replicationFactor,
+                deleteTopicsOnClose,
+                timeout,
+                serde,
+                clientProperties,
+                workers,
+                commitInterval,
+                onExisting);
     }
 
     public KafkaOptions withGuarantee(Guarantee guarantee) {
@@ -91,7 +111,8 @@ public record KafkaOptions(
                 serde,
                 clientProperties,
                 workers,
-                commitInterval);
+                commitInterval,
+                onExisting);
     }
 
     public KafkaOptions withReplicationFactor(int replicationFactor) {
@@ -104,7 +125,8 @@ public record KafkaOptions(
                 serde,
                 clientProperties,
                 workers,
-                commitInterval);
+                commitInterval,
+                onExisting);
     }
 
     public KafkaOptions withDeleteTopicsOnClose(boolean deleteTopicsOnClose) {
@@ -117,7 +139,8 @@ public record KafkaOptions(
                 serde,
                 clientProperties,
                 workers,
-                commitInterval);
+                commitInterval,
+                onExisting);
     }
 
     public KafkaOptions withTimeout(Duration timeout) {
@@ -130,7 +153,8 @@ public record KafkaOptions(
                 serde,
                 clientProperties,
                 workers,
-                commitInterval);
+                commitInterval,
+                onExisting);
     }
 
     public KafkaOptions withSerde(Serde serde) {
@@ -143,7 +167,8 @@ public record KafkaOptions(
                 serde,
                 clientProperties,
                 workers,
-                commitInterval);
+                commitInterval,
+                onExisting);
     }
 
     public KafkaOptions withWorkers(Workers workers) {
@@ -156,7 +181,8 @@ public record KafkaOptions(
                 serde,
                 clientProperties,
                 workers,
-                commitInterval);
+                commitInterval,
+                onExisting);
     }
 
     public KafkaOptions withCommitInterval(Duration commitInterval) {
@@ -169,7 +195,8 @@ public record KafkaOptions(
                 serde,
                 clientProperties,
                 workers,
-                commitInterval);
+                commitInterval,
+                onExisting);
     }
 
     public KafkaOptions withClientProperties(Map<String, String> clientProperties) {
@@ -182,6 +209,22 @@ public record KafkaOptions(
                 serde,
                 clientProperties,
                 workers,
-                commitInterval);
+                commitInterval,
+                onExisting);
+    }
+
+    /** These options with another choice for what an earlier deployment of the graph left; see {@link OnExisting}. */
+    public KafkaOptions withOnExisting(OnExisting onExisting) {
+        return new KafkaOptions(
+                bootstrapServers,
+                guarantee,
+                replicationFactor,
+                deleteTopicsOnClose,
+                timeout,
+                serde,
+                clientProperties,
+                workers,
+                commitInterval,
+                onExisting);
     }
 }

@@ -4,6 +4,7 @@ import io.sluice.GraphFactory;
 import io.sluice.NodeFailedException;
 import io.sluice.SluiceException;
 import io.sluice.kafka.internal.NodeProcess;
+import io.sluice.kafka.internal.WorkerOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,8 +17,12 @@ import java.util.Map;
  *
  * <pre>
  * java -cp … io.sluice.kafka.Worker --factory com.example.RevenueGraph --node tag --bootstrap kafka:9092
- *     [--guarantee exactly-once] [--replication 3] [--timeout-ms 30000]
+ *     [--options FILE|-] [--guarantee exactly-once] [--replication 3] [--timeout-ms 30000] [--health-port N]
  * </pre>
+ *
+ * <p>{@code --options} reads every {@link KafkaOptions} field from a properties file, or from standard input for
+ * {@code -} (how a deployment's supervisor passes them, so that client passwords never show on a command line): see
+ * {@link WorkerOptions}. The flags given after it override its values.
  *
  * <p>Exit codes: 0 the node completed (or was stopped), 1 the node failed ({@value NodeProcess#FAILURE_PREFIX} and
  * the failure are the last line on standard error), 2 a usage mistake.
@@ -37,21 +42,19 @@ public final class Worker {
             flags = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("sluice-worker: " + e.getMessage());
-            System.err.println("usage: --factory CLASS|FILE --node ID --bootstrap HOST:PORT [--guarantee at-least-once|"
-                    + "exactly-once] [--replication N] [--timeout-ms N] [--health-port N]");
+            System.err.println("usage: --factory CLASS|FILE --node ID --bootstrap HOST:PORT [--options FILE|-]"
+                    + " [--guarantee at-least-once|exactly-once] [--replication N] [--timeout-ms N] [--health-port N]");
             return 2;
         }
         try {
-            KafkaOptions options = KafkaOptions.of(flags.get("bootstrap"))
-                    .withGuarantee(Guarantee.of(flags.getOrDefault("guarantee", "at-least-once")))
-                    .withReplicationFactor(Integer.parseInt(flags.getOrDefault("replication", "1")))
-                    .withTimeout(Duration.ofMillis(Long.parseLong(flags.getOrDefault("timeout-ms", "30000"))));
+            KafkaOptions options = options(flags);
             NodeProcess process = new NodeProcess(GraphFactory.load(flags.get("factory")), flags.get("node"), options);
             com.sun.net.httpserver.HttpServer health = flags.containsKey("health-port")
                     ? health(process, Integer.parseInt(flags.get("health-port")))
                     : null;
             System.out.println("sluice-worker: node '" + flags.get("node") + "' starting in process "
                     + ProcessHandle.current().pid());
+            System.out.println("sluice-worker: options: " + WorkerOptions.summary(options));
             Thread stopper = new Thread(
                     () -> {
                         try {
@@ -90,7 +93,49 @@ public final class Worker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
+        } catch (RuntimeException | Error e) {
+            // Anything else — a graph factory's static initialiser, a class missing at run time — is this node's
+            // failure too: say so for the supervisor, and exit with the code that stops it restarting a lost cause.
+            System.err.println(NodeProcess.FAILURE_PREFIX + "Node '" + flags.get("node") + "': its worker failed: "
+                    + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage().replace('\n', ' ')));
+            e.printStackTrace();
+            return NodeProcess.EXIT_NODE_FAILED;
         }
+    }
+
+    /** The options file (if any), then the flags over it. */
+    private static KafkaOptions options(Map<String, String> flags) {
+        KafkaOptions options;
+        String file = flags.get("options");
+        if (file == null) {
+            options = KafkaOptions.of(flags.get("bootstrap"));
+        } else if (file.equals("-")) {
+            try {
+                options = WorkerOptions.read(System.in, flags.get("bootstrap"));
+            } catch (java.io.IOException e) {
+                throw new SluiceException("Worker options: cannot read them from standard input: " + e);
+            }
+        } else {
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(file))) {
+                options = WorkerOptions.read(in, flags.get("bootstrap"));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new SluiceException("Worker options: file '" + file + "' does not exist");
+            } catch (java.io.IOException e) {
+                throw new SluiceException("Worker options: cannot read file '" + file + "': " + e);
+            }
+        }
+        options = options.withBootstrapServers(flags.get("bootstrap"));
+        if (flags.containsKey("guarantee")) {
+            options = options.withGuarantee(Guarantee.of(flags.get("guarantee")));
+        }
+        if (flags.containsKey("replication")) {
+            options = options.withReplicationFactor(Integer.parseInt(flags.get("replication")));
+        }
+        if (flags.containsKey("timeout-ms")) {
+            options = options.withTimeout(Duration.ofMillis(Long.parseLong(flags.get("timeout-ms"))));
+        }
+        return options;
     }
 
     /**
@@ -132,8 +177,8 @@ public final class Worker {
 
     private static Map<String, String> parse(String[] args) {
         Map<String, String> flags = new LinkedHashMap<>();
-        List<String> known =
-                List.of("factory", "node", "bootstrap", "guarantee", "replication", "timeout-ms", "health-port");
+        List<String> known = List.of(
+                "factory", "node", "bootstrap", "options", "guarantee", "replication", "timeout-ms", "health-port");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--") || !known.contains(arg.substring(2))) {

@@ -124,7 +124,8 @@ class KafkaRuntimeTest {
                 .edge("in -> out", Partitioning.roundRobin())
                 .build();
 
-        assertThatThrownBy(() -> graph.deploy(SystemType.KAFKA, options()))
+        // Continue: the topic is taken as it is found, and checked.
+        assertThatThrownBy(() -> graph.deploy(SystemType.KAFKA, options().withOnExisting(OnExisting.CONTINUE)))
                 .hasMessage("Topic '" + graphName + ".in' exists with 1 partitions but needs 3 (output of node 'in',"
                         + " read by a node of that parallelism); add partitions to it or delete it");
     }
@@ -145,7 +146,8 @@ class KafkaRuntimeTest {
                     .get();
         }
 
-        try (Deployment deployment = passThrough(graphName, List.of()).deploy(SystemType.KAFKA, options())) {
+        try (Deployment deployment = passThrough(graphName, List.of())
+                .deploy(SystemType.KAFKA, options().withOnExisting(OnExisting.CONTINUE))) {
             assertThatThrownBy(() -> deployment.awaitCompletion(TIMEOUT))
                     .isInstanceOf(NodeFailedException.class)
                     .hasMessageStartingWith("Node 'out' cannot read the record at topic '" + topic + "' partition 0"
@@ -172,6 +174,32 @@ class KafkaRuntimeTest {
         try (Deployment deployment = graph.deploy(SystemType.KAFKA, options().withDeleteTopicsOnClose(true))) {
             assertThatThrownBy(() -> deployment.awaitCompletion(TIMEOUT))
                     .hasMessage("Node 'picky' failed on item 2: IllegalStateException: two is not allowed");
+        }
+    }
+
+    @Test
+    void assertionErrorInANodeFailsTheDeploymentWithItsMessage() throws Exception {
+        // The error is thrown downstream of a start node, so a hang would show as 'out' waiting for end markers.
+        ComputationalGraph graph = ComputationalGraph.builder(name("asserting"))
+                .start("in", Sources.collection(List.of(1, 2, 3)))
+                .map("strict", (Integer i) -> {
+                    if (i == 2) {
+                        throw new AssertionError("two is not allowed");
+                    }
+                    return i;
+                })
+                .end("out", Sinks.collect())
+                .edge("in -> strict -> out")
+                .build();
+
+        try (Deployment deployment = graph.deploy(SystemType.KAFKA, options().withDeleteTopicsOnClose(true))) {
+            assertThatThrownBy(() -> deployment.awaitCompletion(TIMEOUT))
+                    .isInstanceOf(NodeFailedException.class)
+                    .hasMessage("Node 'strict' failed on item 2: AssertionError: two is not allowed")
+                    .hasRootCauseInstanceOf(AssertionError.class);
+            assertThat(deployment.status().state()).isEqualTo(DeploymentState.FAILED);
+            assertThat(deployment.status().failure())
+                    .contains("Node 'strict' failed on item 2: AssertionError: two is not allowed");
         }
     }
 
@@ -227,5 +255,9 @@ class KafkaRuntimeTest {
                 .hasMessage("expected at-least-once or exactly-once but found 'sometimes'");
         assertThatThrownBy(() -> options().withReplicationFactor(0))
                 .hasMessage("KafkaOptions.replicationFactor: must be ≥ 1, found 0");
+        assertThat(options().onExisting()).isEqualTo(OnExisting.REFUSE);
+        assertThat(OnExisting.of(OnExisting.FRESH.label())).isEqualTo(OnExisting.FRESH);
+        assertThatThrownBy(() -> OnExisting.of("overwrite"))
+                .hasMessage("expected refuse, fresh or continue but found 'overwrite'");
     }
 }

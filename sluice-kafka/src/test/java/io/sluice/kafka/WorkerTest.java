@@ -48,6 +48,24 @@ class WorkerTest {
         }
     }
 
+    /** A graph whose middle node fails an assertion on its second item. */
+    public static final class Asserting implements GraphFactory {
+        @Override
+        public ComputationalGraph create() {
+            return ComputationalGraph.builder("asserting")
+                    .start("in", Sources.collection(List.of(1, 2, 3)))
+                    .map("strict", (Integer i) -> {
+                        if (i == 2) {
+                            throw new AssertionError("two is not allowed");
+                        }
+                        return i;
+                    })
+                    .end("out", Sinks.collect())
+                    .edge("in -> strict -> out")
+                    .build();
+        }
+    }
+
     private record Outcome(int exit, String err) {}
 
     private static Outcome worker(String... args) {
@@ -155,12 +173,64 @@ class WorkerTest {
     }
 
     @Test
+    void aMissingOrWrongOptionsFileIsNamed() throws Exception {
+        Path missing = logs.resolve("missing.properties");
+        Outcome none = worker(
+                "--factory",
+                Undeployed.class.getName(),
+                "--node",
+                "out",
+                "--bootstrap",
+                "b:1",
+                "--options",
+                missing.toString());
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err().strip())
+                .isEqualTo("sluice-worker: FAILED: Worker options: file '" + missing + "' does not exist");
+
+        Path wrong = java.nio.file.Files.writeString(logs.resolve("wrong.properties"), "guarantee=sometimes\n");
+        Outcome bad = worker(
+                "--factory",
+                Undeployed.class.getName(),
+                "--node",
+                "out",
+                "--bootstrap",
+                "b:1",
+                "--options",
+                wrong.toString());
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err().strip())
+                .isEqualTo("sluice-worker: FAILED: Worker options: property 'guarantee': expected at-least-once or"
+                        + " exactly-once but found 'sometimes'");
+    }
+
+    @Test
     void badArgumentsAreAUsageError() {
         Outcome outcome = worker("--factory", "x", "--guarantee", "sometimes", "--node", "n", "--bootstrap", "b:1");
 
         assertThat(outcome.exit()).isEqualTo(2);
         assertThat(outcome.err())
                 .startsWith("sluice-worker: --guarantee must be at-least-once or exactly-once, found" + " 'sometimes'");
+    }
+
+    @Test
+    void assertionErrorInAWorkerProcessFailsTheDeploymentWithItsMessage() throws Exception {
+        KafkaOptions options = KafkaOptions.of(KafkaBroker.shared().bootstrapServers())
+                .withDeleteTopicsOnClose(true)
+                .withWorkers(Workers.processes(Asserting.class, logs));
+
+        try (Deployment deployment = new Asserting().create().deploy(SystemType.KAFKA, options)) {
+            assertThatThrownBy(() -> deployment.awaitCompletion(Duration.ofMinutes(2)))
+                    .isInstanceOf(io.sluice.NodeFailedException.class)
+                    .hasMessage("Node 'strict' failed on item 2: AssertionError: two is not allowed");
+            assertThat(deployment.status().state()).isEqualTo(io.sluice.DeploymentState.FAILED);
+        }
+        // The worker said so on its way out, with the exit code of a failed node (a restart would fail again).
+        assertThat(java.nio.file.Files.readAllLines(logs.resolve("strict.log")))
+                .contains("sluice-worker: FAILED: Node 'strict' failed on item 2: AssertionError: two is not allowed")
+                .filteredOn(line -> line.startsWith("sluice-worker: node 'strict' starting"))
+                .as("started once: a failed node is not restarted")
+                .hasSize(1);
     }
 
     @Test

@@ -27,8 +27,11 @@ import java.util.function.Supplier;
  * the node's {@link Emitter} and {@link NodeContext}, so that an emit is one call away from the next node.
  *
  * <p>Counters are written by the owning thread only and published once per batch ({@link #publish}), so the hot path
- * pays no memory barrier per item. Every exception from user code leaves here wrapped in a {@link
- * NodeFailedException} naming the node, the instance and the item.
+ * pays no memory barrier per item. Everything user code throws leaves here wrapped in a {@link
+ * NodeFailedException} naming the node, the instance and the item — errors too ({@link AssertionError}, {@link
+ * StackOverflowError}, {@link NoClassDefFoundError}): they are the node's failure like any exception, so that no
+ * runtime mistakes one for its worker finishing. The exceptions are the JVM's own failures ({@link #isFatal}), which
+ * leave untouched.
  */
 abstract sealed class Operator implements Emitter<Object>, NodeContext {
 
@@ -112,7 +115,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         itemsIn++;
         try {
             processNode(item);
-        } catch (Exception e) {
+        } catch (Throwable e) {
             throw leave(e, null, item, true);
         }
     }
@@ -130,7 +133,8 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         try {
             closeNode();
             return null;
-        } catch (Exception e) {
+        } catch (Throwable e) {
+            rethrowIfFatal(e);
             return failure("to close", null, false, e);
         } finally {
             stores.close();
@@ -140,16 +144,17 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
     private void call(String phase, UserCall call) {
         try {
             call.run();
-        } catch (Exception e) {
+        } catch (Throwable e) {
             throw leave(e, phase, null, false);
         }
     }
 
     /**
      * What leaves the operator when user code threw {@code e}: our own signals as they are, an interruption as
-     * cancellation, anything else wrapped with the node, instance and item.
+     * cancellation, a {@linkplain #isFatal fatal} error of the JVM rethrown as it is, anything else — exceptions and
+     * errors — wrapped with the node, instance and item.
      */
-    final RuntimeException leave(Exception e, String phase, Object item, boolean onItem) {
+    final RuntimeException leave(Throwable e, String phase, Object item, boolean onItem) {
         if (e instanceof NodeFailedException || e instanceof Cancelled) {
             return (RuntimeException) e;
         }
@@ -157,7 +162,28 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
             Thread.currentThread().interrupt();
             return Cancelled.INSTANCE;
         }
+        rethrowIfFatal(e);
         return failure(phase, item, onItem, e);
+    }
+
+    /**
+     * Whether {@code e} is the JVM's failure rather than the node's: a {@link VirtualMachineError} such as {@link
+     * OutOfMemoryError} or {@link InternalError}. Made the item's failure, it would be replayed or dead-lettered
+     * under a robustness level although the item did nothing wrong, and the JVM — whose other threads it may have
+     * broken mid-update — would go on as if all were well. So it passes through untouched, and the boundary that runs
+     * the node (a LOCAL task, a KAFKA worker) fails the deployment with it, naming the node. A {@link
+     * StackOverflowError} is the exception: it is the node's own recursion, the stack has unwound by the time it is
+     * caught, and the same item would overflow again — the node's failure like any other.
+     */
+    static boolean isFatal(Throwable e) {
+        return e instanceof VirtualMachineError && !(e instanceof StackOverflowError);
+    }
+
+    /** Rethrows {@code e} if it is {@linkplain #isFatal fatal}. */
+    static void rethrowIfFatal(Throwable e) {
+        if (isFatal(e)) {
+            throw (VirtualMachineError) e;
+        }
     }
 
     // ---- Emitter ----
@@ -312,7 +338,8 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         Object node;
         try {
             node = factory.get();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            rethrowIfFatal(e);
             throw new NodeFailedException(
                     id, "Node '" + id + "' could not be created: its factory threw " + describe(e), e);
         }
@@ -351,7 +378,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         boolean pull() {
             try {
                 return node.pull(this);
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 throw leave(e, "while pulling", null, false);
             }
         }
@@ -489,7 +516,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         void flush() {
             try {
                 node.flush();
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 throw leave(e, "to flush", null, false);
             }
         }

@@ -102,7 +102,7 @@ final class Task {
             if (position != null) {
                 try {
                     resumable.resume(position);
-                } catch (Exception e) {
+                } catch (Throwable e) {
                     throw head.leave(e, "to resume from position '" + position + "'", null, false);
                 }
                 ledger.resumedAt(position);
@@ -200,7 +200,7 @@ final class Task {
             if (position != null && resumable != null && !position.equals(committedPosition)) {
                 try {
                     resumable.committed(position);
-                } catch (Exception e) {
+                } catch (Throwable e) {
                     throw head.leave(e, "to release its input up to position '" + position + "'", null, false);
                 }
                 committedPosition = position;

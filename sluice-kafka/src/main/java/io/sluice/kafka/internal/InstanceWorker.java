@@ -176,7 +176,7 @@ final class InstanceWorker implements Runnable {
             }
             commitOutput(); // the last input offsets, the node's last output and its end markers, together
             backlog = 0; // every record read is committed
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too: caught narrower, it ended the worker as if it had finished
             if (!deployment.isRunning()) {
                 end = NodeState.CANCELLED;
             } else {
@@ -186,6 +186,9 @@ final class InstanceWorker implements Runnable {
                     failed.markFailed();
                 }
                 deployment.fail(this, e);
+            }
+            if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
+                throw fatal; // reported; the JVM's own handling (ExitOnOutOfMemoryError, say) still sees it
             }
         } finally {
             NodeInstance created = instance;

@@ -57,7 +57,10 @@ final class KafkaDeployment implements Deployment, WorkerHost {
 
     static KafkaDeployment start(ComputationalGraph graph, KafkaOptions options) {
         TopicPlan plan = TopicPlan.of(graph, options);
-        TopicAdmin.ensure(plan, options);
+        if (options.workers().mode() == Workers.Mode.PROCESSES) {
+            WorkerOptions.requirePassable(options);
+        }
+        TopicAdmin.ensure(graph, plan, options);
         KafkaDeployment deployment = new KafkaDeployment(graph, options, plan);
         if (options.workers().mode() == Workers.Mode.PROCESSES) {
             for (NodeSpec spec : graph.nodes()) {
@@ -197,7 +200,7 @@ final class KafkaDeployment implements Deployment, WorkerHost {
         }
         if (options.deleteTopicsOnClose()) {
             try (Admin admin = Clients.admin(options)) {
-                Topics.delete(admin, plan, options.timeout());
+                Topics.deleteAll(admin, graph, plan, options.timeout());
             } catch (Exception e) {
                 LOG.warn(
                         "Deployment {}: could not delete the topics of graph '{}': {}", id, graph.name(), e.toString());

@@ -3,11 +3,14 @@ package io.sluice.kafka.internal;
 import io.sluice.NodeSpec;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.Worker;
+import io.sluice.kafka.Workers;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -15,34 +18,34 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Launches the worker process of one node and keeps it alive: a worker that dies (a crash, {@code kill -9}) is
- * started again and resumes from its committed offsets; a worker whose node failed ends the deployment, quoting the
- * failure; a worker that exits cleanly has completed its node.
+ * started again and resumes from its committed offsets, up to {@link Workers#restartLimit} times within {@link
+ * Workers#restartWindow}; a worker whose node failed ends the deployment, quoting the failure; a worker that exits
+ * cleanly has completed its node. The worker gets the deployment's {@link KafkaOptions} on its standard input.
  */
 final class Supervisor implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
-    static final int MAX_RESTARTS = 10;
     private static final Duration BACKOFF = Duration.ofMillis(500);
+
+    /** What the java launcher prints when the class path lacks the worker's main class. */
+    private static final String NO_MAIN_CLASS = "Could not find or load main class";
 
     private final KafkaDeployment deployment;
     private final NodeSpec spec;
     private final Path log;
+    private final RestartLimit restarts;
     private volatile Process process;
-    private volatile int restarts;
 
     Supervisor(KafkaDeployment deployment, NodeSpec spec) {
         this.deployment = deployment;
         this.spec = spec;
-        this.log = deployment.options().workers().logDirectory().resolve(spec.id() + ".log");
+        Workers workers = deployment.options().workers();
+        this.log = workers.logDirectory().resolve(spec.id() + ".log");
+        this.restarts = new RestartLimit(workers.restartLimit(), workers.restartWindow(), System::nanoTime);
     }
 
     String name() {
         return "sluice-" + deployment.graph().name() + "-" + spec.id() + "-supervisor";
-    }
-
-    /** How many times the worker was restarted after dying. */
-    int restarts() {
-        return restarts;
     }
 
     @Override
@@ -60,19 +63,15 @@ final class Supervisor implements Runnable {
                     deployment.failNode(spec.id(), lastFailure());
                     return;
                 }
-                if (++restarts > MAX_RESTARTS) {
-                    deployment.failNode(
-                            spec.id(),
-                            "Node '" + spec.id() + "': its worker died " + MAX_RESTARTS + " times (last exit code "
-                                    + exit + "); see " + log);
+                if (!restarts.allowRestart()) {
+                    deployment.failNode(spec.id(), restarts.exhausted(spec.id(), exit, log));
                     return;
                 }
                 LOG.warn(
-                        "Worker of node '{}' exited with code {}; restarting it ({} of {}); log: {}",
+                        "Worker of node '{}' exited with code {}; restarting it ({}); log: {}",
                         spec.id(),
                         exit,
-                        restarts,
-                        MAX_RESTARTS,
+                        restarts.progress(),
                         log);
                 Thread.sleep(BACKOFF);
             }
@@ -87,28 +86,34 @@ final class Supervisor implements Runnable {
 
     private Process launch() throws IOException {
         KafkaOptions options = deployment.options();
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
+        Workers workers = options.workers();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn"); // before the user's, which may override it
+        command.addAll(workers.jvmOptions());
+        command.addAll(List.of(
                 "-cp",
-                System.getProperty("java.class.path"),
+                workers.classPath(),
                 Worker.class.getName(),
                 "--factory",
-                options.workers().factory(),
+                workers.factory(),
                 "--node",
                 spec.id(),
                 "--bootstrap",
                 options.bootstrapServers(),
-                "--guarantee",
-                options.guarantee().label(),
-                "--replication",
-                Short.toString(options.replicationFactor()),
-                "--timeout-ms",
-                Long.toString(options.timeout().toMillis()));
-        return new ProcessBuilder(command)
+                "--options",
+                "-"));
+        Process started = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
+        try (OutputStream in = started.getOutputStream()) {
+            WorkerOptions.write(options, in);
+        } catch (IOException e) {
+            // the worker died before reading its options; its exit code and log say why
+            LOG.debug("Worker of node '{}' did not take its options: {}", spec.id(), e.toString());
+        }
+        return started;
     }
 
     /** Stops the worker: SIGTERM, then SIGKILL after the timeout. */
@@ -128,13 +133,21 @@ final class Supervisor implements Runnable {
         }
     }
 
-    /** The failure the worker printed last, or a pointer to its log. */
+    /** The failure the worker printed last, what kept its JVM from starting it, or a pointer to its log. */
     private String lastFailure() {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
             for (int i = lines.size() - 1; i >= 0; i--) {
-                if (lines.get(i).startsWith(NodeProcess.FAILURE_PREFIX)) {
-                    return lines.get(i).substring(NodeProcess.FAILURE_PREFIX.length());
+                String line = lines.get(i);
+                if (line.startsWith(NodeProcess.FAILURE_PREFIX)) {
+                    return line.substring(NodeProcess.FAILURE_PREFIX.length());
+                }
+                if (line.contains(NO_MAIN_CLASS)) {
+                    return "Node '" + spec.id() + "': its worker JVM could not load " + Worker.class.getName()
+                            + " from the class path "
+                            + deployment.options().workers().classPath()
+                            + "; it needs Sluice, Kafka's clients and the graph's classes: set"
+                            + " Workers.withClassPath(…) (the default is this JVM's java.class.path); see " + log;
                 }
             }
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.sluice.kafka.internal;
 
+import io.sluice.ComputationalGraph;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.TopicPlan;
 import org.apache.kafka.clients.admin.Admin;
@@ -9,9 +10,10 @@ public final class TopicAdmin {
 
     private TopicAdmin() {}
 
-    public static void ensure(TopicPlan plan, KafkaOptions options) {
+    /** Makes the plan's topics exist, having dealt with an earlier deployment's as {@code options} say. */
+    public static void ensure(ComputationalGraph graph, TopicPlan plan, KafkaOptions options) {
         try (Admin admin = Clients.admin(options)) {
-            Topics.ensure(admin, plan, options);
+            Topics.ensure(admin, graph, plan, options);
         }
     }
 }

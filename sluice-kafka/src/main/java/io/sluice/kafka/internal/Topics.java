@@ -1,7 +1,9 @@
 package io.sluice.kafka.internal;
 
+import io.sluice.ComputationalGraph;
 import io.sluice.SluiceException;
 import io.sluice.kafka.KafkaOptions;
+import io.sluice.kafka.OnExisting;
 import io.sluice.kafka.TopicPlan;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,26 +13,36 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Makes the topics of a plan exist, as planned, before any worker starts. */
 final class Topics {
 
     private Topics() {}
 
+    /** How many of the topics found a refusal names before it says how many more there are. */
+    private static final int TOPICS_NAMED = 3;
+
     /**
-     * Checks that the cluster answers, creates the missing topics, refuses existing ones with too few partitions, and
+     * Checks that the cluster answers, deals with the topics an earlier deployment left as {@link
+     * KafkaOptions#onExisting()} says, creates the missing topics, refuses existing ones with too few partitions, and
      * waits until every partition has a leader.
      *
-     * @throws SluiceException naming the bootstrap address, or the topic and what it needs
+     * @throws SluiceException naming the bootstrap address, or the topics found and the ways out, or the topic and
+     *     what it needs
      */
-    static void ensure(Admin admin, TopicPlan plan, KafkaOptions options) {
+    static void ensure(Admin admin, ComputationalGraph graph, TopicPlan plan, KafkaOptions options) {
         long timeoutMs = options.timeout().toMillis();
         try {
             admin.describeCluster().clusterId().get(timeoutMs, TimeUnit.MILLISECONDS);
@@ -41,9 +53,20 @@ final class Topics {
             throw new SluiceException("Interrupted while connecting to Kafka at '" + options.bootstrapServers() + "'");
         }
         try {
-            Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
+            Set<String> listed = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
             List<String> names =
                     plan.topics().stream().map(TopicPlan.Topic::name).toList();
+            List<String> left = names.stream().filter(listed::contains).toList();
+            switch (options.onExisting()) {
+                case REFUSE -> {
+                    if (!left.isEmpty()) {
+                        throw refusal(plan, options, left);
+                    }
+                }
+                case FRESH -> deleteAll(admin, graph, plan, options.timeout());
+                case CONTINUE -> {}
+            }
+            Set<String> existing = options.onExisting() == OnExisting.FRESH ? Set.of() : listed;
             List<String> present = names.stream().filter(existing::contains).toList();
             if (!present.isEmpty()) {
                 Map<String, TopicDescription> described =
@@ -87,11 +110,80 @@ final class Topics {
         }
     }
 
-    /** Deletes every topic of the plan. */
-    static void delete(Admin admin, TopicPlan plan, Duration timeout) throws Exception {
-        admin.deleteTopics(plan.topics().stream().map(TopicPlan.Topic::name).toList())
-                .all()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    /**
+     * The refusal to deploy over an earlier deployment's topics: which graph, a few of the topics, and both ways out.
+     */
+    static SluiceException refusal(TopicPlan plan, KafkaOptions options, List<String> present) {
+        String named = present.size() <= TOPICS_NAMED
+                ? String.join(", ", present)
+                : String.join(", ", present.subList(0, TOPICS_NAMED)) + " and " + (present.size() - TOPICS_NAMED)
+                        + " more";
+        return new SluiceException("Graph '" + plan.graph() + "': an earlier deployment left " + present.size()
+                + " of its " + plan.topics().size() + " topics on Kafka at '" + options.bootstrapServers() + "' ("
+                + named + "); expected none, as a new deployment would skip what their committed offsets cover and"
+                + " report the old results as its own. To continue that deployment (after a crash), use"
+                + " KafkaOptions.withOnExisting(OnExisting.CONTINUE) or sluice deploy --on-existing continue; to"
+                + " start afresh, deleting its topics and committed offsets, use"
+                + " KafkaOptions.withOnExisting(OnExisting.FRESH) or sluice deploy --on-existing fresh");
+    }
+
+    /**
+     * Deletes every topic of the plan and the graph's consumer groups ({@code <graph>.<node>}, and {@code
+     * <graph>.<node>.<instance>} behind broadcast edges) with their committed offsets, and waits until the topics are
+     * gone, so that they can be created anew at once.
+     */
+    static void deleteAll(Admin admin, ComputationalGraph graph, TopicPlan plan, Duration timeout)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        long timeoutMs = timeout.toMillis();
+        List<String> names = plan.topics().stream().map(TopicPlan.Topic::name).toList();
+        Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
+        List<String> present = names.stream().filter(existing::contains).toList();
+        if (!present.isEmpty()) {
+            ignoring(
+                    UnknownTopicOrPartitionException.class,
+                    admin.deleteTopics(present).topicNameValues(),
+                    timeoutMs); // another deleter may have been quicker
+        }
+        Pattern ours = Pattern.compile(Pattern.quote(plan.graph()) + "\\.("
+                + graph.nodes().stream().map(n -> Pattern.quote(n.id())).collect(Collectors.joining("|"))
+                + ")(\\.\\d+)?");
+        List<String> groups = admin.listGroups().all().get(timeoutMs, TimeUnit.MILLISECONDS).stream()
+                .map(GroupListing::groupId)
+                .filter(id -> ours.matcher(id).matches())
+                .toList();
+        if (!groups.isEmpty()) {
+            ignoring(
+                    GroupIdNotFoundException.class,
+                    admin.deleteConsumerGroups(groups).deletedGroups(),
+                    timeoutMs);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Set<String> left = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
+            if (present.stream().noneMatch(left::contains)) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new TimeoutException(
+                        "topics of graph '" + plan.graph() + "' still listed " + timeout + " after their deletion");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Waits for every future, taking a failure of {@code ignored}'s type as done. */
+    private static void ignoring(
+            Class<? extends Throwable> ignored, Map<String, KafkaFuture<Void>> futures, long timeoutMs)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        for (KafkaFuture<Void> future : futures.values()) {
+            try {
+                future.get(timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!ignored.isInstance(e.getCause())) {
+                    throw e;
+                }
+            }
+        }
     }
 
     static SluiceException unreachable(KafkaOptions options, Throwable cause) {
