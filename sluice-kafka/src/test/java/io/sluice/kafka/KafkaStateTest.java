@@ -1,6 +1,7 @@
 package io.sluice.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.ComputationalGraph;
 import io.sluice.Deployment;
@@ -119,6 +120,51 @@ class KafkaStateTest {
             assertThat(view.entries(100).total()).isEqualTo(7);
         } finally {
             deployment.close();
+        }
+    }
+
+    /** Emits 1..10 and cannot say where it is. */
+    static final class NotResumable implements io.sluice.StartNode<Long> {
+        private long next = 1;
+
+        @Override
+        public boolean pull(Emitter<Long> out) {
+            out.emit(next++);
+            return next <= 10;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Guarantee.class)
+    void aStartNodeThatCannotResumeIsNotRestartedOverItsCommittedOutputUnderExactlyOnce(Guarantee guarantee)
+            throws Exception {
+        ComputationalGraph graph = ComputationalGraph.builder("not-resumable-" + RUN.incrementAndGet())
+                .start("numbers", NotResumable::new)
+                .end("out", Sinks.collect())
+                .edge("numbers -> out")
+                .build();
+        KafkaOptions first =
+                KafkaOptions.of(KafkaBroker.shared().bootstrapServers()).withGuarantee(guarantee);
+        try (Deployment deployment = graph.deploy(SystemType.KAFKA, first)) {
+            assertThat(deployment.awaitCompletion(TIMEOUT)).isTrue();
+        }
+
+        KafkaOptions again = first.withOnExisting(OnExisting.CONTINUE).withDeleteTopicsOnClose(true);
+        try (Deployment deployment = graph.deploy(SystemType.KAFKA, again)) {
+            if (guarantee == Guarantee.EXACTLY_ONCE) {
+                assertThatThrownBy(() -> deployment.awaitCompletion(TIMEOUT))
+                        .isInstanceOf(io.sluice.NodeFailedException.class)
+                        .hasMessageContaining("Start node 'numbers' already committed output in an earlier run and"
+                                + " cannot resume after it: its node does not implement io.sluice.Resumable, so"
+                                + " starting it again would emit its items a second time; under exactly-once that"
+                                + " is refused — implement Resumable (position and resume), or deploy the graph"
+                                + " afresh");
+            } else {
+                assertThat(deployment.awaitCompletion(TIMEOUT)).isTrue();
+                assertThat(deployment.<Long>results("out"))
+                        .as("the end node had ended in the first run: nothing lost, nothing counted twice")
+                        .hasSize(10);
+            }
         }
     }
 
