@@ -54,6 +54,19 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--api-port", paramLabel = "PORT", description = "serve the HTTP API and dashboard on this port")
     Integer apiPort;
 
+    @Option(
+            names = "--guarantee",
+            paramLabel = "at-least-once|exactly-once",
+            description = "the delivery guarantee; overrides runtime.guarantee of the file (default: at-least-once)")
+    String guarantee;
+
+    @Option(
+            names = "--results",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "how many results of each end node to print at the end (default: only their number)")
+    int results;
+
     @Option(names = "--keep-topics", description = "keep the graph's topics when the deployment ends")
     boolean keepTopics;
 
@@ -81,7 +94,8 @@ final class DeployCommand implements Callable<Integer> {
                             + " (sluice kafka dev starts one)");
         }
         KafkaOptions options = KafkaOptions.of(cluster)
-                .withGuarantee(Guarantee.of(pipeline.runtime().guarantee()))
+                .withGuarantee(Guarantee.of(
+                        guarantee != null ? guarantee : pipeline.runtime().guarantee()))
                 .withDeleteTopicsOnClose(!keepTopics)
                 .withOnExisting(onExisting())
                 .withWorkers(Workers.processes(file.toAbsolutePath().toString(), logs.toAbsolutePath()));
@@ -98,11 +112,15 @@ final class DeployCommand implements Callable<Integer> {
                 completed = deployment.awaitCompletion(Duration.ofSeconds(1));
             }
             Examples.printStatus(deployment.status(), out);
-            pipeline.graph()
-                    .endNodes()
-                    .forEach(end -> out.printf(
-                            "Results of %s: %d%n",
-                            end.id(), deployment.results(end.id()).size()));
+            if (results > 0) {
+                PipelineCommands.printResults(deployment, results, out);
+            } else {
+                pipeline.graph()
+                        .endNodes()
+                        .forEach(end -> out.printf(
+                                "Results of %s: %d%n",
+                                end.id(), deployment.results(end.id()).size()));
+            }
             out.flush();
             return 0;
         }

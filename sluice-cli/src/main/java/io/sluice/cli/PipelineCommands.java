@@ -117,13 +117,7 @@ final class PipelineCommands {
                     }
                 }
                 Examples.printStatus(deployment.status(), out);
-                for (NodeSpec end : pipeline.graph().endNodes()) {
-                    List<Object> kept = deployment.results(end.id());
-                    if (!kept.isEmpty()) {
-                        out.printf("Results of %s (%d):%n", end.id(), kept.size());
-                        kept.stream().limit(results).forEach(r -> out.println("  " + r));
-                    }
-                }
+                printResults(deployment, results, out);
                 out.printf(
                         Locale.ROOT,
                         "%s in %.1f s%n",
@@ -246,6 +240,17 @@ final class PipelineCommands {
                             .filter(s -> !s.isEmpty())
                             .toList());
             return label.isEmpty() ? "" : String.format(format, label);
+        }
+    }
+
+    /** Prints up to {@code limit} results of each end node that kept any, oldest first. */
+    static void printResults(Deployment deployment, int limit, java.io.PrintWriter out) {
+        for (NodeSpec end : deployment.graph().endNodes()) {
+            List<Object> kept = deployment.results(end.id());
+            if (!kept.isEmpty()) {
+                out.printf("Results of %s (%d):%n", end.id(), kept.size());
+                kept.stream().limit(limit).forEach(r -> out.println("  " + r));
+            }
         }
     }
 }

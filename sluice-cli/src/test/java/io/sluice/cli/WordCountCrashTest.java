@@ -1,0 +1,141 @@
+package io.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.testkit.KafkaBroker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The word count example as a user deploys it — {@code sluice deploy examples/wordcount.yaml}, one process per node,
+ * exactly-once — with its stateful {@code count} worker killed with SIGKILL mid-run, once its store's changelog
+ * holds a count of every word: the counts must equal those of {@code sluice run} on the same file. With the store's
+ * restore skipped on purpose, this test fails (checked by hand when it was written).
+ */
+@Tag("slow")
+class WordCountCrashTest {
+
+    private static final Pattern COUNT = Pattern.compile("Count\\[word=(.*), count=(\\d+)]");
+    private static final int COPIES = 5_000; // the example's text this many times: about a million words
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void deployedWithExactlyOnceAndItsCountWorkerKilledItCountsAsRunDoes() throws Exception {
+        String text = Files.readString(Path.of("../examples/two-cities.txt"));
+        Files.writeString(dir.resolve("big.txt"), text.repeat(COPIES));
+        String example = Files.readString(Path.of("../examples/wordcount.yaml"));
+        assertThat(example).contains("path: two-cities.txt");
+        Path pipeline = dir.resolve("wordcount.yaml");
+        Files.writeString(pipeline, example.replace("path: two-cities.txt", "path: big.txt"));
+
+        Process run = sluice("run", pipeline.toString(), "--results", "100000");
+        String runOut = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(run.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(run.exitValue()).as(runOut).isZero();
+        Map<String, Long> expected = counts(runOut);
+        assertThat(expected).hasSize(86).containsEntry("the", 18L * COPIES);
+
+        Path logs = dir.resolve("logs");
+        Process deploy = sluice(
+                "deploy",
+                pipeline.toString(),
+                "--bootstrap",
+                KafkaBroker.shared().bootstrapServers(),
+                "--guarantee",
+                "exactly-once",
+                "--on-existing",
+                "fresh",
+                "--logs",
+                logs.toString(),
+                "--results",
+                "100000");
+        StringBuilder deployOut = new StringBuilder();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                deployOut.append(new String(deploy.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        // Kill it once it committed a count of every word: from then on a restart that lost its store shows.
+        try (io.sluice.Deployment attached = io.sluice.kafka.KafkaDeployments.attach(
+                io.sluice.yaml.Pipeline.load(pipeline).graph(),
+                io.sluice.kafka.KafkaOptions.of(KafkaBroker.shared().bootstrapServers()))) {
+            await().atMost(Duration.ofMinutes(2))
+                    .ignoreExceptions()
+                    .until(() -> attached.store("count", "counts").entries(0).total() == expected.size());
+        }
+        ProcessHandle count = worker(logs, "count");
+        assertThat(count).as("the count worker is still running").isNotNull();
+        count.destroyForcibly(); // kill -9
+
+        assertThat(deploy.waitFor(4, TimeUnit.MINUTES)).isTrue();
+        reader.join();
+        assertThat(deploy.exitValue()).as(deployOut.toString()).isZero();
+        assertThat(starts(logs, "count"))
+                .as("the count worker was started again")
+                .isEqualTo(2);
+        assertThat(counts(deployOut.toString())).isEqualTo(expected);
+    }
+
+    private static Map<String, Long> counts(String out) {
+        Map<String, Long> counts = new TreeMap<>();
+        Matcher matcher = COUNT.matcher(out);
+        while (matcher.find()) {
+            assertThat(counts.put(matcher.group(1), Long.parseLong(matcher.group(2))))
+                    .as("one count per word")
+                    .isNull();
+        }
+        return counts;
+    }
+
+    private Process sluice(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                Main.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command)
+                .redirectError(dir.resolve(args[0] + ".err").toFile())
+                .start();
+    }
+
+    private static long starts(Path logs, String node) throws IOException {
+        return Files.readAllLines(logs.resolve(node + ".log")).stream()
+                .filter(line -> line.startsWith("sluice-worker: node '" + node + "' starting"))
+                .count();
+    }
+
+    private static ProcessHandle worker(Path logs, String node) throws IOException {
+        Path log = logs.resolve(node + ".log");
+        if (!Files.exists(log)) {
+            return null;
+        }
+        List<String> starts = Files.readAllLines(log).stream()
+                .filter(line -> line.startsWith("sluice-worker: node '" + node + "' starting in process "))
+                .toList();
+        if (starts.isEmpty()) {
+            return null;
+        }
+        String last = starts.get(starts.size() - 1);
+        long pid = Long.parseLong(last.substring(last.lastIndexOf(' ') + 1));
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).orElse(null);
+    }
+}
