@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -53,7 +54,7 @@ import org.apache.kafka.streams.kstream.Produced;
  * and that every key was counted.
  *
  * <p>Run: {@code java -cp sluice-bench/target/benchmarks.jar io.sluice.bench.KafkaStatefulBenchmark [items] [keys]
- * [rounds]}.
+ * [rounds] [only]}, where {@code only} keeps the contenders whose name and guarantee contain it.
  */
 public final class KafkaStatefulBenchmark {
 
@@ -71,6 +72,7 @@ public final class KafkaStatefulBenchmark {
         int items = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int keys = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        String only = args.length > 3 ? args[3] : ""; // e.g. "sluice" or "EXACTLY_ONCE", to profile one contender
         try (KafkaBroker kafka = KafkaBroker.start()) {
             KafkaStatefulBenchmark bench = new KafkaStatefulBenchmark(kafka);
             String warmUp = bench.fill("bench-state-warmup", 100_000, keys);
@@ -78,10 +80,15 @@ public final class KafkaStatefulBenchmark {
             System.out.printf(Locale.ROOT, "%d items over %d keys, %d partitions%n", items, keys, PARTITIONS);
             System.out.printf(Locale.ROOT, "%-34s %14s %10s %16s%n", "run", "items/s", "s", "drain items/s");
             for (Guarantee guarantee : Guarantee.values()) {
-                List<Contender> contenders = List.of(
-                        new Contender("raw consumer + HashMap", bench::raw),
-                        new Contender("kafka streams", bench::streams),
-                        new Contender("sluice", bench::sluice));
+                List<Contender> contenders = Stream.of(
+                                new Contender("raw consumer + HashMap", bench::raw),
+                                new Contender("kafka streams", bench::streams),
+                                new Contender("sluice", bench::sluice))
+                        .filter(c -> (c.name + " " + guarantee).contains(only))
+                        .toList();
+                if (contenders.isEmpty()) {
+                    continue;
+                }
                 for (Contender contender : contenders) {
                     contender.count.run(warmUp, 100_000, keys, guarantee);
                 }
@@ -104,6 +111,9 @@ public final class KafkaStatefulBenchmark {
                                 timing.total() / 1e9,
                                 drain);
                     }
+                }
+                if (!rates.containsKey("sluice") || !rates.containsKey("kafka streams")) {
+                    continue;
                 }
                 System.out.printf(
                         Locale.ROOT,
