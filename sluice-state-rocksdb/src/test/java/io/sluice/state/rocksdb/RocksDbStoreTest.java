@@ -134,7 +134,7 @@ class RocksDbStoreTest {
     }
 
     @Test
-    void byDefaultAStoreLivesUnderTheTemporaryDirectoryAndClosingDeletesIt() {
+    void byDefaultAStoreLivesUnderTheTemporaryDirectoryAndClosingDeletesIt() throws Exception {
         String graph = "g-" + UUID.randomUUID();
         Path storeDir = Path.of(System.getProperty("java.io.tmpdir"), "sluice-state", graph, "count-1", "counts");
         StoreEngine store = backend.open(graph, "count", 1, StoreSpec.of("counts", "rocksdb", Map.of()));
@@ -145,6 +145,8 @@ class RocksDbStoreTest {
         store.close();
 
         assertThat(storeDir).doesNotExist();
+        Files.delete(storeDir.getParent()); // the empty directories above it are left, as other stores may use them
+        Files.delete(storeDir.getParent().getParent());
         assertThatThrownBy(() -> store.get("k"))
                 .isInstanceOf(SluiceException.class)
                 .hasMessage("Store 'counts' of node 'count': the rocksdb store is closed, as its node instance has"
