@@ -51,7 +51,8 @@ public final class EcsManifests {
                         app + "-topics",
                         options,
                         pipelineText,
-                        "kafka plan /tmp/pipeline.yaml --create --bootstrap " + options.bootstrap(),
+                        "kafka plan /tmp/pipeline.yaml --create --on-existing continue --bootstrap "
+                                + options.bootstrap(),
                         null));
         for (NodeSpec node : graph.nodes()) {
             String name = app + "-" + KubernetesManifests.dns(node.id());

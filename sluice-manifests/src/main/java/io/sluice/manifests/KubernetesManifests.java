@@ -31,7 +31,8 @@ import java.util.Map;
 
 /**
  * The Kubernetes resources that run a pipeline on Kafka, built with fabric8's model (not templates): a ConfigMap
- * holding the pipeline file; a Job that creates the graph's topics ({@code sluice kafka plan --create}); per node a
+ * holding the pipeline file; a Job that creates the graph's topics and keeps those an earlier run left, so that applying the manifests again
+ * continues the deployment ({@code sluice kafka plan --create --on-existing continue}); per node a
  * Deployment running {@code sluice worker} for that node, with liveness and readiness probes on the worker's health
  * port; and a coordinator Deployment with its Service, serving the query API and dashboard ({@code sluice serve}).
  *
@@ -80,7 +81,15 @@ public final class KubernetesManifests {
                         container(
                                 "topics",
                                 options,
-                                List.of("kafka", "plan", pipeline, "--create", "--bootstrap", options.bootstrap()),
+                                List.of(
+                                        "kafka",
+                                        "plan",
+                                        pipeline,
+                                        "--create",
+                                        "--on-existing",
+                                        "continue",
+                                        "--bootstrap",
+                                        options.bootstrap()),
                                 false),
                         "OnFailure"))
                 .endTemplate()

@@ -72,7 +72,15 @@ class KubernetesManifestsTest {
                         .getContainers()
                         .get(0)
                         .getArgs())
-                .containsExactly("kafka", "plan", "/etc/sluice/pipeline.yaml", "--create", "--bootstrap", "kafka:9092");
+                .containsExactly(
+                        "kafka",
+                        "plan",
+                        "/etc/sluice/pipeline.yaml",
+                        "--create",
+                        "--on-existing",
+                        "continue",
+                        "--bootstrap",
+                        "kafka:9092");
 
         Deployment worker = yaml.treeToValue(documents.get(3), Deployment.class);
         assertThat(worker.getMetadata().getName()).isEqualTo("shop-price-check");
