@@ -120,6 +120,11 @@ class StateStoreTest {
         InstanceStores stores =
                 InstanceStores.open("g", NodeSpec.node("n", Count::new).withStores("s"), 0);
         InstanceStore store = stores.find("s");
+        store.put("untracked", 1);
+        assertThat(store.hasChanges())
+                .as("nothing gathered until a runtime asks")
+                .isFalse();
+        stores.trackChanges();
         store.put("a", 1);
         store.put("a", 2);
         store.put("b", 1);

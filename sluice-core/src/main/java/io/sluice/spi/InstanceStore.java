@@ -25,6 +25,7 @@ public final class InstanceStore implements KeyValueStore<Object, Object> {
     private final StoreEngine engine;
     private final Map<Object, Object> changes = new HashMap<>(); // key -> value or DELETED, since the last drain
     private Map<Object, Object> undo; // during an attempt: key -> value before it, or DELETED
+    private boolean tracking; // whether changes are gathered: only when a runtime drains them
 
     public InstanceStore(String node, String name, StoreEngine engine) {
         this.node = node;
@@ -51,7 +52,9 @@ public final class InstanceStore implements KeyValueStore<Object, Object> {
         }
         remember(key);
         engine.put(key, value);
-        changes.put(key, value);
+        if (tracking) {
+            changes.put(key, value);
+        }
     }
 
     @Override
@@ -59,7 +62,9 @@ public final class InstanceStore implements KeyValueStore<Object, Object> {
         requireKey(key);
         remember(key);
         engine.delete(key);
-        changes.put(key, DELETED);
+        if (tracking) {
+            changes.put(key, DELETED);
+        }
     }
 
     @Override
@@ -77,6 +82,14 @@ public final class InstanceStore implements KeyValueStore<Object, Object> {
     /** The engine behind the store. */
     public StoreEngine engine() {
         return engine;
+    }
+
+    /**
+     * Starts gathering the changes for {@link #drainChanges}. A runtime that makes stores durable calls it before the
+     * node runs; without it a write goes to the engine only, and nothing is kept twice.
+     */
+    public void trackChanges() {
+        tracking = true;
     }
 
     /** Puts back a value the runtime made durable earlier ({@code null}: the key was deleted); not a change. */
@@ -135,7 +148,9 @@ public final class InstanceStore implements KeyValueStore<Object, Object> {
                 } else {
                     engine.put(key, before);
                 }
-                changes.put(key, before);
+                if (tracking) {
+                    changes.put(key, before);
+                }
             });
         }
     }

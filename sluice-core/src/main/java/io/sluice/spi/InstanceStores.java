@@ -127,6 +127,13 @@ public final class InstanceStores implements AutoCloseable {
         };
     }
 
+    /** Makes every store gather its changes; see {@link InstanceStore#trackChanges}. */
+    public void trackChanges() {
+        for (InstanceStore store : stores.values()) {
+            store.trackChanges();
+        }
+    }
+
     /** Starts a record's attempt on every store; see {@link InstanceStore#beginAttempt}. */
     public void beginAttempt() {
         for (InstanceStore store : stores.values()) {

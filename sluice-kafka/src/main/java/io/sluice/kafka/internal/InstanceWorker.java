@@ -160,6 +160,7 @@ final class InstanceWorker implements Runnable {
                     graph.name(), spec, index, (node, item) -> hold(this::sendResult, item), withTransaction(outputs));
             instance = created;
             stores = created.stores();
+            stores.trackChanges();
             resumable = spec.kind() == NodeKind.START ? created.resumable() : null;
             restore();
             created.open();
