@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -77,23 +78,31 @@ public final class JsonSerde implements Serde {
     @Override
     public Object deserialize(byte[] data, Headers headers) {
         Header format = headers.lastHeader(FORMAT);
-        String kind = format == null ? "json" : new String(format.value(), StandardCharsets.UTF_8);
-        return switch (kind) {
-            case "string" -> new String(data, StandardCharsets.UTF_8);
-            case "bytes" -> data;
-            case "long" -> ByteBuffer.wrap(data).getLong();
-            case "int" -> ByteBuffer.wrap(data).getInt();
-            case "double" -> ByteBuffer.wrap(data).getDouble();
-            case "json" -> {
-                try {
-                    yield mapper.readValue(data, Object.class);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("not the JSON this serde writes: " + e.getMessage(), e);
-                }
+        byte[] kind = format == null ? JSON : format.value();
+        // compared as bytes: a String per record for the format showed in profiles
+        if (Arrays.equals(kind, LONG)) {
+            return ByteBuffer.wrap(data).getLong();
+        }
+        if (Arrays.equals(kind, STRING)) {
+            return new String(data, StandardCharsets.UTF_8);
+        }
+        if (Arrays.equals(kind, JSON)) {
+            try {
+                return mapper.readValue(data, Object.class);
+            } catch (IOException e) {
+                throw new UncheckedIOException("not the JSON this serde writes: " + e.getMessage(), e);
             }
-            default ->
-                throw new IllegalArgumentException(
-                        "unknown " + FORMAT + " header '" + kind + "'; expected" + " string, bytes or json");
-        };
+        }
+        if (Arrays.equals(kind, INT)) {
+            return ByteBuffer.wrap(data).getInt();
+        }
+        if (Arrays.equals(kind, DOUBLE)) {
+            return ByteBuffer.wrap(data).getDouble();
+        }
+        if (Arrays.equals(kind, BYTES)) {
+            return data;
+        }
+        throw new IllegalArgumentException("unknown " + FORMAT + " header '" + new String(kind, StandardCharsets.UTF_8)
+                + "'; expected string, bytes, long, int, double or json");
     }
 }
