@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sluice.testkit.KafkaBroker;
+import io.sluice.testkit.WorkerLogs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,14 +82,14 @@ class WordCountCrashTest {
                     .ignoreExceptions()
                     .until(() -> attached.store("count", "counts").entries(0).total() == expected.size());
         }
-        ProcessHandle count = worker(logs, "count");
+        ProcessHandle count = WorkerLogs.in(logs).liveWorker("count");
         assertThat(count).as("the count worker is still running").isNotNull();
         count.destroyForcibly(); // kill -9
 
         assertThat(deploy.waitFor(4, TimeUnit.MINUTES)).isTrue();
         reader.join();
         assertThat(deploy.exitValue()).as(deployOut.toString()).isZero();
-        assertThat(starts(logs, "count"))
+        assertThat(WorkerLogs.in(logs).starts("count"))
                 .as("the count worker was started again")
                 .isEqualTo(2);
         assertThat(counts(deployOut.toString())).isEqualTo(expected);
@@ -115,27 +116,5 @@ class WordCountCrashTest {
         return new ProcessBuilder(command)
                 .redirectError(dir.resolve(args[0] + ".err").toFile())
                 .start();
-    }
-
-    private static long starts(Path logs, String node) throws IOException {
-        return Files.readAllLines(logs.resolve(node + ".log")).stream()
-                .filter(line -> line.startsWith("sluice-worker: node '" + node + "' starting"))
-                .count();
-    }
-
-    private static ProcessHandle worker(Path logs, String node) throws IOException {
-        Path log = logs.resolve(node + ".log");
-        if (!Files.exists(log)) {
-            return null;
-        }
-        List<String> starts = Files.readAllLines(log).stream()
-                .filter(line -> line.startsWith("sluice-worker: node '" + node + "' starting in process "))
-                .toList();
-        if (starts.isEmpty()) {
-            return null;
-        }
-        String last = starts.get(starts.size() - 1);
-        long pid = Long.parseLong(last.substring(last.lastIndexOf(' ') + 1));
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).orElse(null);
     }
 }

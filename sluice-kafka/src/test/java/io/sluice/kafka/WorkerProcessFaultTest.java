@@ -12,6 +12,7 @@ import io.sluice.Partitioning;
 import io.sluice.Sources;
 import io.sluice.SystemType;
 import io.sluice.testkit.KafkaBroker;
+import io.sluice.testkit.WorkerLogs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,52 +144,30 @@ class WorkerProcessFaultTest {
                 await().atMost(Duration.ofMinutes(2))
                         .pollInterval(Duration.ofMillis(100))
                         .until(() -> deployment.status().node("count").itemsIn() > killAt);
-                ProcessHandle doubler = workerOrNull("double");
+                ProcessHandle doubler = WorkerLogs.in(logs).liveWorker("double");
                 assertThat(doubler).as("the worker of node 'double' is running").isNotNull();
 
                 doubler.destroyForcibly(); // kill -9
 
                 await().atMost(Duration.ofMinutes(1)).until(() -> !doubler.isAlive());
-                await().atMost(Duration.ofMinutes(1)).until(() -> workerOrNull("double") != null);
-                assertThat(workerOrNull("double").pid()).isNotEqualTo(doubler.pid());
+                await().atMost(Duration.ofMinutes(1))
+                        .until(() -> WorkerLogs.in(logs).liveWorker("double") != null);
+                assertThat(WorkerLogs.in(logs).liveWorker("double").pid()).isNotEqualTo(doubler.pid());
             }
             assertThat(deployment.awaitCompletion(Duration.ofMinutes(4))).isTrue();
             assertThat(Files.readString(logs.resolve("double.log"))).doesNotContain("FAILED");
-            assertThat(starts("double"))
+            assertThat(WorkerLogs.in(logs).starts("double"))
                     .as("the killed worker was started again")
                     .isEqualTo(kills + 1);
-            assertThat(starts("numbers"))
+            assertThat(WorkerLogs.in(logs).starts("numbers"))
                     .as("killing one worker does not stop the others")
                     .isEqualTo(1);
-            assertThat(starts("count")).isEqualTo(1);
+            assertThat(WorkerLogs.in(logs).starts("count")).isEqualTo(1);
             List<Tally> tallies = deployment.results("count");
             assertThat(tallies).hasSize(1);
             check.accept(deployment);
             return tallies.get(0);
         }
-    }
-
-    private long starts(String node) throws java.io.IOException {
-        return Files.readAllLines(logs.resolve(node + ".log")).stream()
-                .filter(line -> line.startsWith("sluice-worker: node '" + node + "' starting"))
-                .count();
-    }
-
-    /** The live worker process of a node: the pid its latest start line in the node's log names. */
-    private ProcessHandle workerOrNull(String node) throws java.io.IOException {
-        Path log = logs.resolve(node + ".log");
-        if (!Files.exists(log)) {
-            return null;
-        }
-        List<String> starts = Files.readAllLines(log).stream()
-                .filter(line -> line.startsWith("sluice-worker: node '" + node + "' starting in process "))
-                .toList();
-        if (starts.isEmpty()) {
-            return null;
-        }
-        String last = starts.get(starts.size() - 1);
-        long pid = Long.parseLong(last.substring(last.lastIndexOf(' ') + 1));
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).orElse(null);
     }
 
     @Test

@@ -19,8 +19,7 @@ import io.sluice.kafka.Guarantee;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.Workers;
 import io.sluice.testkit.KafkaBroker;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.sluice.testkit.WorkerLogs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -221,7 +220,7 @@ class StatefulCrashTest {
                 List<String> readyNodes = new ArrayList<>();
                 long now = System.nanoTime();
                 for (String node : candidates) {
-                    ProcessHandle handle = worker(node);
+                    ProcessHandle handle = WorkerLogs.in(logs).liveWorker(node);
                     if (handle != null) {
                         long seen = firstSeen.computeIfAbsent(handle.pid(), pid -> now);
                         if (now - seen > UP_BEFORE_KILL.toNanos()) {
@@ -260,23 +259,6 @@ class StatefulCrashTest {
             }
         }
         return totals;
-    }
-
-    /** The live worker process of a node: the pid its latest start line in the node's log names. */
-    private ProcessHandle worker(String node) throws IOException {
-        Path log = logs.resolve(node + ".log");
-        if (!Files.exists(log)) {
-            return null;
-        }
-        List<String> starts = Files.readAllLines(log).stream()
-                .filter(line -> line.startsWith("sluice-worker: node '" + node + "' starting in process "))
-                .toList();
-        if (starts.isEmpty()) {
-            return null;
-        }
-        String last = starts.get(starts.size() - 1);
-        long pid = Long.parseLong(last.substring(last.lastIndexOf(' ') + 1));
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).orElse(null);
     }
 
     private static final long SUM = ITEMS * (ITEMS - 1) / 2;
