@@ -150,6 +150,75 @@ class ContractTest {
         assertThat(outputs.get("out")).isEqualTo(expected);
     }
 
+    static Stream<Arguments> targetsAndBackends() {
+        return Stream.of(Target.values())
+                .flatMap(target -> Stream.of("memory", "rocksdb").map(backend -> Arguments.of(target, backend)));
+    }
+
+    /** Counts per key in a store and its instance's items in a value; emits both when the input ends. */
+    static final class CountInStore implements Node<String, Object> {
+        private io.sluice.KeyValueStore<String, Long> counts;
+        private io.sluice.ValueState<Long> seen;
+
+        @Override
+        public void open(io.sluice.NodeContext context) {
+            counts = context.store("counts");
+            seen = context.valueState("seen");
+        }
+
+        @Override
+        public void process(String word, Emitter<Object> emitter) {
+            counts.put(word, counts.getOrDefault(word, 0L) + 1);
+            if (word.endsWith("7")) {
+                counts.delete(word);
+            }
+            seen.set(seen.getOrDefault(0L) + 1);
+        }
+
+        @Override
+        public void onComplete(Emitter<Object> emitter) {
+            counts.forEach((w, n) -> emitter.emit(new Count(w, n)));
+            emitter.emit(seen.get());
+        }
+    }
+
+    @ParameterizedTest(name = "{0} with a {1} store")
+    @MethodSource("targetsAndBackends")
+    void keyedCountsInAStoreAreCompleteAndExactOnEveryBackend(Target target, String backend) throws Exception {
+        List<String> words =
+                IntStream.range(0, 5_000).mapToObj(i -> "w" + (i % 53)).toList();
+        ComputationalGraph graph = ComputationalGraph.builder(name("stored-" + backend))
+                .start("words", Sources.collection(words))
+                .node("count", CountInStore::new)
+                .stores(
+                        io.sluice.StoreSpec.of("counts", backend, Map.of()),
+                        io.sluice.StoreSpec.of("seen", backend, Map.of()))
+                .parallelism(3)
+                .end("out", Sinks.collect())
+                .edge("words -> count", Partitioning.keyed((String w) -> w))
+                .edge("count -> out", Partitioning.global())
+                .build();
+
+        Map<String, Map<Object, Long>> outputs = run(target, graph);
+
+        Map<Object, Long> counts = new HashMap<>();
+        long seen = 0;
+        for (Map.Entry<Object, Long> out : outputs.get("out").entrySet()) {
+            if (out.getKey() instanceof Long perInstance) {
+                seen += perInstance * out.getValue();
+            } else {
+                counts.put(out.getKey(), out.getValue());
+            }
+        }
+        Map<Object, Long> expected = new HashMap<>();
+        words.stream()
+                .filter(w -> !w.endsWith("7"))
+                .collect(Collectors.groupingBy(w -> w, Collectors.counting()))
+                .forEach((w, n) -> expected.put(new Count(w, n), 1L));
+        assertThat(counts).isEqualTo(expected);
+        assertThat(seen).as("items seen over the instances").isEqualTo(words.size());
+    }
+
     /** One event of a key's sequence. */
     record Event(String key, int seq) {}
 
