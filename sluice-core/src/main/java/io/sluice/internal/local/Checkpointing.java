@@ -1,7 +1,10 @@
 package io.sluice.internal.local;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator of a LOCAL deployment's checkpoints: aligned snapshots in the manner of Flink's barriers, made
@@ -23,6 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Checkpointing {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpointing.class);
+
     private final Checkpoints checkpoints;
     private final long intervalNanos;
     private final int tasks;
@@ -35,6 +40,7 @@ final class Checkpointing {
     private volatile long completed;
 
     private volatile long nextDueNanos;
+    private long requestedNanos; // guarded by this: when the checkpoint under way was asked for
     private int passed; // guarded by this: tasks that passed the barrier of the checkpoint under way
     private int ended; // guarded by this: tasks that ended, in this run or (restored) an earlier one
     private Checkpoints.Delta pending = new Checkpoints.Delta(); // guarded by this
@@ -73,6 +79,7 @@ final class Checkpointing {
         synchronized (this) {
             if (requested == completed && nowNanos - nextDueNanos >= 0 && ended < tasks) {
                 passed = 0;
+                requestedNanos = nowNanos;
                 requested = completed + 1;
             }
             return requested;
@@ -115,6 +122,18 @@ final class Checkpointing {
     private void write() {
         Checkpoints.Delta parts = pending;
         pending = new Checkpoints.Delta();
-        checkpoints.write(checkpoints.number() + 1, parts);
+        long passedNanos = System.nanoTime();
+        Checkpoints.Written written = checkpoints.write(checkpoints.number() + 1, parts);
+        if (LOG.isDebugEnabled()) {
+            long now = System.nanoTime();
+            LOG.debug(
+                    "Checkpoint {} in {}: barriers passed in {} µs, written in {} µs ({} record of {} bytes)",
+                    checkpoints.number(),
+                    checkpoints.file(),
+                    requested > completed ? TimeUnit.NANOSECONDS.toMicros(passedNanos - requestedNanos) : 0,
+                    TimeUnit.NANOSECONDS.toMicros(now - passedNanos),
+                    written.full() ? "full" : "delta",
+                    written.bytes());
+        }
     }
 }

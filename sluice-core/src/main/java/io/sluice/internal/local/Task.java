@@ -10,9 +10,7 @@ import io.sluice.spi.InstanceStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -403,8 +401,8 @@ final class Task {
             }
             for (InstanceStore store : operator.stores.all()) {
                 if (store.hasChanges()) {
-                    Map<Object, Object> changes = new HashMap<>();
-                    store.drainChanges(changes::put);
+                    Checkpoints.Changes changes = new Checkpoints.Changes();
+                    store.drainChanges(changes::add);
                     part.changes.put(
                             new Checkpoints.StoreId(operator.nodeId, operator.instance, store.name()), changes);
                 }

@@ -23,7 +23,9 @@ class CheckpointsTest {
     private static Checkpoints.Delta delta(String position, Map<Object, Object> changes) {
         Checkpoints.Delta delta = new Checkpoints.Delta();
         delta.positions.put("numbers.0", position);
-        delta.changes.put(COUNTS, new HashMap<>(changes));
+        Checkpoints.Changes pairs = new Checkpoints.Changes();
+        changes.forEach(pairs::add);
+        delta.changes.put(COUNTS, pairs);
         return delta;
     }
 
