@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -210,6 +211,28 @@ class CheckpointTest {
                 .edge("few -> sum -> sums")
                 .edge("numbers -> count -> check -> counts")
                 .build();
+    }
+
+    @ParameterizedTest
+    @EnumSource(LocalOptions.Mode.class)
+    void nodesThatTickGoOnTickingBetweenCheckpoints(LocalOptions.Mode mode, @TempDir Path dir) throws Exception {
+        ComputationalGraph graph = ComputationalGraph.builder("ticking")
+                .start("numbers", Sources.generator(200_000, i -> i))
+                .chunk("chunks", Chunking.byTime(Duration.ofMillis(2)))
+                .parallelism(2)
+                .end("out", Sinks.collect())
+                .edge("numbers -> chunks", Partitioning.roundRobin())
+                .edge("chunks -> out")
+                .build();
+        LocalOptions options = LocalOptions.defaults().withMode(mode).withCheckpoints(dir, Duration.ofMillis(1));
+
+        try (Deployment deployment = graph.deploy(SystemType.LOCAL, options)) {
+            assertThat(deployment.awaitCompletion(TIMEOUT)).isTrue();
+            List<List<Long>> chunks = deployment.results("out");
+            assertThat(chunks).hasSizeGreaterThan(2);
+            assertThat(chunks.stream().mapToLong(List::size).sum()).isEqualTo(200_000);
+            assertThat(chunks.stream().flatMap(List::stream).distinct().count()).isEqualTo(200_000);
+        }
     }
 
     /** A value a store cannot write to a checkpoint. */
