@@ -513,13 +513,15 @@ final class Task {
 
     /** The earliest time a ticking node instance or a replay is due, or {@link Long#MAX_VALUE} if none. */
     long nextTickNanos() {
+        long timers = nextTimerNanos();
+        if (timers != Long.MAX_VALUE && checkpointPending()) {
+            timers = System.nanoTime() + IDLE_NANOS; // ticks wait until the checkpoint is written: look again shortly
+        }
         if (ledger == null) {
-            long next = nextTimerNanos();
-            // Ticks wait while a checkpoint this task passed is written: look again shortly.
-            return next != Long.MAX_VALUE && checkpointPending() ? System.nanoTime() + IDLE_NANOS : next;
+            return timers;
         }
         // failed trees to settle are due now
-        return ledger.hasSettledFailures() ? System.nanoTime() : Math.min(ledger.nextDueNanos(), nextTimerNanos());
+        return ledger.hasSettledFailures() ? System.nanoTime() : Math.min(ledger.nextDueNanos(), timers);
     }
 
     private long nextTimerNanos() {
