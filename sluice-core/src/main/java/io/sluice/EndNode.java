@@ -27,9 +27,10 @@ public interface EndNode<I> {
     default void onTick() throws Exception {}
 
     /**
-     * Makes what {@link #process} wrote so far durable: flush buffers to the file or connection. Called only under
-     * {@link Robustness.Level#CONFIRM} or higher, after every batch and before the batch's items count as completely
-     * processed — so that a checkpoint never covers an item still sitting in a buffer.
+     * Makes what {@link #process} wrote so far durable: flush buffers to the file or connection. Called under {@link
+     * Robustness.Level#CONFIRM} or higher after every batch, before the batch's items count as completely processed;
+     * and with checkpoints ({@link LocalOptions#withCheckpoints}) at every checkpoint, before a {@link Resumable} end
+     * node is asked for its position — so that a checkpoint never covers an item still sitting in a buffer.
      */
     default void flush() throws Exception {}
 

@@ -17,9 +17,11 @@ import java.util.Optional;
  * @param queueCapacity how many batches a task's input queue holds before its producers wait (backpressure); memory
  *     in flight is bounded by about {@code batchSize × queueCapacity} items per task
  * @param chaining whether nodes joined by a forward edge with equal parallelism run as one task, by direct calls
- * @param checkpoints where the positions of the start nodes are kept, so that a restarted deployment resumes where
- *     the last one left off; needs a robustness level of CONFIRM or higher and {@link Resumable} start nodes
- * @param checkpointInterval how often the positions are written
+ * @param checkpoints where checkpoints are kept: the start nodes' positions, every node store's content and the end
+ *     nodes' output positions, as one consistent cut, so that a restarted deployment resumes where the last checkpoint
+ *     stands with state that matches; needs {@link Resumable} start nodes
+ * @param checkpointInterval the time from the end of one checkpoint to the start of the next; sources pause while a
+ *     checkpoint is taken
  */
 public record LocalOptions(
         Mode mode,
@@ -63,7 +65,8 @@ public record LocalOptions(
         this(mode, batchSize, queueCapacity, chaining, Optional.empty(), DEFAULT_CHECKPOINT_INTERVAL);
     }
 
-    private static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+    /** The interval between checkpoints unless set; what it costs is measured in docs/robustness.md. */
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 
     /** Multi-thread, batches of 256 items, queues of 16 batches, chaining on. */
     public static LocalOptions defaults() {
@@ -91,12 +94,16 @@ public record LocalOptions(
         return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval);
     }
 
-    /** Keeps the start nodes' positions in {@code directory}, written every {@code interval}; see {@link Resumable}. */
+    /**
+     * Takes a checkpoint in {@code directory} every {@code interval}: start nodes' positions, stores and end nodes'
+     * positions together, so that a deployment killed at any moment and started again with the same directory gives
+     * exactly the results of one that never stopped. See {@link Resumable} and {@link KeyValueStore}.
+     */
     public LocalOptions withCheckpoints(Path directory, Duration interval) {
         return new LocalOptions(mode, batchSize, queueCapacity, chaining, Optional.of(directory), interval);
     }
 
-    /** Keeps the start nodes' positions in {@code directory}, written every second. */
+    /** Takes a checkpoint in {@code directory} every {@link #DEFAULT_CHECKPOINT_INTERVAL}. */
     public LocalOptions withCheckpoints(Path directory) {
         return withCheckpoints(directory, DEFAULT_CHECKPOINT_INTERVAL);
     }

@@ -1,25 +1,43 @@
 package io.sluice;
 
 /**
- * A start node that can say where it is in its input and go back there: what lets a deployment with a checkpoint
- * directory ({@link LocalOptions#withCheckpoints}) resume after a crash without losing items.
+ * A start node that can say where it is in its input and go back there — or an end node that can say where it is in
+ * its output and go back there: what lets a deployment with a checkpoint directory ({@link
+ * LocalOptions#withCheckpoints}) resume after a crash exactly where its last checkpoint stands.
  *
- * <p>The runtime asks for {@link #position()} after each {@link StartNode#pull}, on the node's thread, and stores it
- * once every item emitted up to that pull has been completely processed. A restarted deployment calls {@link
- * #resume} right after {@link StartNode#open}, before the first pull. Items after the stored position are read again,
- * so a crash gives duplicates, never losses (at-least-once).
+ * <p><b>Start nodes.</b> At each checkpoint the runtime stops pulling and asks for {@link #position()}, on the
+ * node's thread; the checkpoint holds it together with the state every item before it made (node stores) and the
+ * end nodes' positions. A restarted deployment calls {@link #resume} right after {@link StartNode#open}, before the
+ * first pull: the items after the position come again, and the stores are as they were at the checkpoint, so they
+ * count once.
+ *
+ * <p><b>End nodes.</b> At each checkpoint, after {@link EndNode#flush}, the runtime asks for {@link #position()}: where
+ * the output stands, made durable. A restarted deployment calls {@link #resume} right after {@link EndNode#open}: the
+ * node goes back to that position, removing what it wrote after it, which the items coming again write anew — so its
+ * output holds every item once. {@link Sinks#appendLines} does this with its file's length. An end node that is not
+ * resumable sees the items after the checkpoint again after a crash (at-least-once) unless it is idempotent.
+ *
+ * <pre>{@code
+ * class Numbers implements StartNode<Long>, Resumable {
+ *     private long next;
+ *     public boolean pull(Emitter<Long> out) { out.emit(next++); return true; }
+ *     public String position() { return Long.toString(next); }
+ *     public void resume(String position) { next = Long.parseLong(position); }
+ * }
+ * }</pre>
  */
 public interface Resumable {
 
-    /** Where the next pull will start, in a form {@link #resume} understands; plain text, kept in a file. */
+    /** Where the node stands — the next pull starts there, or the output ends there; plain text, kept in a file. */
     String position();
 
-    /** Goes to {@code position}, a value {@link #position()} returned in an earlier run with the same input. */
+    /** Goes back to {@code position}, a value {@link #position()} returned in an earlier run with the same input. */
     void resume(String position) throws Exception;
 
     /**
      * Everything before {@code position} is in a checkpoint on disk: the input before it will never be read again,
-     * so a log may drop it, a queue acknowledge it. Called on the node's thread after each checkpoint is written.
+     * so a log may drop it, a queue acknowledge it. Called for start nodes only, on the node's thread, before the
+     * first pull after the checkpoint is written.
      */
     default void committed(String position) throws Exception {}
 }

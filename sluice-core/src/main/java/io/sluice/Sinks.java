@@ -50,8 +50,10 @@ public final class Sinks {
 
     /**
      * Appends each item as a line of a UTF-8 file, creating it if needed: the sink for a graph that resumes from a
-     * checkpoint ({@link LocalOptions#withCheckpoints}), where a restart must keep what the last run wrote. A line
-     * left unfinished by a crash is cut before appending. Runs with parallelism 1.
+     * checkpoint ({@link LocalOptions#withCheckpoints}), where a restart must keep what the last run wrote. It is
+     * {@link Resumable}: each checkpoint records the file's length, forced to disk, and a restart cuts the file back to
+     * it, so that the items written again after a crash are there once. Without a checkpoint, a line left unfinished
+     * by a crash is cut before appending. Runs with parallelism 1.
      */
     public static Supplier<EndNode<Object>> appendLines(Path path) {
         Objects.requireNonNull(path, "path");

@@ -125,7 +125,8 @@ public final class Sources {
 
     /** Pulls what waits in an inbox: the first item with a short wait, then what is there, up to a burst. */
     private static class InboxNode<T> implements StartNode<T> {
-        private static final java.time.Duration WAIT = java.time.Duration.ofMillis(100);
+        private static final java.time.Duration WAIT =
+                java.time.Duration.ofMillis(20); // short: checkpoints wait for pulls
         final Inbox<T> inbox;
 
         InboxNode(Inbox<T> inbox) {

@@ -266,29 +266,35 @@ class RobustnessTest {
     }
 
     @Test
-    void checkpointsNeedTrackingAndResumableSources(@TempDir Path dir) {
+    void checkpointsNeedResumableStartNodesButNoTracking(@TempDir Path dir) throws Exception {
+        // Barriers make checkpoints consistent without following items: an untracked graph takes them too.
         ComputationalGraph untracked = ComputationalGraph.builder("plain")
                 .start("numbers", Sources.generator(10, i -> i))
                 .end("out", Sinks.collect())
                 .edge("numbers -> out")
                 .build();
-        assertThatThrownBy(() -> untracked.deploy(
-                        SystemType.LOCAL, LocalOptions.defaults().withCheckpoints(dir)))
-                .isInstanceOf(SluiceException.class)
-                .hasMessageContaining("checkpoints in " + dir + " need items to be tracked, but the graph's"
-                        + " robustness is NONE; set .robustness(Robustness.confirm())");
+        try (Deployment deployment = run(untracked, LocalOptions.defaults().withCheckpoints(dir))) {
+            assertThat(deployment.<Long>results("out")).hasSize(10);
+        }
+        assertThat(dir.resolve("plain.checkpoint")).exists();
 
         ComputationalGraph timer = ComputationalGraph.builder("timer")
                 .start("ticks", Sources.interval(Duration.ofSeconds(1), Duration.ZERO))
                 .end("out", Sinks.collect())
                 .edge("ticks -> out")
-                .robustness(Robustness.confirm())
                 .build();
         assertThatThrownBy(() ->
                         timer.deploy(SystemType.LOCAL, LocalOptions.defaults().withCheckpoints(dir)))
                 .isInstanceOf(SluiceException.class)
                 .hasMessageContaining("Start node 'ticks' cannot resume from the checkpoint")
-                .hasMessageContaining("implement io.sluice.Resumable, or give the node the level NONE");
+                .hasMessageContaining("implement io.sluice.Resumable, or give the node the level NONE"
+                        + " (Robustness.withNode(\"ticks\", Level.NONE)) to start it from its beginning after a"
+                        + " restart");
+        ComputationalGraph excused = timer.withRobustness(Robustness.none().withNode("ticks", Robustness.Level.NONE));
+        try (Deployment deployment =
+                excused.deploy(SystemType.LOCAL, LocalOptions.defaults().withCheckpoints(dir))) {
+            assertThat(deployment.status().state()).isEqualTo(DeploymentState.RUNNING);
+        }
     }
 
     @ParameterizedTest

@@ -89,8 +89,8 @@ final class PipelineCommands {
         @Option(
                 names = "--checkpoints",
                 paramLabel = "DIR",
-                description = "LOCAL: keep the start nodes' positions in DIR and resume from them, overriding"
-                        + " runtime.checkpoints; needs a robustness level in the file")
+                description = "LOCAL: keep checkpoints (start nodes' positions, node stores, appended files) in"
+                        + " DIR and resume from them, overriding runtime.checkpoints")
         Path checkpoints;
 
         @Override

@@ -43,6 +43,12 @@ final class Channel {
         }
     }
 
+    /** Flushes and passes a checkpoint's barrier to the consumer. */
+    void barrier() {
+        flush();
+        target.put(InputQueue.BARRIER);
+    }
+
     /** Flushes and tells the consumer this producer has finished. */
     void end() {
         flush();

@@ -6,14 +6,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The input of a task: batches of items (arrays) from every channel that feeds it, in arrival order, and one {@link
- * #END} per channel when that channel's producer has finished. One queue per task keeps the runtime free of
+ * The input of a task: batches of items (arrays) from every channel that feeds it, in arrival order, a {@link
+ * #BARRIER} per channel and checkpoint, and one {@link #END} per channel when that channel's producer has finished. One queue per task keeps the runtime free of
  * deadlocks: a task never waits for a particular producer.
  */
 abstract sealed class InputQueue {
 
     /** The end-of-stream marker a channel sends once its producer has finished. */
     static final Object[] END = new Object[0];
+
+    /** A checkpoint's barrier: every item the channel carried before it belongs to the checkpoint. */
+    static final Object[] BARRIER = new Object[0];
 
     /** Adds a batch, waiting while the queue is full. */
     abstract void put(Object[] batch);

@@ -142,11 +142,11 @@ final class LocalDeployment implements Deployment {
                     task.open();
                 }
             }
-            open.removeIf(t -> t.head.state != NodeState.RUNNING);
+            open.removeIf(t -> !t.isOpen());
             while (!open.isEmpty() && lifecycle.isRunning()) {
                 boolean pulled = false;
                 for (Task task : open) {
-                    if (task.isSource() && task.head.state == NodeState.RUNNING) {
+                    if (task.isSource() && task.isOpen()) {
                         pulled |= task.sourceRound(System.nanoTime());
                         drain(open);
                         if (task.sourceDone()) {
@@ -158,13 +158,13 @@ final class LocalDeployment implements Deployment {
                 long now = System.nanoTime();
                 long nextTick = Long.MAX_VALUE;
                 for (Task task : open) {
-                    if (task.head.state == NodeState.RUNNING) {
+                    if (task.isOpen()) {
                         task.tickDue(now);
                         nextTick = Math.min(nextTick, task.nextTickNanos());
                     }
                 }
                 drain(open);
-                open.removeIf(t -> t.head.state != NodeState.RUNNING);
+                open.removeIf(t -> !t.isOpen());
                 if (open.isEmpty()) {
                     break;
                 }
@@ -206,7 +206,7 @@ final class LocalDeployment implements Deployment {
     /** Processes everything waiting in every queue; one pass suffices, as tasks are in topological order. */
     private void drain(List<Task> open) {
         for (Task task : open) {
-            if (task.isSource() || task.head.state != NodeState.RUNNING) {
+            if (task.isSource() || !task.isOpen()) {
                 continue;
             }
             Object[] batch;
@@ -230,7 +230,7 @@ final class LocalDeployment implements Deployment {
 
     private void closeAll(NodeState finalState) {
         for (Task task : plan.tasks) {
-            if (task.head.state == NodeState.RUNNING || task.head.state == NodeState.CREATED) {
+            if (!task.isClosed()) {
                 task.close(finalState);
                 taskClosed();
             }

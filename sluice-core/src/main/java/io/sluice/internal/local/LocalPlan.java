@@ -5,16 +5,21 @@ import io.sluice.Edge;
 import io.sluice.LocalOptions;
 import io.sluice.NodeSpec;
 import io.sluice.Partitioning;
-import io.sluice.Resumable;
 import io.sluice.Robustness;
 import io.sluice.SluiceException;
 import io.sluice.StartNodeSpec;
+import io.sluice.spi.InstanceStore;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The physical plan of a LOCAL deployment: every node × parallelism becomes an {@link Operator}; operators joined by a
@@ -25,19 +30,34 @@ import java.util.function.BiConsumer;
  */
 final class LocalPlan {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LocalPlan.class);
+
+    /**
+     * A fault to inject, for the power checks of the crash tests only: {@code skip-store-restore} starts every store
+     * empty, {@code skip-output-resume} leaves end nodes where they are; either breaks exactness after a restart.
+     */
+    static final String FAULT_PROPERTY = "sluice.checkpoints.fault";
+
     final List<Task> tasks;
     final Map<String, List<Operator>> operatorsByNode;
     final Tracking tracking; // null unless the graph's robustness tracks items
+    final Checkpointing checkpointing; // null without checkpoints
 
-    private LocalPlan(List<Task> tasks, Map<String, List<Operator>> operatorsByNode, Tracking tracking) {
+    private LocalPlan(
+            List<Task> tasks,
+            Map<String, List<Operator>> operatorsByNode,
+            Tracking tracking,
+            Checkpointing checkpointing) {
         this.tasks = tasks;
         this.operatorsByNode = operatorsByNode;
         this.tracking = tracking;
+        this.checkpointing = checkpointing;
     }
 
     static LocalPlan build(ComputationalGraph graph, LocalOptions options, BiConsumer<String, Object> results) {
         boolean threaded = options.mode() == LocalOptions.Mode.MULTI_THREAD;
-        Tracking tracking = tracking(graph, options);
+        Tracking tracking = graph.robustness().tracks() ? new Tracking(graph.robustness()) : null;
+        String fault = System.getProperty(FAULT_PROPERTY, "");
 
         // 1. An operator per node instance.
         Map<String, List<Operator>> operators = new LinkedHashMap<>();
@@ -119,28 +139,91 @@ final class LocalPlan {
         if (tracking != null) {
             trackSources(graph, tracking, tasksByHead, options.batchSize());
         }
-        return new LocalPlan(List.copyOf(tasks), operators, tracking);
-    }
-
-    private static Tracking tracking(ComputationalGraph graph, LocalOptions options) {
-        Robustness robustness = graph.robustness();
-        if (!robustness.tracks()) {
-            if (options.checkpoints().isPresent()) {
-                throw new SluiceException("Graph '" + graph.name() + "': checkpoints in "
-                        + options.checkpoints().get() + " need items to be tracked, but the graph's robustness is"
-                        + " NONE; set .robustness(Robustness.confirm()) or higher on the graph");
-            }
-            return null;
-        }
-        Checkpoints checkpoints = options.checkpoints()
-                .map(dir -> Checkpoints.open(dir, options.checkpointInterval(), graph.name()))
-                .orElse(null);
-        return new Tracking(robustness, checkpoints);
+        Checkpointing checkpointing =
+                options.checkpoints().isEmpty() ? null : checkpointing(graph, options, operators, tasks, fault);
+        return new LocalPlan(List.copyOf(tasks), operators, tracking, checkpointing);
     }
 
     /**
-     * Gives every tracked start node's task its ledger (and, with checkpoints, its position), and every start node's
-     * task channels to the dead-letter node, if there is one, so that the dead-letter node ends when they all have.
+     * Reads the checkpoint, puts every store's content back before any node opens, and gives every task its part in
+     * the checkpoints to come. Refuses a start node that cannot say where it is, unless it was told explicitly to stay
+     * out, and a checkpoint written with another parallelism for a node it holds something of.
+     */
+    private static Checkpointing checkpointing(
+            ComputationalGraph graph,
+            LocalOptions options,
+            Map<String, List<Operator>> operators,
+            List<Task> tasks,
+            String fault) {
+        Path directory = options.checkpoints().orElseThrow();
+        Map<String, Integer> parallelism = new LinkedHashMap<>();
+        graph.nodes().forEach(spec -> parallelism.put(spec.id(), spec.parallelism()));
+        Checkpoints checkpoints = Checkpoints.open(directory, graph.name(), parallelism);
+        for (NodeSpec spec : graph.startNodes()) {
+            boolean resumable = ((Operator.Source) operators.get(spec.id()).get(0)).resumable() != null;
+            if (!resumable && graph.robustness().nodeLevels().get(spec.id()) != Robustness.Level.NONE) {
+                throw new SluiceException("Start node '" + spec.id() + "' cannot resume from the checkpoint "
+                        + checkpoints.file() + ": its node does not implement Resumable, so it cannot say where it"
+                        + " is in its input; implement io.sluice.Resumable, or give the node the level NONE"
+                        + " (Robustness.withNode(\"" + spec.id() + "\", Level.NONE)) to start it from its beginning"
+                        + " after a restart");
+            }
+        }
+        for (NodeSpec spec : graph.nodes()) {
+            Integer stored = checkpoints.storedParallelism(spec.id());
+            if (stored != null && stored != spec.parallelism() && checkpoints.holdsAnythingOf(spec.id())) {
+                throw new SluiceException("Node '" + spec.id() + "': the checkpoint " + checkpoints.file()
+                        + " was written with a different parallelism; expected " + stored + " (its state and"
+                        + " positions are split that way) but found " + spec.parallelism() + "; run the node with"
+                        + " parallelism " + stored + ", or delete the checkpoint to start from the beginning");
+            }
+        }
+        if (checkpoints.allEnded()) {
+            checkpoints.forgetEnded(); // it completed: this run goes on from where it ended
+        }
+        restoreStores(checkpoints, operators, fault.equals("skip-store-restore"));
+        List<Task> ended = tasks.stream()
+                .filter(t -> t.operators.stream().allMatch(o -> checkpoints.ended(o.nodeId, o.instance)))
+                .toList();
+        Checkpointing checkpointing =
+                new Checkpointing(checkpoints, options.checkpointInterval().toNanos(), tasks.size(), ended.size());
+        for (Task task : tasks) {
+            task.checkpointWith(checkpointing, ended.contains(task), fault.equals("skip-output-resume"));
+        }
+        checkpointing.sources(tasks.stream().filter(Task::isSource).toList());
+        return checkpointing;
+    }
+
+    /** Empties every store and puts back what the checkpoint holds of it, before the node opens. */
+    private static void restoreStores(Checkpoints checkpoints, Map<String, List<Operator>> operators, boolean skip) {
+        Set<Checkpoints.StoreId> declared = new HashSet<>();
+        for (List<Operator> instances : operators.values()) {
+            for (Operator operator : instances) {
+                for (InstanceStore store : operator.stores.all()) {
+                    Checkpoints.StoreId id = new Checkpoints.StoreId(operator.nodeId, operator.instance, store.name());
+                    declared.add(id);
+                    store.reset();
+                    store.trackChanges(); // every checkpoint takes what changed since the last
+                    if (!skip) {
+                        checkpoints.store(id).forEach(store::restore);
+                    }
+                }
+            }
+        }
+        for (Checkpoints.StoreId id : List.copyOf(checkpoints.storeIds())) {
+            if (!declared.contains(id)) {
+                LOG.warn(
+                        "Checkpoint {} holds {}, which the graph no longer declares; it is left out from now on",
+                        checkpoints.file(),
+                        id.describe());
+                checkpoints.drop(id);
+            }
+        }
+    }
+
+    /**
+     * Gives every tracked start node's task its ledger, and every start node's task channels to the dead-letter node,
+     * if there is one, so that the dead-letter node ends when they all have.
      */
     private static void trackSources(
             ComputationalGraph graph, Tracking tracking, Map<String, List<Task>> tasksByHead, int batchSize) {
@@ -154,17 +237,7 @@ final class LocalPlan {
                 if (tracking.levelOf(spec.id()) == Robustness.Level.NONE) {
                     continue;
                 }
-                Resumable resumable = ((Operator.Source) task.head).resumable();
-                if (tracking.checkpoints != null && resumable == null) {
-                    throw new SluiceException("Start node '" + spec.id() + "' cannot resume from the checkpoint "
-                            + tracking.checkpoints.file() + ": its node does not implement Resumable, so it cannot"
-                            + " say where it is in its input; implement io.sluice.Resumable, or give the node the"
-                            + " level NONE (Robustness.withNode(\"" + spec.id() + "\", Level.NONE)) to leave it"
-                            + " out of the checkpoint");
-                }
-                task.trackSource(
-                        tracking.ledger(spec.id(), task.head.instance),
-                        tracking.checkpoints == null ? null : resumable);
+                task.trackSource(tracking.ledger(spec.id(), task.head.instance));
             }
         }
     }

@@ -512,6 +512,11 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
             node.process(item);
         }
 
+        /** The node as a {@link Resumable}, or {@code null} if it cannot go back to an earlier output position. */
+        Resumable resumable() {
+            return node instanceof Resumable r ? r : null;
+        }
+
         /** Lets the end node make what it wrote durable; see {@link EndNode#flush}. */
         void flush() {
             try {

@@ -17,12 +17,10 @@ import java.util.List;
 final class Root {
 
     private static final VarHandle PENDING;
-    private static final VarHandle SETTLED;
 
     static {
         try {
             PENDING = MethodHandles.lookup().findVarHandle(Root.class, "pending", int.class);
-            SETTLED = MethodHandles.lookup().findVarHandle(Root.class, "settled", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -39,9 +37,6 @@ final class Root {
     /** Which attempt is under way, 1 for the first; written by the source task before each attempt. */
     int attempt = 1;
 
-    /** Where the source stood after the pull that emitted this item; source task only. */
-    String position;
-
     /** When a replay is due; source task only. */
     long dueNanos;
 
@@ -54,32 +49,12 @@ final class Root {
     /** Set once the item is given up: the last hold released makes it failed, not retried. */
     volatile boolean givingUp;
 
-    /** Completed or given up: nothing of it is left anywhere. Written with release semantics ({@link #settle()}). */
-    private volatile boolean settled;
-
     private volatile List<ItemFailure> failures; // of the attempt under way and those before; guarded by this
     private boolean replayable = true; // guarded by this
 
     Root(SourceLedger ledger, Object item) {
         this.ledger = ledger;
         this.item = item;
-    }
-
-    /** A settled entry that only carries a source position, for a pull that emitted nothing. */
-    static Root marker(String position) {
-        Root root = new Root(null, null);
-        root.position = position;
-        root.settle();
-        return root;
-    }
-
-    /** Marks the tree settled: a release store, which costs no fence, read by the source task's volatile read. */
-    void settle() {
-        SETTLED.setRelease(this, true);
-    }
-
-    boolean settled() {
-        return settled;
     }
 
     /** Counts {@code delta} more (or, negative, fewer) holds; settles the tree when none is left. */

@@ -1,15 +1,13 @@
 package io.sluice.internal.local;
 
-import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The books of one tracked source instance: how many trees it opened, how many settled and how, the trees that failed
- * and wait to be replayed or given up, and — with checkpoints — the trees in the order they were opened, so that the
- * source's position advances only past trees all settled.
+ * The books of one tracked source instance: how many trees it opened, how many settled and how, and the trees that
+ * failed and wait to be replayed or given up. A checkpoint waits until none is in flight ({@link #inFlight}).
  *
  * <p>Everything but the settle counters and the failed queue belongs to the source's task thread.
  */
@@ -33,16 +31,9 @@ final class SourceLedger {
     /** Trees waiting out their back-off before a replay. */
     private final PriorityQueue<Root> delayed = new PriorityQueue<>(Comparator.comparingLong(r -> r.dueNanos));
 
-    /** With checkpoints: the trees in opening order, and markers for pulls that emitted nothing. */
-    private final ArrayDeque<Root> order;
-
-    private Root lastOfPull;
-    private String safePosition;
-
-    SourceLedger(String node, int instance, boolean positions) {
+    SourceLedger(String node, int instance) {
         this.node = node;
         this.instance = instance;
-        this.order = positions ? new ArrayDeque<>() : null;
     }
 
     // ---- source task ----
@@ -50,44 +41,7 @@ final class SourceLedger {
     Root open(Object item) {
         Root root = new Root(this, item);
         introduced++;
-        if (order != null) {
-            order.add(root);
-            lastOfPull = root;
-        }
         return root;
-    }
-
-    /** Records where the source stands after a pull, and moves the safe position past the trees settled since. */
-    void afterPull(String position) {
-        if (lastOfPull != null) {
-            lastOfPull.position = position;
-            lastOfPull = null;
-        } else {
-            order.add(Root.marker(position));
-        }
-        advance();
-    }
-
-    /** The position after the last tree of an unbroken run of settled ones; {@code null} before the first. */
-    String safePosition() {
-        if (order != null) {
-            advance();
-        }
-        return safePosition;
-    }
-
-    private void advance() {
-        Root head;
-        while ((head = order.peek()) != null && head.settled()) {
-            order.poll();
-            if (head.position != null) {
-                safePosition = head.position;
-            }
-        }
-    }
-
-    void resumedAt(String position) {
-        safePosition = position;
     }
 
     /** Makes the source thread's counts visible to status. */
@@ -135,7 +89,6 @@ final class SourceLedger {
 
     /** Gives a tree up with no dead-letter output to go through. */
     void giveUp(Root root) {
-        root.settle();
         failed.increment();
     }
 
@@ -148,7 +101,6 @@ final class SourceLedger {
         } else if (root.failedThisAttempt()) {
             settledFailed.add(root);
         } else {
-            root.settle();
             completed.increment();
         }
     }
@@ -158,7 +110,6 @@ final class SourceLedger {
         if (root.givingUp || root.failedThisAttempt()) {
             settle(root);
         } else {
-            root.settle();
             completedHere++;
         }
     }

@@ -6,6 +6,7 @@ import io.sluice.NodeFailedException;
 import io.sluice.NodeState;
 import io.sluice.Resumable;
 import io.sluice.Robustness;
+import io.sluice.spi.InstanceStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +22,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>When the deployment tracks items ({@link Tracking}), the task also follows tuple trees: it knows the root of the
  * item it is processing, counts what it hands to other tasks under that root, and releases its holds on the roots of
  * a batch only after the batch's end nodes have flushed. A tracked start node's task opens the trees, replays failed
- * ones after their back-off, gives up those out of attempts, and keeps the source's checkpoint.
+ * ones after their back-off, and gives up those out of attempts.
+ *
+ * <p>With checkpoints ({@link Checkpointing}), a start node's task stops pulling when a checkpoint is asked for and
+ * sends a barrier on; every task passes the barrier once it has one from each open channel into it, handing in its
+ * part of the checkpoint: the positions of its start and end nodes and its stores' changes.
  */
 final class Task {
 
@@ -47,11 +52,24 @@ final class Task {
     private int heldSize;
     private boolean addsPending;
     private SourceLedger ledger; // a tracked source's books
-    private Resumable resumable; // with checkpoints: the source's node
     private Channel[] deadLetters; // a source's channels to the dead-letter node, if there is one
     private boolean exhausted;
-    private long nextCheckpointNanos;
+
+    // ---- checkpoints; null or zero without them ----
+    private Checkpointing checkpointing;
+    private Resumable resumable; // the start node, if it can say where it is
+    private boolean restoredEnded; // the checkpoint says this task had ended: it only passes the end on
+    private boolean skipOutputResume; // a fault injected for the crash test's power check
+    private long passedEpoch; // the last checkpoint whose barrier this task passed
+    private int barriersSeen; // barriers of the checkpoint under way, one per channel into this task
+    private String passedPosition; // the source's position at the last barrier it sent
     private String committedPosition; // the last position the source was told is checkpointed
+
+    /** The thread running a source task in multi-thread mode, woken when a checkpoint completes. */
+    volatile Thread thread;
+
+    private boolean opened;
+    private boolean closed;
 
     Task(String name, List<Operator> operators, InputQueue input, Tracking tracking) {
         this.name = name;
@@ -80,35 +98,81 @@ final class Task {
     }
 
     /** Makes this source task open a tuple tree for every item its source emits. */
-    void trackSource(SourceLedger ledger, Resumable resumable) {
+    void trackSource(SourceLedger ledger) {
         this.ledger = ledger;
-        this.resumable = resumable;
         ((Operator.RootingSource) head).rooting = this;
+    }
+
+    /**
+     * Makes the task take part in checkpoints; {@code restoredEnded} if the checkpoint says it had ended, so that it
+     * only passes the end on.
+     */
+    void checkpointWith(Checkpointing checkpointing, boolean restoredEnded, boolean skipOutputResume) {
+        this.checkpointing = checkpointing;
+        this.restoredEnded = restoredEnded;
+        this.skipOutputResume = skipOutputResume;
+        if (head instanceof Operator.Source source) {
+            this.resumable = source.resumable();
+        }
+    }
+
+    /** Whether the task was opened and is not yet closed. */
+    boolean isOpen() {
+        return opened && !closed;
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     void sendDeadLettersTo(Channel[] channels) {
         this.deadLetters = channels;
     }
 
-    /** Opens the node instances, parents before children; a source with a checkpoint resumes from it. */
+    /**
+     * Opens the node instances, parents before children; with a checkpoint, the start node resumes from its position
+     * and end nodes that can go back to theirs. A task the checkpoint says had ended opens nothing.
+     */
     void open() {
+        opened = true;
+        if (isSource()) {
+            thread = Thread.currentThread();
+        }
+        if (restoredEnded) {
+            exhausted = true;
+            return;
+        }
         for (Operator operator : operators) {
             operator.state = NodeState.RUNNING;
             operator.open();
         }
         tickers = operators.stream().filter(o -> o.tickPeriodNanos > 0).toArray(Operator[]::new);
-        if (resumable != null) {
-            String position = tracking.checkpoints.position(head.nodeId, head.instance);
-            if (position != null) {
-                try {
-                    resumable.resume(position);
-                } catch (Throwable e) {
-                    throw head.leave(e, "to resume from position '" + position + "'", null, false);
+        if (checkpointing != null) {
+            Checkpoints checkpoints = checkpointing.checkpoints();
+            if (resumable != null) {
+                resume(head, resumable, checkpoints.position(head.nodeId, head.instance), "to resume from position");
+            }
+            for (Operator operator : operators) {
+                if (operator instanceof Operator.End end && end.resumable() != null && !skipOutputResume) {
+                    resume(
+                            end,
+                            end.resumable(),
+                            checkpoints.output(end.nodeId, end.instance),
+                            "to go back to output" + " position");
                 }
-                ledger.resumedAt(position);
             }
         }
-        nextCheckpointNanos = System.nanoTime();
+    }
+
+    private static void resume(Operator operator, Resumable resumable, String position, String what) {
+        if (position == null) {
+            return;
+        }
+        try {
+            resumable.resume(position);
+        } catch (Throwable e) {
+            throw operator.leave(e, what + " '" + position + "'", null, false);
+        }
     }
 
     // ---- a start node's task ----
@@ -116,19 +180,36 @@ final class Task {
     /** Pulls the head source once and hands the result downstream; returns whether the source has more. */
     boolean pullOnce() {
         boolean more = ((Operator.Source) head).pull();
-        if (resumable != null) {
-            ledger.afterPull(resumable.position());
-        }
         afterWork();
         return more;
     }
 
     /**
      * One round of a start node's task: settles failed trees (replay or give up), replays those due, and pulls if
-     * the source has more and not too many trees open; returns whether it did anything.
+     * the source has more and not too many trees open; returns whether it did anything. With checkpoints, a round
+     * may instead send the barrier of a checkpoint asked for — once no tree is in flight, under tracking — or wait
+     * for the checkpoint under way to complete.
      */
     boolean sourceRound(long nowNanos) {
+        if (restoredEnded) {
+            return false;
+        }
         boolean worked = ledger != null && service(nowNanos);
+        if (checkpointing != null) {
+            long requested = checkpointing.requestIfDue(nowNanos);
+            if (requested > passedEpoch) {
+                if (ledger == null || ledger.inFlight() == 0) {
+                    passedPosition = resumable == null ? null : position();
+                    passBarrier(requested);
+                    return true;
+                }
+                return worked; // trees in flight: they settle, or come back to be replayed, before the barrier goes
+            }
+            if (checkpointPending()) {
+                return worked;
+            }
+            commitPosition();
+        }
         if (!exhausted && (ledger == null || ledger.inFlight() < Tracking.MAX_IN_FLIGHT)) {
             exhausted = !pullOnce();
             worked = true;
@@ -136,9 +217,35 @@ final class Task {
         return worked;
     }
 
-    /** Whether the source is exhausted and every tree it opened has settled. */
+    /** Whether the source is exhausted, every tree it opened has settled, and no checkpoint holds it. */
     boolean sourceDone() {
-        return exhausted && (ledger == null || ledger.inFlight() == 0);
+        return exhausted && (ledger == null || ledger.inFlight() == 0) && !checkpointPending();
+    }
+
+    /** Whether this task passed the barrier of a checkpoint that is not yet written. */
+    private boolean checkpointPending() {
+        return checkpointing != null && passedEpoch > checkpointing.completed();
+    }
+
+    private String position() {
+        try {
+            return resumable.position();
+        } catch (RuntimeException e) {
+            throw head.leave(e, "to say its position", null, false);
+        }
+    }
+
+    /** Tells the source, once, that a checkpoint on disk covers its input up to the position of its last barrier. */
+    private void commitPosition() {
+        String position = passedPosition;
+        if (position != null && !position.equals(committedPosition)) {
+            try {
+                resumable.committed(position);
+            } catch (Throwable e) {
+                throw head.leave(e, "to release its input up to position '" + position + "'", null, false);
+            }
+            committedPosition = position;
+        }
     }
 
     /** Waits a little for trees to settle, or until the next replay or tick is due. */
@@ -171,10 +278,6 @@ final class Task {
         if (worked) {
             afterWork();
         }
-        if (tracking.checkpoints != null && nowNanos - nextCheckpointNanos >= 0) {
-            nextCheckpointNanos = nowNanos + tracking.checkpoints.interval().toNanos();
-            checkpoint();
-        }
         return worked;
     }
 
@@ -190,22 +293,6 @@ final class Task {
                 new DeadLetter(head.nodeId, root.item, root.attempt, root.failures()));
         exit();
         ledger.deadLettered();
-    }
-
-    private void checkpoint() {
-        if (ledger != null && tracking.checkpoints != null) {
-            String position = ledger.safePosition();
-            tracking.checkpoints.update(head.nodeId, head.instance, position);
-            tracking.checkpoints.save();
-            if (position != null && resumable != null && !position.equals(committedPosition)) {
-                try {
-                    resumable.committed(position);
-                } catch (Throwable e) {
-                    throw head.leave(e, "to release its input up to position '" + position + "'", null, false);
-                }
-                committedPosition = position;
-            }
-        }
     }
 
     /** Emits {@code item} from {@code source} as the root of a new tuple tree, or of {@code replay}'s again. */
@@ -225,7 +312,16 @@ final class Task {
     /** Processes one batch from the input queue; returns {@code true} once every producer has ended. */
     boolean process(Object[] batch) {
         if (batch == InputQueue.END) {
-            return ++endsSeen == endsExpected;
+            if (++endsSeen == endsExpected) {
+                return true;
+            }
+            passBarrierIfAllIn(); // a channel that ended sends no barrier
+            return false;
+        }
+        if (batch == InputQueue.BARRIER) {
+            barriersSeen++;
+            passBarrierIfAllIn();
+            return false;
         }
         if (tracking != null) {
             processTracked(batch);
@@ -260,6 +356,59 @@ final class Task {
             }
         }
         afterWork();
+    }
+
+    // ---- checkpoints ----
+
+    /**
+     * Passes the barrier once every channel still open into this task has sent it. A channel that sent it ends only
+     * after the checkpoint is written, so channels that ended meanwhile ended before their barrier.
+     */
+    private void passBarrierIfAllIn() {
+        if (barriersSeen > 0 && barriersSeen == endsExpected - endsSeen) {
+            passBarrier(checkpointing.requested());
+        }
+    }
+
+    /** Hands in this task's part of checkpoint {@code epoch} and sends the barrier on. */
+    private void passBarrier(long epoch) {
+        passedEpoch = epoch;
+        barriersSeen = 0;
+        Checkpoints.Delta part = part();
+        if (passedPosition != null) {
+            part.positions.put(Checkpoints.key(head.nodeId, head.instance), passedPosition);
+        }
+        for (Channel channel : channels) {
+            channel.barrier();
+        }
+        checkpointing.passed(part);
+    }
+
+    /** What this task adds to a checkpoint now: its end nodes' output positions and its stores' changes. */
+    private Checkpoints.Delta part() {
+        Checkpoints.Delta part = new Checkpoints.Delta();
+        for (Operator operator : operators) {
+            if (operator instanceof Operator.End end) {
+                end.flush();
+                Resumable output = end.resumable();
+                if (output != null) {
+                    try {
+                        part.outputs.put(Checkpoints.key(end.nodeId, end.instance), output.position());
+                    } catch (RuntimeException e) {
+                        throw end.leave(e, "to say its output position", null, false);
+                    }
+                }
+            }
+            for (InstanceStore store : operator.stores.all()) {
+                if (store.hasChanges()) {
+                    Checkpoints.Changes changes = new Checkpoints.Changes();
+                    store.drainChanges(changes::add);
+                    part.changes.put(
+                            new Checkpoints.StoreId(operator.nodeId, operator.instance, store.name()), changes);
+                }
+            }
+        }
+        return part;
     }
 
     // ---- tuple trees ----
@@ -364,11 +513,15 @@ final class Task {
 
     /** The earliest time a ticking node instance or a replay is due, or {@link Long#MAX_VALUE} if none. */
     long nextTickNanos() {
+        long timers = nextTimerNanos();
+        if (timers != Long.MAX_VALUE && checkpointPending()) {
+            timers = System.nanoTime() + IDLE_NANOS; // ticks wait until the checkpoint is written: look again shortly
+        }
         if (ledger == null) {
-            return nextTimerNanos();
+            return timers;
         }
         // failed trees to settle are due now
-        return ledger.hasSettledFailures() ? System.nanoTime() : Math.min(ledger.nextDueNanos(), nextTimerNanos());
+        return ledger.hasSettledFailures() ? System.nanoTime() : Math.min(ledger.nextDueNanos(), timers);
     }
 
     private long nextTimerNanos() {
@@ -381,6 +534,9 @@ final class Task {
 
     /** Ticks the node instances that are due. */
     void tickDue(long nowNanos) {
+        if (checkpointPending()) {
+            return; // what a tick emits must not reach a task still waiting for the barrier
+        }
         boolean ticked = false;
         for (Operator operator : tickers) {
             if (nowNanos - operator.nextTickNanos >= 0) {
@@ -396,30 +552,40 @@ final class Task {
 
     /** The inputs have ended: lets every node instance emit what it holds, then ends the outgoing channels. */
     void finish() {
+        if (restoredEnded) {
+            for (Channel channel : channels) {
+                channel.end();
+            }
+            return;
+        }
         for (Operator operator : operators) {
             operator.complete();
         }
         afterWork();
-        checkpoint();
         for (Channel channel : channels) {
             channel.end();
+        }
+        if (checkpointing != null) {
+            Checkpoints.Delta part = part();
+            if (resumable != null) {
+                part.positions.put(Checkpoints.key(head.nodeId, head.instance), position());
+            }
+            for (Operator operator : operators) {
+                part.ended.add(Checkpoints.key(operator.nodeId, operator.instance));
+            }
+            checkpointing.ended(part);
         }
         publish();
     }
 
     /**
      * Closes every node instance that was opened (or began to open), children first, and gives every instance its
-     * final state; returns the first failure to close, if any. A tracked source keeps what is safe in its checkpoint.
+     * final state; returns the first failure to close, if any. Nothing is checkpointed here: a stopped or failed
+     * deployment resumes from its last checkpoint.
      */
     Throwable close(NodeState finalState) {
+        closed = true;
         Throwable failure = null;
-        if (head.state != NodeState.CREATED) {
-            try {
-                checkpoint();
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-        }
         for (int i = operators.size() - 1; i >= 0; i--) {
             Operator operator = operators.get(i);
             Throwable closing = operator.state == NodeState.CREATED ? null : operator.close();

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a deployment with a robustness level above NONE knows of its items: the ledgers of its tracked sources, the
- * most recent failures, and the checkpoints, if any.
+ * What a deployment with a robustness level above NONE knows of its items: the ledgers of its tracked sources and the
+ * most recent failures.
  */
 final class Tracking {
 
@@ -17,17 +17,15 @@ final class Tracking {
     static final int MAX_IN_FLIGHT = 1 << 16;
 
     final Robustness robustness;
-    final Checkpoints checkpoints; // null without a checkpoint directory
     private final List<SourceLedger> ledgers = new ArrayList<>();
     private final ArrayDeque<ItemFailure> recent = new ArrayDeque<>(); // guarded by itself
 
-    Tracking(Robustness robustness, Checkpoints checkpoints) {
+    Tracking(Robustness robustness) {
         this.robustness = robustness;
-        this.checkpoints = checkpoints;
     }
 
     SourceLedger ledger(String node, int instance) {
-        SourceLedger ledger = new SourceLedger(node, instance, checkpoints != null);
+        SourceLedger ledger = new SourceLedger(node, instance);
         ledgers.add(ledger);
         return ledger;
     }

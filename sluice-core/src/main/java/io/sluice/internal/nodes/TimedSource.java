@@ -11,8 +11,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 
-/** Start nodes that emit on a clock: at a fixed period with jitter, or on a cron schedule. They never end. */
+/**
+ * Start nodes that emit on a clock: at a fixed period with jitter, or on a cron schedule. They never end. A pull waits
+ * at most {@link #SLICE} and returns without an item if the next one is not yet due, so that the runtime gets its turn
+ * between pulls: a checkpoint waits for every start node's pull to return.
+ */
 public final class TimedSource {
+
+    /** The longest a pull waits for the clock. */
+    static final long SLICE = Duration.ofMillis(20).toNanos();
 
     private TimedSource() {}
 
@@ -23,6 +30,8 @@ public final class TimedSource {
         return new StartNode<>() {
             private long start;
             private long tick;
+            private long due;
+            private boolean planned;
 
             @Override
             public void open(NodeContext context) {
@@ -32,10 +41,16 @@ public final class TimedSource {
 
             @Override
             public boolean pull(Emitter<T> emitter) throws InterruptedException {
-                long jitterNow =
-                        jitterNanos == 0 ? 0 : ThreadLocalRandom.current().nextLong(jitterNanos + 1);
-                sleepUntil(start + tick * periodNanos + jitterNow);
-                emitter.emit(item.apply(tick++));
+                if (!planned) {
+                    long jitterNow =
+                            jitterNanos == 0 ? 0 : ThreadLocalRandom.current().nextLong(jitterNanos + 1);
+                    due = start + tick * periodNanos + jitterNow;
+                    planned = true;
+                }
+                if (waitFor(due)) {
+                    emitter.emit(item.apply(tick++));
+                    planned = false;
+                }
                 return true;
             }
         };
@@ -45,6 +60,8 @@ public final class TimedSource {
     public static <T> StartNode<T> cron(CronSchedule schedule, Clock clock, Function<Instant, ? extends T> item) {
         return new StartNode<>() {
             private ZonedDateTime next;
+            private long due;
+            private boolean planned;
 
             @Override
             public void open(NodeContext context) {
@@ -54,20 +71,29 @@ public final class TimedSource {
 
             @Override
             public boolean pull(Emitter<T> emitter) throws InterruptedException {
-                Instant due = next.toInstant();
-                long waitNanos = Duration.between(clock.instant(), due).toNanos();
-                sleepUntil(System.nanoTime() + Math.max(0, waitNanos));
-                emitter.emit(item.apply(due));
-                next = schedule.next(next);
+                if (!planned) {
+                    long waitNanos =
+                            Duration.between(clock.instant(), next.toInstant()).toNanos();
+                    due = System.nanoTime() + Math.max(0, waitNanos);
+                    planned = true;
+                }
+                if (waitFor(due)) {
+                    emitter.emit(item.apply(next.toInstant()));
+                    next = schedule.next(next);
+                    planned = false;
+                }
                 return true;
             }
         };
     }
 
-    private static void sleepUntil(long deadlineNanos) throws InterruptedException {
+    /** Sleeps until {@code deadlineNanos}, but at most {@link #SLICE}; returns whether the deadline has come. */
+    private static boolean waitFor(long deadlineNanos) throws InterruptedException {
+        long until = Math.min(deadlineNanos, System.nanoTime() + SLICE);
         long remaining;
-        while ((remaining = deadlineNanos - System.nanoTime()) > 0) {
+        while ((remaining = until - System.nanoTime()) > 0) {
             Thread.sleep(Duration.ofNanos(remaining));
         }
+        return System.nanoTime() - deadlineNanos >= 0;
     }
 }
