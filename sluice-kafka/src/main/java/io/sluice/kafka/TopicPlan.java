@@ -26,7 +26,8 @@ import java.util.Map;
  *   <li>{@code <graph>.__store.<node>.<store>} for each store a node declares: its changelog, compacted, one
  *       partition per instance of the node;
  *   <li>{@code <graph>.__positions}, compacted: where each {@link io.sluice.Resumable} start node instance stands
- *       in its input, written with its output;
+ *       in its input, written with its output, and each resumable end node instance in its output (a file's
+ *       length), written with its input offsets;
  *   <li>{@code <graph>.__status}, where workers publish heartbeats and counters.
  * </ul>
  *
@@ -95,7 +96,11 @@ public record TopicPlan(String graph, List<Topic> topics) {
             }
         }
         topics.add(new Topic(
-                positionsTopic(graph.name()), 1, replication, "where each start node stands in its input", true));
+                positionsTopic(graph.name()),
+                1,
+                replication,
+                "where each start node stands in its input and each end node in its output",
+                true));
         if (graph.robustness().replays()) {
             topics.add(new Topic(
                     deadLetterTopic(graph.name()),

@@ -53,9 +53,23 @@ public final class NodeInstance {
         return operator.stores;
     }
 
-    /** The node as a {@link io.sluice.Resumable}, if it is a start node that can say where it is; else {@code null}. */
+    /**
+     * The node as a {@link io.sluice.Resumable}: a start node that can say where it is in its input, or an end node
+     * that can say where it is in its output; {@code null} for any other node.
+     */
     public io.sluice.Resumable resumable() {
-        return operator instanceof Operator.Source source ? source.resumable() : null;
+        return switch (operator) {
+            case Operator.Source source -> source.resumable();
+            case Operator.End end -> end.resumable();
+            default -> null;
+        };
+    }
+
+    /** Lets an end node make what it wrote durable ({@link io.sluice.EndNode#flush}); nothing for other nodes. */
+    public void flush() {
+        if (operator instanceof Operator.End end) {
+            end.flush();
+        }
     }
 
     public String nodeId() {

@@ -161,7 +161,7 @@ final class InstanceWorker implements Runnable {
             instance = created;
             stores = created.stores();
             stores.trackChanges();
-            resumable = spec.kind() == NodeKind.START ? created.resumable() : null;
+            resumable = created.resumable(); // a start node's input position, or an end node's output position
             restore();
             created.open();
             resume();
@@ -506,9 +506,7 @@ final class InstanceWorker implements Runnable {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         pendingOffsets.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset, markers.metadata(tp))));
         writeStoreChanges();
-        String position = resumable != null
-                ? resumable.position()
-                : spec.kind() == NodeKind.START ? Changelog.NOT_RESUMABLE : null;
+        String position = position();
         boolean newPosition = position != null && !position.equals(writtenPosition);
         if (exactlyOnce) {
             if (newPosition) {
@@ -527,13 +525,13 @@ final class InstanceWorker implements Runnable {
         } else {
             producer.flush();
             checkSends();
-            if (!offsets.isEmpty()) {
-                consumer.commitSync(offsets);
-            }
-            if (newPosition) { // only once the output before it is acknowledged
+            if (newPosition) { // behind the output it covers, ahead of the offsets that move past it
                 send(Changelog.position(TopicPlan.positionsTopic(graph.name()), spec.id(), index, position));
                 producer.flush();
                 checkSends();
+            }
+            if (!offsets.isEmpty()) {
+                consumer.commitSync(offsets);
             }
         }
         committedOffsets.putAll(pendingOffsets);
@@ -542,7 +540,7 @@ final class InstanceWorker implements Runnable {
         if (newPosition) {
             writtenPosition = position;
             try {
-                if (resumable != null) {
+                if (resumable != null && spec.kind() == NodeKind.START) {
                     resumable.committed(position);
                 }
             } catch (Exception e) {
@@ -553,6 +551,21 @@ final class InstanceWorker implements Runnable {
                         e);
             }
         }
+    }
+
+    /**
+     * Where the node stands, to keep with this commit: a resumable start node's input position; a resumable end
+     * node's output position once what it wrote is durable ({@code flush}); for a start node that cannot say, that it
+     * ran; nothing for other nodes.
+     */
+    private String position() {
+        if (resumable == null) {
+            return spec.kind() == NodeKind.START ? Changelog.NOT_RESUMABLE : null;
+        }
+        if (spec.kind() == NodeKind.END) {
+            instance.flush();
+        }
+        return resumable.position();
     }
 
     /**
@@ -584,7 +597,7 @@ final class InstanceWorker implements Runnable {
      */
     private void restore() {
         boolean start = spec.kind() == NodeKind.START;
-        if (stores.isEmpty() && !start) {
+        if (stores.isEmpty() && !start && resumable == null) {
             return;
         }
         try (KafkaConsumer<byte[], byte[]> reader = Clients.reader(options, name() + "-restore")) {
@@ -600,7 +613,7 @@ final class InstanceWorker implements Runnable {
                                 Changelog.key(record, options.serde()), Changelog.value(record, options.serde())));
             }
             restoredEntries = entries;
-            if (start) {
+            if (start || resumable != null) {
                 byte[] key = Changelog.positionKey(spec.id(), index);
                 readToEnd(reader, new TopicPartition(TopicPlan.positionsTopic(graph.name()), 0), record -> {
                     if (java.util.Arrays.equals(record.key(), key)) {

@@ -20,6 +20,7 @@ import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.Workers;
 import io.sluice.testkit.KafkaBroker;
 import io.sluice.testkit.WorkerLogs;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,9 +156,16 @@ class StatefulCrashTest {
         return builder.parallelism(2)
                 .end("out", Collect::new)
                 .stores("tally")
+                .end("lines", io.sluice.Sinks.appendLines(linesFile(name)))
                 .edge("numbers -> sum", Partitioning.keyed((Long x) -> x % KEYS))
                 .edge("sum -> out", Partitioning.global())
+                .edge("sum -> lines", Partitioning.global())
                 .build();
+    }
+
+    /** Where the end node 'lines' appends what 'sum' emits: one line per item and one per total. */
+    static Path linesFile(String graph) {
+        return Path.of(System.getProperty("java.io.tmpdir"), "sluice-" + graph + "-lines.txt");
     }
 
     public static final class ExactlyOnce implements GraphFactory {
@@ -197,7 +205,7 @@ class StatefulCrashTest {
     @TempDir
     Path logs;
 
-    record Outcome(Map<Long, Total> totals, Tally tally, List<String> kills) {}
+    record Outcome(Map<Long, Total> totals, Tally tally, List<String> kills, List<String> lines) {}
 
     private Outcome runAndKill(GraphFactory factory, Guarantee guarantee, long seed) throws Exception {
         KafkaOptions options = KafkaOptions.of(KafkaBroker.shared().bootstrapServers())
@@ -206,7 +214,8 @@ class StatefulCrashTest {
                 .withWorkers(Workers.processes(factory.getClass(), logs));
         Random random = new Random(seed);
         List<String> kills = new ArrayList<>();
-        String[] victims = {"numbers", "sum", "out"};
+        String[] victims = {"numbers", "sum", "out", "lines"};
+        Files.deleteIfExists(linesFile(factory.create().name()));
         try (Deployment deployment = factory.create().deploy(SystemType.KAFKA, options)) {
             // Kill a worker that has been up for a while (so that it restored, processed and committed), at a random
             // moment; the first three kills take one worker of each kind, in an order the seed picks.
@@ -245,7 +254,10 @@ class StatefulCrashTest {
                     .map(Tally.class::cast)
                     .toList();
             assertThat(tallies).hasSize(1);
-            return new Outcome(totals(results), tallies.get(0), kills);
+            Path file = linesFile(factory.create().name());
+            List<String> lines = Files.readAllLines(file);
+            Files.delete(file);
+            return new Outcome(totals(results), tallies.get(0), kills, lines);
         }
     }
 
@@ -271,7 +283,7 @@ class StatefulCrashTest {
         assertThat(outcome.kills())
                 .as("kills")
                 .hasSizeGreaterThanOrEqualTo(KILLS)
-                .contains("numbers", "sum", "out");
+                .contains("numbers", "sum", "out", "lines");
         assertThat(outcome.totals()).isEqualTo(expected);
         assertThat(outcome.tally())
                 .as("every item exactly once at the end node")
@@ -282,7 +294,7 @@ class StatefulCrashTest {
     void atLeastOnceLosesNothingWhateverWorkerIsKilled() throws Exception {
         Outcome outcome = runAndKill(new AtLeastOnce(), Guarantee.AT_LEAST_ONCE, 12);
 
-        assertThat(outcome.kills()).hasSizeGreaterThanOrEqualTo(KILLS).contains("numbers", "sum", "out");
+        assertThat(outcome.kills()).hasSizeGreaterThanOrEqualTo(KILLS).contains("numbers", "sum", "out", "lines");
         assertThat(outcome.totals()).hasSize(KEYS);
         long overCount = 0;
         for (Total total : outcome.totals().values()) {
@@ -291,6 +303,11 @@ class StatefulCrashTest {
             overCount += total.count() - exact.count();
         }
         assertThat(outcome.tally().items()).isGreaterThanOrEqualTo(ITEMS);
+        assertThat(outcome.lines().stream()
+                        .filter(line -> !line.startsWith("Total"))
+                        .distinct())
+                .as("no item's line lost")
+                .hasSize((int) ITEMS);
         System.out.printf(
                 "at-least-once, kills %s: aggregates over-count %d of %d items (%.3f %%); end node saw %d items%n",
                 outcome.kills(),
