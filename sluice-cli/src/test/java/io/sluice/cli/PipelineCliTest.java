@@ -73,6 +73,25 @@ class PipelineCliTest {
     }
 
     @Test
+    void runKeepsAStoreOnDiskWithTheRocksdbBackend() throws Exception {
+        String example = Files.readString(Path.of("../examples/wordcount.yaml"))
+                .replace(
+                        "path: two-cities.txt",
+                        "path: " + Path.of("../examples/two-cities.txt").toAbsolutePath())
+                .replace(
+                        "stores: [counts]",
+                        "stores: [{name: counts, backend: rocksdb, config: {dir: " + dir.resolve("state") + "}}]");
+        assertThat(example).contains("backend: rocksdb");
+        Path file = dir.resolve("wordcount-rocksdb.yaml");
+        Files.writeString(file, example);
+
+        Outcome run = sluice("run", file.toString(), "--results", "200");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Count[word=the, count=18]", "Results of counts (86):");
+    }
+
+    @Test
     void revenueSplitInYamlBalancesToTheCentAsTheJavaOneDoes() throws Exception {
         Outcome run = sluice("run", "../examples/revenue.yaml");
 
