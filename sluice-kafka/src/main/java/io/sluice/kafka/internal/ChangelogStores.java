@@ -7,7 +7,6 @@ import io.sluice.internal.state.StoreQueries;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.Serde;
 import io.sluice.kafka.TopicPlan;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -28,8 +27,6 @@ import org.apache.kafka.common.TopicPartition;
  * attached from elsewhere answer alike. Values are decoded only for the entries a query returns.
  */
 final class ChangelogStores {
-
-    private static final Duration POLL = Duration.ofMillis(100);
 
     private ChangelogStores() {}
 
@@ -60,44 +57,36 @@ final class ChangelogStores {
             for (int i = 0; i < partitions.size(); i++) {
                 latest.add(new LinkedHashMap<>());
             }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + options.timeout().toNanos();
-            while (!atEnd(consumer, ends)) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new SluiceException(
-                            what + ": timed out after " + options.timeout().toMillis()
-                                    + " ms reading its changelog topic '" + topic + "' to its end " + ends.values()
+            TopicReads.toEnd(
+                    consumer,
+                    partitions,
+                    ends -> {
+                        if (System.nanoTime() - deadline > 0) {
+                            throw new SluiceException(what + ": timed out after "
+                                    + options.timeout().toMillis() + " ms reading its changelog topic '" + topic
+                                    + "' to its end " + ends.values()
                                     + "; the cluster is slow or the store is large; raise KafkaOptions.timeout");
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    if (record.key() == null) {
-                        continue; // not a store record: every change has its key
-                    }
-                    Object key = decode(what, record, () -> Changelog.key(record, serde));
-                    if (!wanted.test(key)) {
-                        continue;
-                    }
-                    Map<Object, ConsumerRecord<byte[], byte[]>> partition = latest.get(record.partition());
-                    if (record.value() == null) {
-                        partition.remove(key);
-                    } else {
-                        partition.put(key, record);
-                    }
-                }
-            }
+                        }
+                        return true;
+                    },
+                    record -> {
+                        if (record.key() == null) {
+                            return; // not a store record: every change has its key
+                        }
+                        Object key = decode(what, record, () -> Changelog.key(record, serde));
+                        if (!wanted.test(key)) {
+                            return;
+                        }
+                        Map<Object, ConsumerRecord<byte[], byte[]>> partition = latest.get(record.partition());
+                        if (record.value() == null) {
+                            partition.remove(key);
+                        } else {
+                            partition.put(key, record);
+                        }
+                    });
         }
         return new Snapshot(what, serde, latest);
-    }
-
-    private static boolean atEnd(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends) {
-        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-            if (consumer.position(end.getKey()) < end.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static Object decode(

@@ -77,12 +77,11 @@ final class InstanceWorker implements Runnable {
     private final Robustness.Level level;
     private final boolean deadLetterNode;
 
-    // ---- state: the node's stores and, for a resumable start node, its position ----
+    // ---- state: the node's stores and, for a start or resumable end node, its position ----
     private InstanceStores stores = InstanceStores.none();
-    private Resumable resumable; // a start node that can say where it is
+    private Resumable resumable; // a start node that can say where it is in its input, an end node in its output
     private String restoredPosition; // where the last committed run of this instance stopped
     private String writtenPosition; // the last position committed
-    private volatile long restoredEntries;
 
     // ---- the outbox: a record's emits are held until the record succeeded ----
     private boolean holding;
@@ -471,17 +470,10 @@ final class InstanceWorker implements Runnable {
     }
 
     private void sendResult(Object item) {
-        String node = spec.id();
         beginIfNeeded();
         RecordHeaders headers = new RecordHeaders();
         byte[] value = options.serde().serialize(item, headers);
-        producer.send(
-                new ProducerRecord<>(TopicPlan.resultsTopic(graph.name(), node), 0, (byte[]) null, value, headers),
-                (metadata, e) -> {
-                    if (e != null) {
-                        sendFailure.compareAndSet(null, e);
-                    }
-                });
+        send(new ProducerRecord<>(TopicPlan.resultsTopic(graph.name(), spec.id()), 0, (byte[]) null, value, headers));
     }
 
     private void beginIfNeeded() {
@@ -601,18 +593,16 @@ final class InstanceWorker implements Runnable {
             return;
         }
         try (KafkaConsumer<byte[], byte[]> reader = Clients.reader(options, name() + "-restore")) {
-            long entries = 0;
             for (InstanceStore store : stores.all()) {
                 TopicPartition tp =
                         new TopicPartition(TopicPlan.storeTopic(graph.name(), spec.id(), store.name()), index);
                 store.reset();
-                entries += readToEnd(
+                readToEnd(
                         reader,
                         tp,
                         record -> store.restore(
                                 Changelog.key(record, options.serde()), Changelog.value(record, options.serde())));
             }
-            restoredEntries = entries;
             if (start || resumable != null) {
                 byte[] key = Changelog.positionKey(spec.id(), index);
                 readToEnd(reader, new TopicPartition(TopicPlan.positionsTopic(graph.name()), 0), record -> {
@@ -636,7 +626,7 @@ final class InstanceWorker implements Runnable {
     }
 
     /**
-     * Goes back to where the last committed run of a resumable start node stopped. A start node that cannot say where
+     * Goes back to where the last committed run of a resumable start or end node stopped. A start node that cannot say where
      * it is and already committed output would emit it all again: under exactly-once that is refused, since the
      * deployment could not complete without duplicates; under at-least-once it is allowed, with a warning.
      */
@@ -672,31 +662,21 @@ final class InstanceWorker implements Runnable {
         writtenPosition = restoredPosition;
     }
 
-    /** Reads one partition from its beginning to its end at the time of the call; returns how many records. */
-    private long readToEnd(
+    /** Reads one partition from its beginning to its end at the time of the call, unless the deployment stops. */
+    private void readToEnd(
             KafkaConsumer<byte[], byte[]> reader,
             TopicPartition tp,
             java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> apply) {
-        List<TopicPartition> one = List.of(tp);
-        reader.assign(one);
-        reader.seekToBeginning(one);
-        long end = reader.endOffsets(one).get(tp);
-        long read = 0;
-        while (reader.position(tp) < end) {
-            if (!deployment.isRunning()) {
-                throw new NodeFailedException(spec.id(), "stopped while restoring", null);
-            }
-            for (ConsumerRecord<byte[], byte[]> record : reader.poll(POLL)) {
-                apply.accept(record);
-                read++;
-            }
-        }
-        return read;
-    }
-
-    /** How many store entries this instance read back from its changelogs when it started. */
-    long restoredEntries() {
-        return restoredEntries;
+        TopicReads.toEnd(
+                reader,
+                List.of(tp),
+                ends -> {
+                    if (!deployment.isRunning()) {
+                        throw new NodeFailedException(spec.id(), "stopped while restoring", null);
+                    }
+                    return true;
+                },
+                apply);
     }
 
     private void checkSends() {

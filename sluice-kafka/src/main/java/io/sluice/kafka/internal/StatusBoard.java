@@ -15,7 +15,6 @@ import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.TopicPlan;
 import io.sluice.kafka.internal.StatusCodec.InstanceStatus;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -97,15 +95,13 @@ final class StatusBoard {
         Map<String, InstanceStatus> latest = new LinkedHashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(
                 options.withGuarantee(io.sluice.kafka.Guarantee.AT_LEAST_ONCE), graph + "-status-reader", null)) {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
             long deadline = System.nanoTime() + options.timeout().toNanos();
-            while (consumer.position(partition) < end && System.nanoTime() - deadline < 0) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    latest.put(new String(record.key(), StandardCharsets.UTF_8), StatusCodec.read(record.value()));
-                }
-            }
+            TopicReads.toEnd(
+                    consumer,
+                    List.of(partition),
+                    ends -> System.nanoTime() - deadline < 0,
+                    record -> latest.put(
+                            new String(record.key(), StandardCharsets.UTF_8), StatusCodec.read(record.value())));
         }
         return latest;
     }
@@ -121,19 +117,18 @@ final class StatusBoard {
         TopicPartition partition = new TopicPartition(TopicPlan.resultsTopic(graph.name(), endNodeId), 0);
         List<T> results = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(options, graph.name() + "-results", null)) {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
             long deadline = System.nanoTime() + options.timeout().toNanos();
-            while (consumer.position(partition) < end) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new io.sluice.SluiceException("Timed out reading the results of node '" + endNodeId
-                            + "' from topic '" + partition.topic() + "'");
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    results.add((T) options.serde().deserialize(record.value(), record.headers()));
-                }
-            }
+            TopicReads.toEnd(
+                    consumer,
+                    List.of(partition),
+                    ends -> {
+                        if (System.nanoTime() - deadline > 0) {
+                            throw new io.sluice.SluiceException("Timed out reading the results of node '" + endNodeId
+                                    + "' from topic '" + partition.topic() + "'");
+                        }
+                        return true;
+                    },
+                    record -> results.add((T) options.serde().deserialize(record.value(), record.headers())));
         }
         return results;
     }
