@@ -22,10 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.LongDeserializer;
-import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -213,7 +210,7 @@ public final class KafkaChainBenchmark {
 
     private void produce(String topic, int items, int rate, Guarantee guarantee) {
         try (KafkaProducer<Long, Long> producer =
-                new KafkaProducer<>(producerConfig(guarantee, "raw-source-" + topic))) {
+                new KafkaProducer<>(PeerClients.producer(kafka.bootstrapServers(), guarantee, "raw-source-" + topic))) {
             if (guarantee == Guarantee.EXACTLY_ONCE) {
                 producer.initTransactions();
                 producer.beginTransaction();
@@ -245,9 +242,10 @@ public final class KafkaChainBenchmark {
     /** The hand-written middle node: consume, keep 6 in 7, produce, commit after the output is acknowledged. */
     private void mapFilter(String in, String out, int items, Guarantee guarantee) {
         boolean eos = guarantee == Guarantee.EXACTLY_ONCE;
-        try (KafkaConsumer<Long, Long> consumer = new KafkaConsumer<>(consumerConfig(guarantee, "raw-middle-" + in));
-                KafkaProducer<Long, Long> producer =
-                        new KafkaProducer<>(producerConfig(guarantee, "raw-middle-" + in))) {
+        try (KafkaConsumer<Long, Long> consumer = new KafkaConsumer<>(
+                        PeerClients.consumer(kafka.bootstrapServers(), guarantee, "raw-middle-" + in));
+                KafkaProducer<Long, Long> producer = new KafkaProducer<>(
+                        PeerClients.producer(kafka.bootstrapServers(), guarantee, "raw-middle-" + in))) {
             consumer.subscribe(List.of(in));
             if (eos) {
                 producer.initTransactions();
@@ -339,7 +337,8 @@ public final class KafkaChainBenchmark {
     private void consume(String topic, int expected, Guarantee guarantee, LongConsumer arrived) {
         long received = 0;
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        try (KafkaConsumer<Long, Long> consumer = new KafkaConsumer<>(consumerConfig(guarantee, "end-" + topic))) {
+        try (KafkaConsumer<Long, Long> consumer =
+                new KafkaConsumer<>(PeerClients.consumer(kafka.bootstrapServers(), guarantee, "end-" + topic))) {
             consumer.subscribe(List.of(topic));
             while (received < expected) {
                 if (System.nanoTime() - deadline > 0) {
@@ -351,44 +350,6 @@ public final class KafkaChainBenchmark {
                 }
             }
         }
-    }
-
-    private Map<String, Object> producerConfig(Guarantee guarantee, String id) {
-        Map<String, Object> config = new java.util.HashMap<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                LongSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                LongSerializer.class,
-                ProducerConfig.LINGER_MS_CONFIG,
-                5,
-                ProducerConfig.BATCH_SIZE_CONFIG,
-                128 * 1024));
-        if (guarantee == Guarantee.EXACTLY_ONCE) {
-            config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
-        }
-        return config;
-    }
-
-    private Map<String, Object> consumerConfig(Guarantee guarantee, String group) {
-        return Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                group,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                2000,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                guarantee == Guarantee.EXACTLY_ONCE ? "read_committed" : "read_uncommitted",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                LongDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                LongDeserializer.class);
     }
 
     private void deleteTopics(String... topics) {

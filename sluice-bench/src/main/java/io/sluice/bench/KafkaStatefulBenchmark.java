@@ -33,8 +33,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.LongDeserializer;
-import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -152,7 +150,8 @@ public final class KafkaStatefulBenchmark {
      */
     private String fill(String topic, int items, int keys) throws Exception {
         kafka.createTopics(PARTITIONS, topic);
-        try (KafkaProducer<Long, Long> producer = new KafkaProducer<>(producerConfig())) {
+        try (KafkaProducer<Long, Long> producer =
+                new KafkaProducer<>(PeerClients.producer(kafka.bootstrapServers(), Guarantee.AT_LEAST_ONCE, null))) {
             byte[] format = "long".getBytes(StandardCharsets.UTF_8);
             for (long i = 0; i < items; i++) {
                 long key = i % keys;
@@ -306,7 +305,7 @@ public final class KafkaStatefulBenchmark {
     /** Reads {@code topic} (key → count) until the latest count of every key adds up to the items. */
     private void readCounts(String topic, Guarantee guarantee, Totals totals) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        Map<String, Object> config = consumerConfig(guarantee);
+        Map<String, Object> config = PeerClients.consumer(kafka.bootstrapServers(), guarantee, null);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic);
         try (KafkaConsumer<Long, Long> consumer = new KafkaConsumer<>(config)) {
             consumer.subscribe(List.of(topic));
@@ -329,7 +328,8 @@ public final class KafkaStatefulBenchmark {
         long start = System.nanoTime();
         long first = 0;
         Map<Long, Long> counts = new HashMap<>();
-        try (KafkaConsumer<Long, Long> consumer = new KafkaConsumer<>(consumerConfig(guarantee))) {
+        try (KafkaConsumer<Long, Long> consumer =
+                new KafkaConsumer<>(PeerClients.consumer(kafka.bootstrapServers(), guarantee, null))) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (int p = 0; p < PARTITIONS; p++) {
                 partitions.add(new TopicPartition(topic, p));
@@ -408,38 +408,6 @@ public final class KafkaStatefulBenchmark {
                         + " keys but the counts add up to " + total + " over " + latest.size() + " keys");
             }
         }
-    }
-
-    private Map<String, Object> producerConfig() {
-        return new HashMap<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                LongSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                LongSerializer.class,
-                ProducerConfig.LINGER_MS_CONFIG,
-                5,
-                ProducerConfig.BATCH_SIZE_CONFIG,
-                128 * 1024));
-    }
-
-    private Map<String, Object> consumerConfig(Guarantee guarantee) {
-        return new HashMap<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                2000,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                guarantee == Guarantee.EXACTLY_ONCE ? "read_committed" : "read_uncommitted",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                LongDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                LongDeserializer.class));
     }
 
     private void deleteTopics(String... topics) {
