@@ -2,6 +2,7 @@ package io.sluice;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A graph running on a system: the handle to ask it for its status and results, wait for it, and stop it.
@@ -12,8 +13,12 @@ import java.util.List;
  *
  * <pre>{@code
  * try (Deployment d = graph.deploySystem(SystemType.LOCAL)) {
- *     d.awaitCompletion(Duration.ofMinutes(1));
- *     List<String> words = d.results("out");
+ *     switch (d.awaitTermination(Duration.ofMinutes(1))) {
+ *         case COMPLETED -> System.out.println(d.results("out"));
+ *         case FAILED -> System.err.println(d.failure().orElseThrow().getMessage());
+ *         case CANCELLED -> System.err.println("stopped");
+ *         case RUNNING -> System.err.println("still running after a minute");
+ *     }
  * }
  * }</pre>
  */
@@ -40,6 +45,33 @@ public interface Deployment extends AutoCloseable {
     <T> List<T> results(String endNodeId);
 
     /**
+     * At most {@code limit} of the results an end node kept, from position {@code from} on (0 is the first result it
+     * ever kept), without copying the rest: what a reader that polls or pages uses. A deployment that keeps only the
+     * latest results (as {@link LocalOptions#withKeptResults} asks) starts the page at the oldest one it still holds.
+     *
+     * @throws SluiceException if {@code endNodeId} is not an end node of the graph
+     * @throws IllegalArgumentException if {@code from} is negative or {@code limit} is not positive
+     */
+    default <T> ResultPage<T> results(String endNodeId, long from, int limit) {
+        checkPage(from, limit);
+        return ResultPage.of(results(endNodeId), from, limit);
+    }
+
+    /** The latest {@code limit} results of an end node, oldest first; see {@link #results(String, long, int)}. */
+    default <T> ResultPage<T> latestResults(String endNodeId, int limit) {
+        checkPage(0, limit);
+        List<T> all = results(endNodeId);
+        return ResultPage.of(all, all.size() - (long) limit, limit);
+    }
+
+    private static void checkPage(long from, int limit) {
+        if (from < 0 || limit < 1) {
+            throw new IllegalArgumentException(
+                    "results: expected from ≥ 0 and limit ≥ 1, found from " + from + " and limit " + limit);
+        }
+    }
+
+    /**
      * One store of a node, to read its state from outside the node while the deployment runs and after it has ended:
      * a value by key, a key written as text, or a bounded list of entries, over every instance of the node. See
      * {@link StoreView} for what each system shows and how keys are matched.
@@ -54,14 +86,37 @@ public interface Deployment extends AutoCloseable {
     StoreView store(String nodeId, String store);
 
     /**
-     * Waits until every bounded input has been processed to the end, or the timeout passes.
+     * Waits until the deployment ends — every bounded input processed to the end, a node failed, or the deployment
+     * stopped — or the timeout passes, and says which. A failure is returned, not thrown: {@link #failure()} has it.
+     *
+     * @return {@link DeploymentState#COMPLETED}, {@link DeploymentState#FAILED} or {@link DeploymentState#CANCELLED}
+     *     once it has ended; {@link DeploymentState#RUNNING} if the timeout passed first
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    DeploymentState awaitTermination(Duration timeout) throws InterruptedException;
+
+    /** Why the deployment failed, once it has: the node, and the item and cause where known. */
+    Optional<NodeFailedException> failure();
+
+    /**
+     * Waits until every bounded input has been processed to the end, or the timeout passes. Use {@link
+     * #awaitTermination} to tell a timeout from a stop.
      *
      * @return {@code true} once the deployment has completed; {@code false} if the timeout passed first or the
      *     deployment was stopped
      * @throws NodeFailedException if a node failed: the deployment is FAILED and the exception names the node and item
      * @throws InterruptedException if the waiting thread is interrupted
      */
-    boolean awaitCompletion(Duration timeout) throws InterruptedException;
+    default boolean awaitCompletion(Duration timeout) throws InterruptedException {
+        DeploymentState state = awaitTermination(timeout);
+        if (state == DeploymentState.FAILED) {
+            NodeFailedException f =
+                    failure().orElseGet(() -> new NodeFailedException("?", "deployment " + id() + " failed", null));
+            // thrown anew, so the waiting thread's stack shows where it waited
+            throw new NodeFailedException(f.nodeId(), f.item().orElse(null), f.getMessage(), f.getCause());
+        }
+        return state == DeploymentState.COMPLETED;
+    }
 
     /**
      * Stops every node and releases the deployment's threads and resources, waiting for them to end; {@code close} is

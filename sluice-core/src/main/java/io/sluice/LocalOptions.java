@@ -22,6 +22,8 @@ import java.util.Optional;
  *     stands with state that matches; needs {@link Resumable} start nodes
  * @param checkpointInterval the time from the end of one checkpoint to the start of the next; sources pause while a
  *     checkpoint is taken
+ * @param keptResults how many of the latest results each end node keeps in memory for {@link Deployment#results};
+ *     older ones are let go (a long-running deployment behind the HTTP API stays bounded). Unbounded by default
  */
 public record LocalOptions(
         Mode mode,
@@ -29,7 +31,8 @@ public record LocalOptions(
         int queueCapacity,
         boolean chaining,
         Optional<Path> checkpoints,
-        Duration checkpointInterval)
+        Duration checkpointInterval,
+        long keptResults)
         implements DeploymentOptions {
 
     /** How a LOCAL deployment uses threads. */
@@ -59,10 +62,13 @@ public record LocalOptions(
             throw new IllegalArgumentException(
                     "LocalOptions.checkpointInterval: must be positive, found " + checkpointInterval);
         }
+        if (keptResults < 1) {
+            throw new IllegalArgumentException("LocalOptions.keptResults: must be ≥ 1, found " + keptResults);
+        }
     }
 
     public LocalOptions(Mode mode, int batchSize, int queueCapacity, boolean chaining) {
-        this(mode, batchSize, queueCapacity, chaining, Optional.empty(), DEFAULT_CHECKPOINT_INTERVAL);
+        this(mode, batchSize, queueCapacity, chaining, Optional.empty(), DEFAULT_CHECKPOINT_INTERVAL, Long.MAX_VALUE);
     }
 
     /** The interval between checkpoints unless set; what it costs is measured in docs/robustness.md. */
@@ -79,19 +85,19 @@ public record LocalOptions(
     }
 
     public LocalOptions withMode(Mode mode) {
-        return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval);
+        return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval, keptResults);
     }
 
     public LocalOptions withBatchSize(int batchSize) {
-        return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval);
+        return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval, keptResults);
     }
 
     public LocalOptions withQueueCapacity(int queueCapacity) {
-        return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval);
+        return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval, keptResults);
     }
 
     public LocalOptions withChaining(boolean chaining) {
-        return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval);
+        return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval, keptResults);
     }
 
     /**
@@ -100,11 +106,20 @@ public record LocalOptions(
      * exactly the results of one that never stopped. See {@link Resumable} and {@link KeyValueStore}.
      */
     public LocalOptions withCheckpoints(Path directory, Duration interval) {
-        return new LocalOptions(mode, batchSize, queueCapacity, chaining, Optional.of(directory), interval);
+        return new LocalOptions(
+                mode, batchSize, queueCapacity, chaining, Optional.of(directory), interval, keptResults);
     }
 
     /** Takes a checkpoint in {@code directory} every {@link #DEFAULT_CHECKPOINT_INTERVAL}. */
     public LocalOptions withCheckpoints(Path directory) {
         return withCheckpoints(directory, DEFAULT_CHECKPOINT_INTERVAL);
+    }
+
+    /**
+     * Keeps only the latest {@code max} results of each end node in memory; {@link Deployment#results(String, long,
+     * int)} still numbers results from the first one ever kept, and reads from the oldest one still held.
+     */
+    public LocalOptions withKeptResults(long max) {
+        return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval, max);
     }
 }

@@ -537,6 +537,49 @@ class LocalRuntimeTest {
                 .allSatisfy(n -> assertThat(n.state()).isEqualTo(NodeState.CANCELLED));
         assertThat(sinkClosed).isTrue();
         assertThat(deployment.awaitCompletion(Duration.ofMillis(10))).isFalse();
+        assertThat(deployment.awaitTermination(Duration.ofMillis(10))).isEqualTo(DeploymentState.CANCELLED);
+        assertThat(deployment.failure()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(LocalOptions.Mode.class)
+    void awaitTerminationTellsATimeoutFromEachWayOfEnding(LocalOptions.Mode mode) throws Exception {
+        ComputationalGraph endless = ComputationalGraph.builder("endless")
+                .start("ticks", Sources.generator(i -> i))
+                .end("out", Sinks.discard())
+                .edge("ticks -> out")
+                .build();
+        ComputationalGraph failing = ComputationalGraph.builder("failing")
+                .start("numbers", Sources.collection(numbers(5)))
+                .map("bad", (Integer i) -> 10 / (i - 3))
+                .end("out", Sinks.collect())
+                .edge("numbers -> bad -> out")
+                .build();
+        LocalOptions options = LocalOptions.defaults().withMode(mode);
+
+        Deployment running = endless.deploy(SystemType.LOCAL, options);
+        assertThat(running.awaitTermination(Duration.ofMillis(50))).isEqualTo(DeploymentState.RUNNING);
+        running.close();
+        assertThat(running.awaitTermination(Duration.ofMillis(50))).isEqualTo(DeploymentState.CANCELLED);
+        try (Deployment failed = failing.deploy(SystemType.LOCAL, options)) {
+            assertThat(failed.awaitTermination(TIMEOUT)).isEqualTo(DeploymentState.FAILED);
+            assertThat(failed.failure()).hasValueSatisfying(f -> {
+                assertThat(f.nodeId()).isEqualTo("bad");
+                assertThat(f.item()).hasValue("3");
+            });
+            assertThatThrownBy(() -> failed.awaitCompletion(TIMEOUT))
+                    .isInstanceOf(NodeFailedException.class)
+                    .hasMessageContaining("Node 'bad'");
+        }
+        try (Deployment completed = runToCompletion(
+                ComputationalGraph.builder("fine")
+                        .start("numbers", Sources.collection(numbers(5)))
+                        .end("out", Sinks.collect())
+                        .edge("numbers -> out")
+                        .build(),
+                mode)) {
+            assertThat(completed.awaitTermination(Duration.ZERO)).isEqualTo(DeploymentState.COMPLETED);
+        }
     }
 
     @Test
@@ -639,6 +682,53 @@ class LocalRuntimeTest {
                     .hasMessage("Node 'nope' is not defined; results are kept by end nodes: [out]");
             assertThatThrownBy(() -> deployment.status().node("nope"))
                     .hasMessage("Node 'nope' is not defined; defined nodes: [numbers, out]");
+        }
+    }
+
+    @Test
+    void resultsArePagedByPositionAndOnlyTheLatestAreKeptWhenAsked() throws Exception {
+        int n = 10_000;
+        ComputationalGraph graph = ComputationalGraph.builder("paged")
+                .start("numbers", Sources.collection(numbers(n)))
+                .end("out", Sinks.collect())
+                .edge("numbers -> out")
+                .build();
+
+        try (Deployment all = graph.deploy(SystemType.LOCAL, LocalOptions.defaults())) {
+            assertThat(all.awaitCompletion(TIMEOUT)).isTrue();
+            ResultPage<Integer> page = all.results("out", 1020, 10);
+            assertThat(page.total()).isEqualTo(n);
+            assertThat(page.first()).isEqualTo(1020);
+            assertThat(page.items())
+                    .containsExactlyElementsOf(
+                            IntStream.range(1020, 1030).boxed().toList());
+            assertThat(page.next()).isEqualTo(1030);
+            assertThat(all.<Integer>results("out", n - 3, 100).items()).containsExactly(n - 3, n - 2, n - 1);
+            assertThat(all.<Integer>results("out", n + 5, 100).items()).isEmpty();
+            assertThat(all.<Integer>latestResults("out", 2).items()).containsExactly(n - 2, n - 1);
+            assertThat(all.<Integer>results("out")).hasSize(n);
+            assertThatThrownBy(() -> all.results("out", -1, 10))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("results: expected from ≥ 0 and limit ≥ 1, found from -1 and limit 10");
+            assertThatThrownBy(() -> all.results("numbers", 0, 10))
+                    .hasMessage("Node 'numbers' is a start node; results are kept by end nodes: [out]");
+        }
+        try (Deployment latest =
+                graph.deploy(SystemType.LOCAL, LocalOptions.defaults().withKeptResults(3000))) {
+            assertThat(latest.awaitCompletion(TIMEOUT)).isTrue();
+            List<Integer> kept = latest.results("out");
+            // let go a segment at a time: at least the latest 3,000, never a whole segment more
+            assertThat(kept.size()).isBetween(3000, 3000 + 1024);
+            assertThat(kept)
+                    .containsExactlyElementsOf(
+                            IntStream.range(n - kept.size(), n).boxed().toList());
+            ResultPage<Integer> fromStart = latest.results("out", 0, 5);
+            assertThat(fromStart.total()).isEqualTo(n);
+            assertThat(fromStart.first()).isEqualTo(n - kept.size());
+            assertThat(fromStart.items())
+                    .containsExactlyElementsOf(IntStream.range(n - kept.size(), n - kept.size() + 5)
+                            .boxed()
+                            .toList());
         }
     }
 

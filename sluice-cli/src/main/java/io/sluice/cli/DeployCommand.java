@@ -1,6 +1,7 @@
 package io.sluice.cli;
 
 import io.sluice.Deployment;
+import io.sluice.DeploymentState;
 import io.sluice.SystemType;
 import io.sluice.examples.Examples;
 import io.sluice.kafka.Guarantee;
@@ -12,7 +13,6 @@ import io.sluice.server.SluiceServer;
 import io.sluice.yaml.Pipeline;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -107,10 +107,7 @@ final class DeployCommand implements Callable<Integer> {
                     + pipeline.graph().nodes().size() + " worker processes," + " logs in " + logs.toAbsolutePath()
                     + (server == null ? "" : "; API at " + server.uri()));
             out.flush();
-            boolean completed = false;
-            while (!completed) {
-                completed = deployment.awaitCompletion(Duration.ofSeconds(1));
-            }
+            DeploymentState state = PipelineCommands.awaitEnd(deployment, Long.MAX_VALUE, () -> {});
             Examples.printStatus(deployment.status(), out);
             if (results > 0) {
                 PipelineCommands.printResults(deployment, results, out);
@@ -121,8 +118,9 @@ final class DeployCommand implements Callable<Integer> {
                                 "Results of %s: %d%n",
                                 end.id(), deployment.results(end.id()).size()));
             }
+            out.println(state == DeploymentState.COMPLETED ? "Completed" : "Stopped before it completed");
             out.flush();
-            return 0;
+            return state == DeploymentState.COMPLETED ? 0 : Main.EXIT_FAILED;
         }
     }
 

@@ -2,9 +2,11 @@ package io.sluice.cli;
 
 import io.sluice.ComputationalGraph;
 import io.sluice.Deployment;
+import io.sluice.DeploymentState;
 import io.sluice.DeploymentStatus;
 import io.sluice.Edge;
 import io.sluice.LocalOptions;
+import io.sluice.NodeFailedException;
 import io.sluice.NodeKind;
 import io.sluice.NodeSpec;
 import io.sluice.NodeStatus;
@@ -106,25 +108,24 @@ final class PipelineCommands {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             long started = System.nanoTime();
-            long deadline = started + timeout.toNanos();
             try (Deployment deployment = deploy(pipeline)) {
-                boolean completed = false;
-                while (!completed && System.nanoTime() < deadline) {
-                    completed = deployment.awaitCompletion(Duration.ofSeconds(1));
-                    if (!completed) {
-                        err.println(progress(deployment.status(), System.nanoTime() - started));
-                        err.flush();
-                    }
-                }
+                DeploymentState state = awaitEnd(deployment, timeout.toNanos(), () -> {
+                    err.println(progress(deployment.status(), System.nanoTime() - started));
+                    err.flush();
+                });
                 Examples.printStatus(deployment.status(), out);
                 printResults(deployment, results, out);
                 out.printf(
                         Locale.ROOT,
                         "%s in %.1f s%n",
-                        completed ? "Completed" : "Timed out",
+                        switch (state) {
+                            case COMPLETED -> "Completed";
+                            case RUNNING -> "Timed out";
+                            default -> "Stopped before it completed";
+                        },
                         (System.nanoTime() - started) / 1e9);
                 out.flush();
-                return completed ? 0 : Main.EXIT_FAILED;
+                return state == DeploymentState.COMPLETED ? 0 : Main.EXIT_FAILED;
             }
         }
 
@@ -240,6 +241,29 @@ final class PipelineCommands {
                             .filter(s -> !s.isEmpty())
                             .toList());
             return label.isEmpty() ? "" : String.format(format, label);
+        }
+    }
+
+    /**
+     * Waits for the deployment to end, or for {@code nanos} to pass ({@link Long#MAX_VALUE}: for ever), calling {@code
+     * tick} every second while it runs. A failed deployment's failure is thrown, for the command's one-line error.
+     *
+     * @return how it ended, or RUNNING when the deadline passed first
+     */
+    static DeploymentState awaitEnd(Deployment deployment, long nanos, Runnable tick) throws InterruptedException {
+        long started = System.nanoTime();
+        while (true) {
+            DeploymentState state = deployment.awaitTermination(Duration.ofSeconds(1));
+            if (state == DeploymentState.FAILED) {
+                throw deployment
+                        .failure()
+                        .orElseGet(
+                                () -> new NodeFailedException("?", "deployment " + deployment.id() + " failed", null));
+            }
+            if (state.isFinal() || System.nanoTime() - started >= nanos) {
+                return state;
+            }
+            tick.run();
         }
     }
 

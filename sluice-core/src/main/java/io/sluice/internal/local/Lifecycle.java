@@ -100,26 +100,21 @@ public final class Lifecycle {
     }
 
     /**
-     * The contract of {@link io.sluice.Deployment#awaitCompletion}: waits until the deployment is no longer running.
+     * The contract of {@link io.sluice.Deployment#awaitTermination}: waits until the deployment is no longer running.
      *
-     * @return {@code true} if it completed, {@code false} if the timeout passed first or it was stopped
-     * @throws NodeFailedException if it failed, with the first failure's message and cause
+     * @return the state it ended in, or RUNNING if the timeout passed first
      */
-    public boolean awaitCompletion(Duration timeout) throws InterruptedException {
+    public DeploymentState awaitTermination(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lock) {
             while (state == DeploymentState.RUNNING) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    return false;
+                    break;
                 }
                 TimeUnit.NANOSECONDS.timedWait(lock, left);
             }
+            return state;
         }
-        if (state == DeploymentState.FAILED) {
-            NodeFailedException f = failure;
-            throw new NodeFailedException(f.nodeId(), f.getMessage(), f.getCause());
-        }
-        return state == DeploymentState.COMPLETED;
     }
 }

@@ -9,6 +9,7 @@ import io.sluice.NodeFailedException;
 import io.sluice.NodeSpec;
 import io.sluice.NodeState;
 import io.sluice.NodeStatus;
+import io.sluice.ResultPage;
 import io.sluice.StoreView;
 import io.sluice.SystemType;
 import io.sluice.internal.state.StoreQueries;
@@ -41,7 +42,7 @@ final class LocalDeployment implements Deployment {
     private final String id;
     private final ComputationalGraph graph;
     private final LocalOptions options;
-    private final ResultStore results = new ResultStore();
+    private final ResultStore results;
     private final LocalPlan plan;
     private final List<Thread> threads = new ArrayList<>();
     private final Lifecycle lifecycle;
@@ -53,6 +54,7 @@ final class LocalDeployment implements Deployment {
         this.id = graph.name() + "-local-" + SEQUENCE.incrementAndGet();
         this.graph = graph;
         this.options = options;
+        this.results = new ResultStore(options.keptResults());
         this.plan = LocalPlan.build(graph, options, results::add);
         this.lifecycle = new Lifecycle(plan.tasks.size());
     }
@@ -266,7 +268,7 @@ final class LocalDeployment implements Deployment {
     }
 
     @Override
-    public boolean awaitCompletion(Duration timeout) throws InterruptedException {
+    public DeploymentState awaitTermination(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         if (options.mode() == LocalOptions.Mode.SINGLE_THREAD) {
             synchronized (driving) {
@@ -275,7 +277,12 @@ final class LocalDeployment implements Deployment {
                 }
             }
         }
-        return lifecycle.awaitCompletion(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        return lifecycle.awaitTermination(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+
+    @Override
+    public Optional<NodeFailedException> failure() {
+        return lifecycle.failure();
     }
 
     @Override
@@ -364,6 +371,27 @@ final class LocalDeployment implements Deployment {
     public <T> List<T> results(String endNodeId) {
         graph.endNode(endNodeId);
         return (List<T>) results.snapshot(endNodeId);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> ResultPage<T> results(String endNodeId, long from, int limit) {
+        graph.endNode(endNodeId);
+        if (from < 0 || limit < 1) {
+            throw new IllegalArgumentException(
+                    "results: expected from ≥ 0 and limit ≥ 1, found from " + from + " and limit " + limit);
+        }
+        return (ResultPage<T>) results.page(endNodeId, from, limit);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> ResultPage<T> latestResults(String endNodeId, int limit) {
+        graph.endNode(endNodeId);
+        if (limit < 1) {
+            throw new IllegalArgumentException("results: expected limit ≥ 1, found " + limit);
+        }
+        return (ResultPage<T>) results.latest(endNodeId, limit);
     }
 
     /** The instances' own stores, read live: values as the nodes last wrote them, during the run and after it. */

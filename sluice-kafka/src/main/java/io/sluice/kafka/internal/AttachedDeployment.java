@@ -81,27 +81,31 @@ public final class AttachedDeployment implements Deployment {
     }
 
     @Override
-    public boolean awaitCompletion(Duration timeout) throws InterruptedException {
+    public DeploymentState awaitTermination(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            DeploymentStatus status = status();
-            if (status.state() == DeploymentState.FAILED) {
-                String message = status.failure().orElse("a node of graph '" + graph.name() + "' failed");
-                String node = status.nodes().values().stream()
-                        .filter(n -> n.state() == NodeState.FAILED)
-                        .map(n -> n.id())
-                        .findFirst()
-                        .orElse("?");
-                throw new NodeFailedException(node, message, null);
-            }
-            if (status.state() == DeploymentState.COMPLETED) {
-                return true;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                return false;
+            DeploymentState state = status().state();
+            if (state.isFinal() || System.nanoTime() - deadline > 0) {
+                return state;
             }
             Thread.sleep(POLL);
         }
+    }
+
+    /** The failure the status topic reports, named by the first failed node. */
+    @Override
+    public Optional<NodeFailedException> failure() {
+        DeploymentStatus status = status();
+        if (status.state() != DeploymentState.FAILED) {
+            return Optional.empty();
+        }
+        String message = status.failure().orElse("a node of graph '" + graph.name() + "' failed");
+        String node = status.nodes().values().stream()
+                .filter(n -> n.state() == NodeState.FAILED)
+                .map(n -> n.id())
+                .findFirst()
+                .orElse("?");
+        return Optional.of(new NodeFailedException(node, message, null));
     }
 
     /** Releases nothing: the workers belong to whoever started them. */

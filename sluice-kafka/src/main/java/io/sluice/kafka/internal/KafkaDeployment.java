@@ -2,6 +2,7 @@ package io.sluice.kafka.internal;
 
 import io.sluice.ComputationalGraph;
 import io.sluice.Deployment;
+import io.sluice.DeploymentState;
 import io.sluice.DeploymentStatus;
 import io.sluice.NodeFailedException;
 import io.sluice.NodeSpec;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -175,8 +177,13 @@ final class KafkaDeployment implements Deployment, WorkerHost {
     }
 
     @Override
-    public boolean awaitCompletion(Duration timeout) throws InterruptedException {
-        return lifecycle.awaitCompletion(timeout);
+    public DeploymentState awaitTermination(Duration timeout) throws InterruptedException {
+        return lifecycle.awaitTermination(timeout);
+    }
+
+    @Override
+    public Optional<NodeFailedException> failure() {
+        return lifecycle.failure();
     }
 
     @Override
