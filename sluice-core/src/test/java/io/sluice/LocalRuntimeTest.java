@@ -583,6 +583,37 @@ class LocalRuntimeTest {
     }
 
     @Test
+    void aStatusSnapshotNeverShowsANodeAheadOfItsUpstream() throws Exception {
+        ComputationalGraph graph = ComputationalGraph.builder("consistent")
+                .start("ticks", Sources.generator(i -> i))
+                .map("square", (Long i) -> i * i)
+                .parallelism(2)
+                .filter("even", (Long i) -> i % 2 == 0)
+                .parallelism(2)
+                .end("out", Sinks.discard())
+                .parallelism(3)
+                .edge("ticks -> square", Partitioning.roundRobin())
+                .edge("square -> even")
+                .edge("even -> out", Partitioning.keyed(i -> i))
+                .build();
+        List<String> chain = List.of("ticks", "square", "even", "out");
+
+        try (Deployment deployment =
+                graph.deploy(SystemType.LOCAL, LocalOptions.defaults().withBatchSize(16))) {
+            for (int sample = 0; sample < 5_000; sample++) {
+                DeploymentStatus status = deployment.status();
+                for (int i = 1; i < chain.size(); i++) {
+                    NodeStatus upstream = status.node(chain.get(i - 1));
+                    NodeStatus node = status.node(chain.get(i));
+                    assertThat(node.itemsIn())
+                            .as("sample %d: %s in vs %s out", sample, node.id(), upstream.id())
+                            .isLessThanOrEqualTo(upstream.itemsOut());
+                }
+            }
+        }
+    }
+
+    @Test
     void slowSinkHoldsBackAFastSourceSoMemoryStaysBounded() throws Exception {
         int batch = 16;
         int capacity = 4;

@@ -12,11 +12,16 @@ final class Channel {
     private final Object[] buffer;
     private int size;
 
+    /** The producing task: it publishes its counters before a batch leaves it. */
+    private final Task producer;
+
     /** The producing task when the deployment tracks items: it wraps each item with its root. */
     private final Task tracker;
 
-    Channel(InputQueue target, int batchSize, Task tracker) {
+    Channel(InputQueue target, int batchSize, Task producer, boolean tracked) {
         this.target = target;
+        this.producer = producer;
+        Task tracker = tracked ? producer : null;
         // Tracked, a batch's output is handed over once the batch is done, so that its roots' counts are settled in
         // one step each: room for a few times the input batch before a full buffer must go early.
         this.buffer = new Object[tracker == null ? batchSize : batchSize * 4];
@@ -36,6 +41,9 @@ final class Channel {
             if (tracker != null) {
                 tracker.settleAdds();
             }
+            // Counted out before it can be counted in downstream, so a status read downstream first never shows a
+            // node ahead of its upstream.
+            producer.publish();
             Object[] batch = Arrays.copyOf(buffer, size);
             Arrays.fill(buffer, 0, size, null);
             size = 0;

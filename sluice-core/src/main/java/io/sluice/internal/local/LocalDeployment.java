@@ -16,6 +16,7 @@ import io.sluice.internal.state.StoreQueries;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -322,9 +323,16 @@ final class LocalDeployment implements Deployment {
 
     @Override
     public DeploymentStatus status() {
+        // Read downstream first: counters only grow and a batch is counted out before it leaves its producer, so no
+        // node shows more items in than its upstream shows out.
+        Map<String, NodeStatus> read = new HashMap<>();
+        List<String> order = graph.topologicalOrder();
+        for (int i = order.size() - 1; i >= 0; i--) {
+            read.put(order.get(i), nodeStatus(graph.node(order.get(i))));
+        }
         Map<String, NodeStatus> nodes = new LinkedHashMap<>();
         for (NodeSpec spec : graph.nodes()) {
-            nodes.put(spec.id(), nodeStatus(spec));
+            nodes.put(spec.id(), read.get(spec.id()));
         }
         return new DeploymentStatus(
                 id,

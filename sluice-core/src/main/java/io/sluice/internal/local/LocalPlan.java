@@ -285,7 +285,7 @@ final class LocalPlan {
     }
 
     private static Channel channel(Task producer, Task consumer, int batchSize, Tracking tracking) {
-        Channel channel = new Channel(consumer.input, batchSize, tracking == null ? null : producer);
+        Channel channel = new Channel(consumer.input, batchSize, producer, tracking != null);
         producer.addChannel(channel);
         consumer.expectEnd();
         return channel;

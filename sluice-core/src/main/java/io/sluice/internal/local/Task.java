@@ -616,7 +616,8 @@ final class Task {
         publish();
     }
 
-    private void publish() {
+    /** Makes every operator's counters visible to status readers; on the task's own thread. */
+    void publish() {
         long now = System.currentTimeMillis();
         for (Operator operator : operators) {
             operator.publish(now);
