@@ -2,6 +2,7 @@ package io.sluice;
 
 import io.sluice.internal.graph.EdgeExpressions;
 import io.sluice.internal.graph.GraphValidator;
+import io.sluice.internal.graph.OrderCheck;
 import io.sluice.internal.graph.Similarity;
 import io.sluice.spi.SystemRuntime;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ public final class ComputationalGraph {
     private final Map<String, List<Edge>> outbound;
     private final List<String> topologicalOrder;
     private final Robustness robustness;
+    private final Map<String, Ordering> orderings;
 
     /**
      * The graph of the first design: every node, the start nodes, the end nodes and the edges. A spec may appear both
@@ -88,16 +90,25 @@ public final class ComputationalGraph {
             Collection<? extends StartNodeSpec> startNodes,
             Collection<? extends EndNodeSpec> endNodes,
             Collection<Edge> edges) {
-        this(name, union(startNodes, nodes, endNodes), List.copyOf(edges), Robustness.none());
+        this(name, union(startNodes, nodes, endNodes), List.copyOf(edges), Robustness.none(), Map.of());
     }
 
-    private ComputationalGraph(String name, List<NodeSpec> nodes, List<Edge> edges, Robustness robustness) {
-        List<String> problems = GraphValidator.validate(name, nodes, edges, robustness);
+    ComputationalGraph(
+            String name,
+            List<NodeSpec> nodes,
+            List<Edge> edges,
+            Robustness robustness,
+            Map<String, Ordering> orderings) {
+        List<String> problems = new ArrayList<>(GraphValidator.validate(name, nodes, edges, robustness));
+        if (problems.isEmpty()) {
+            problems.addAll(OrderCheck.check(nodes, edges, orderings));
+        }
         if (!problems.isEmpty()) {
             throw new InvalidGraphException(name, problems);
         }
         this.name = name;
         this.robustness = robustness;
+        this.orderings = Collections.unmodifiableMap(new LinkedHashMap<>(orderings));
         this.nodes = List.copyOf(nodes);
         this.edges = List.copyOf(edges);
         Map<String, NodeSpec> byId = new LinkedHashMap<>();
@@ -135,7 +146,13 @@ public final class ComputationalGraph {
      *     is not an end node)
      */
     public ComputationalGraph withRobustness(Robustness robustness) {
-        return new ComputationalGraph(name, nodes, edges, Objects.requireNonNull(robustness, "robustness"));
+        return new ComputationalGraph(name, nodes, edges, Objects.requireNonNull(robustness, "robustness"), orderings);
+    }
+
+    /** The order a node needs its items in, as the graph was built with; {@link Ordering#ANY} unless asked. */
+    public Ordering ordering(String nodeId) {
+        node(nodeId);
+        return orderings.getOrDefault(nodeId, Ordering.ANY);
     }
 
     /** The graph's name. */
@@ -373,6 +390,7 @@ public final class ComputationalGraph {
         private final List<NodeSpec> nodes = new ArrayList<>();
         private final List<Edge> edges = new ArrayList<>();
         private Robustness robustness = Robustness.none();
+        private final Map<String, Ordering> orderings = new LinkedHashMap<>();
 
         private Builder(String name) {
             this.name = name;
@@ -503,6 +521,15 @@ public final class ComputationalGraph {
             return this;
         }
 
+        /**
+         * Says that node {@code nodeId} needs its items in {@code ordering}; {@link #build()} fails, naming where order
+         * would be lost, if the graph does not keep it. See {@link Ordering} for what keeps order.
+         */
+        public Builder requireOrder(String nodeId, Ordering ordering) {
+            orderings.put(Objects.requireNonNull(nodeId, "nodeId"), Objects.requireNonNull(ordering, "ordering"));
+            return this;
+        }
+
         /** Sets how hard a deployment works to process every item; see {@link Robustness}. */
         public Builder robustness(Robustness robustness) {
             this.robustness = Objects.requireNonNull(robustness, "robustness");
@@ -515,7 +542,7 @@ public final class ComputationalGraph {
          * @throws InvalidGraphException listing every problem found
          */
         public ComputationalGraph build() {
-            return new ComputationalGraph(name, new ArrayList<>(nodes), new ArrayList<>(edges), robustness);
+            return new ComputationalGraph(name, new ArrayList<>(nodes), new ArrayList<>(edges), robustness, orderings);
         }
 
         private int lastIndex(String what) {

@@ -45,6 +45,20 @@ public interface Deployment extends AutoCloseable {
     <T> List<T> results(String endNodeId);
 
     /**
+     * The results of an end node of a graph built with {@link Flow}, typed as the node takes them.
+     *
+     * @throws SluiceException if the end node is not in this deployment's graph
+     */
+    default <T> List<T> results(End<T> end) {
+        return results(end.id());
+    }
+
+    /** A page of the results of an end node of a graph built with {@link Flow}; see {@link #results(String, long, int)}. */
+    default <T> ResultPage<T> results(End<T> end, long from, int limit) {
+        return results(end.id(), from, limit);
+    }
+
+    /**
      * At most {@code limit} of the results an end node kept, from position {@code from} on (0 is the first result it
      * ever kept), without copying the rest: what a reader that polls or pages uses. A deployment that keeps only the
      * latest results (as {@link LocalOptions#withKeptResults} asks) starts the page at the oldest one it still holds.

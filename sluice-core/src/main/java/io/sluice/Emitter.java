@@ -21,4 +21,9 @@ public interface Emitter<O> {
      * an edge; emitting on another port fails the node with a message that lists the ports it has.
      */
     void emit(String port, Object item);
+
+    /** Emits an item on a typed side output; see {@link Port}. */
+    default <P> void emit(Port<P> port, P item) {
+        emit(port.name(), item);
+    }
 }
