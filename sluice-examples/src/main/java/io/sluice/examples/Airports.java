@@ -2,20 +2,21 @@ package io.sluice.examples;
 
 import io.sluice.ComputationalGraph;
 import io.sluice.Emitter;
+import io.sluice.Flow;
 import io.sluice.Node;
-import io.sluice.Partitioning;
 import io.sluice.Sinks;
 import io.sluice.Sources;
+import io.sluice.Stage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The airport pipeline of the consecution notes: the ten busiest airports of the United States → every pair → the
- * great-circle distance of each pair → a broadcast to a file writer and a collector.
+ * great-circle distance of each pair → a file writer and a collector, each taking every distance.
  *
  * <pre>
- * airports ─► pairs ─► distance (×2) ─► fanout ─► file
+ * airports ─► pairs ─► distance (×2) ─global─► file
  *                                             └─► collected
  * </pre>
  */
@@ -54,20 +55,16 @@ public final class Airports {
     private Airports() {}
 
     public static ComputationalGraph graph(List<Airport> airports, Path output) {
-        return ComputationalGraph.builder("airports")
-                .start("airports", Sources.collection(airports))
-                .node("pairs", AllPairs::new)
-                .map("distance", (Pair p) -> new Distance(p.from().code(), p.to().code(), kilometres(p.from(), p.to())))
+        Flow flow = Flow.named("airports");
+        Stage<Distance> distances = flow.read("airports", Sources.collection(airports))
+                .then("pairs", AllPairs::new)
+                .rebalance()
+                .map("distance", p -> new Distance(p.from().code(), p.to().code(), kilometres(p.from(), p.to())))
                 .parallelism(2)
-                .broadcast("fanout")
-                .end("file", Sinks.lines(output))
-                .end("collected", Sinks.collect())
-                .edge("airports -> pairs")
-                .edge("pairs -> distance", Partitioning.roundRobin())
-                .edge("distance -> fanout", Partitioning.global())
-                .edge("fanout -> file")
-                .edge("fanout -> collected")
-                .build();
+                .global();
+        distances.to("file", Sinks.lines(output));
+        distances.to("collected", Sinks.collect());
+        return flow.build();
     }
 
     /** Pairs each airport with every one seen before it, so each unordered pair is emitted once. */

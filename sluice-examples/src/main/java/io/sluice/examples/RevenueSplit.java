@@ -3,9 +3,14 @@ package io.sluice.examples;
 import io.sluice.ComputationalGraph;
 import io.sluice.Emitter;
 import io.sluice.EndNode;
+import io.sluice.Flow;
 import io.sluice.Node;
 import io.sluice.NodeContext;
+import io.sluice.Ordering;
+import io.sluice.Port;
+import io.sluice.Routed;
 import io.sluice.Sources;
+import io.sluice.Stage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,17 +20,18 @@ import java.util.TreeMap;
 /**
  * The revenue split of the consecution notes. Payments come in and are tagged with the total revenue so far; until the
  * operating budget is covered they are routed to the budget, after that to profit distribution, where one node takes
- * your share and the next gives your partner the rest. A broadcast feeds the ledger to the company aggregator, to the
- * total revenue aggregator, and to a route that gives each owner their own aggregator. All amounts are in cents, so
- * every total balances to the cent.
+ * your share and passes the rest on a side output, where the next gives your partner the rest. The ledger feeds the
+ * company aggregator, the total revenue aggregator, and a route that gives each owner their own aggregator. All
+ * amounts are in cents, so every total balances to the cent.
  *
  * <pre>
- * payments ─► tag ─► split ─budget─► budget ─────────────┐
- *                          └profit─► yourShare ─► partnerShare ─► ledger ─► fanout ─► company
- *                                                                               ├──► revenue
- *                                                                               └──► owners ─you────► yourTotal
- *                                                                                          ├partner─► partnerTotal
- *                                                                                          └budget──► budgetTotal
+ * payments ─► tag ─► split ─budget─► budget ──────────────────────┐
+ *                          └profit─► yourShare ───────────────────┤
+ *                                        └rest─► partnerShare ────┴─► ledger ─┬─► company
+ *                                                                             ├─► revenue
+ *                                                                             └─► owners ─you─────► yourTotal
+ *                                                                                        ├partner─► partnerTotal
+ *                                                                                        └budget──► budgetTotal
  * </pre>
  */
 public final class RevenueSplit {
@@ -59,44 +65,43 @@ public final class RevenueSplit {
         if (yourPercent < 0 || yourPercent > 100) {
             throw new IllegalArgumentException("yourPercent must be from 0 to 100, found " + yourPercent);
         }
-        return ComputationalGraph.builder("revenue")
-                .start("payments", Sources.collection(payments))
-                .node("tag", TagWithRevenue::new)
-                .route("split", (Tagged t) -> t.revenueBefore() < budgetCents ? "budget" : "profit", "budget", "profit")
+        Flow flow = Flow.named("revenue");
+        Routed<Tagged> split = flow.read("payments", Sources.collection(payments))
+                .then("tag", TagWithRevenue::new)
+                .requireOrder(Ordering.TOTAL)
+                .route("split", t -> t.revenueBefore() < budgetCents ? "budget" : "profit", "budget", "profit");
+        Stage<Entry> budget = split.branch("budget")
                 .map(
                         "budget",
-                        (Tagged t) -> new Entry(
-                                "budget", t.payment().id(), t.payment().cents()))
-                .node("yourShare", (Tagged t, Emitter<Object> out) -> {
-                    long yours = t.payment().cents() * yourPercent / 100;
-                    out.emit(new Entry("you", t.payment().id(), yours));
-                    out.emit(new Profit(t.payment(), t.payment().cents() - yours));
-                })
-                .node("partnerShare", (Object item, Emitter<Object> out) -> {
-                    if (item instanceof Profit p) {
-                        out.emit(new Entry("partner", p.payment().id(), p.remaining()));
-                    } else {
-                        out.emit(item);
-                    }
-                })
-                .merge("ledger")
-                .broadcast("fanout")
-                .end("company", () -> new Aggregate("company"))
-                .end("revenue", () -> new Aggregate("revenue"))
-                .route("owners", (Entry e) -> e.account(), "you", "partner", "budget")
-                .end("yourTotal", () -> new Aggregate("yourTotal"))
-                .end("partnerTotal", () -> new Aggregate("partnerTotal"))
-                .end("budgetTotal", () -> new Aggregate("budgetTotal"))
-                .edge("payments -> tag -> split")
-                .edge("split.budget -> budget -> ledger")
-                .edge("split.profit -> yourShare -> partnerShare -> ledger")
-                .edge("ledger -> fanout -> company")
-                .edge("fanout -> revenue")
-                .edge("fanout -> owners")
-                .edge("owners.you -> yourTotal")
-                .edge("owners.partner -> partnerTotal")
-                .edge("owners.budget -> budgetTotal")
-                .build();
+                        t -> new Entry("budget", t.payment().id(), t.payment().cents()));
+        Stage<Entry> yours = split.branch("profit").then("yourShare", new TakeYourShare(yourPercent));
+        Stage<Entry> partner = yours.port(TakeYourShare.REST)
+                .map("partnerShare", p -> new Entry("partner", p.payment().id(), p.remaining()));
+        Stage<Entry> ledger = flow.merge("ledger", budget, yours, partner);
+        ledger.to("company", () -> new Aggregate("company"));
+        ledger.to("revenue", () -> new Aggregate("revenue"));
+        Routed<Entry> owners = ledger.route("owners", Entry::account, "you", "partner", "budget");
+        owners.branch("you").to("yourTotal", () -> new Aggregate("yourTotal"));
+        owners.branch("partner").to("partnerTotal", () -> new Aggregate("partnerTotal"));
+        owners.branch("budget").to("budgetTotal", () -> new Aggregate("budgetTotal"));
+        return flow.build();
+    }
+
+    /** Takes your share of a profit as an entry, and passes what remains on its side output {@link #REST}. */
+    static final class TakeYourShare implements Node<Tagged, Entry> {
+        static final Port<Profit> REST = Port.of("rest");
+        private final int yourPercent;
+
+        TakeYourShare(int yourPercent) {
+            this.yourPercent = yourPercent;
+        }
+
+        @Override
+        public void process(Tagged t, Emitter<Entry> emitter) {
+            long yours = t.payment().cents() * yourPercent / 100;
+            emitter.emit(new Entry("you", t.payment().id(), yours));
+            emitter.emit(REST, new Profit(t.payment(), t.payment().cents() - yours));
+        }
     }
 
     /** Reproducible payments of 1 cent to 500 dollars. */

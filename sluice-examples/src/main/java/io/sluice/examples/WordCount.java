@@ -2,10 +2,10 @@ package io.sluice.examples;
 
 import io.sluice.ComputationalGraph;
 import io.sluice.Emitter;
+import io.sluice.Flow;
 import io.sluice.KeyValueStore;
 import io.sluice.Node;
 import io.sluice.NodeContext;
-import io.sluice.Partitioning;
 import io.sluice.Sinks;
 import io.sluice.Sources;
 import java.nio.file.Path;
@@ -29,17 +29,15 @@ public final class WordCount {
     private WordCount() {}
 
     public static ComputationalGraph graph(Path text, int parallelism) {
-        return ComputationalGraph.builder("wordcount")
-                .start("lines", Sources.lines(text))
+        Flow flow = Flow.named("wordcount");
+        flow.read("lines", Sources.lines(text))
                 .flatMap("words", WordCount::words)
-                .node("count", CountWords::new)
+                .keyBy(word -> word)
+                .then("count", CountWords::new)
                 .stores("counts")
                 .parallelism(parallelism)
-                .end("counts", Sinks.collect())
-                .edge("lines -> words")
-                .edge("words -> count", Partitioning.keyed((String word) -> word))
-                .edge("count -> counts")
-                .build();
+                .to("counts", Sinks.collect());
+        return flow.build();
     }
 
     /** The lower-cased words of a line: runs of letters, digits and apostrophes. */
