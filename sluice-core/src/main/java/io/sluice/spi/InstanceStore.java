@@ -101,11 +101,59 @@ public final class InstanceStore implements KeyValueStore<Object, Object> {
         }
     }
 
-    /** Empties the store before a restore, and forgets the changes not yet drained. */
+    /**
+     * Empties the store before a restore, and forgets the changes not yet drained. An {@linkplain #isExternal()
+     * external} engine keeps its content: it is the shared state itself, which {@link #restoreExactly} brings back to
+     * what the runtime's log holds.
+     */
     public void reset() {
-        engine.clear();
+        if (!isExternal()) {
+            engine.clear();
+        }
         changes.clear();
         undo = null;
+    }
+
+    /** Whether the engine keeps its content in a server that outlives the process ({@link ExternalStoreEngine}). */
+    public boolean isExternal() {
+        return engine instanceof ExternalStoreEngine;
+    }
+
+    /**
+     * Makes the engine hold exactly {@code content} — what the runtime's log holds of the store — deleting what it has
+     * beyond: how a runtime brings an external engine back to its last commit after a restart, whatever the server
+     * held (a later write, one not yet committed by the runtime). Not a change.
+     */
+    public void restoreExactly(Map<Object, Object> content) {
+        java.util.List<Object> stale = new java.util.ArrayList<>();
+        engine.forEach((key, value) -> {
+            if (!content.containsKey(key)) {
+                stale.add(key);
+            }
+        });
+        stale.forEach(engine::delete);
+        content.forEach(engine::put);
+    }
+
+    /**
+     * Counts everything the engine holds now as changed, so that the runtime's next commit takes it into its own log:
+     * how a run that starts without a log adopts what an external engine's server already holds (state left by an
+     * earlier deployment, or shared). Only while tracking.
+     */
+    public void adoptContent() {
+        if (tracking) {
+            engine.forEach(changes::put);
+        }
+    }
+
+    /**
+     * Makes an external engine's gathered writes durable in its server, with the next version; nothing for other
+     * engines. Called on the instance's thread after the runtime committed its own log.
+     */
+    public void commitExternal() {
+        if (engine instanceof ExternalStoreEngine external) {
+            external.commit(external.committedVersion() + 1);
+        }
     }
 
     /** Whether anything changed since the last {@link #drainChanges}. */

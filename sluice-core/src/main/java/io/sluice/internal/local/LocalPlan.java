@@ -204,7 +204,16 @@ final class LocalPlan {
                     declared.add(id);
                     store.reset();
                     store.trackChanges(); // every checkpoint takes what changed since the last
-                    if (!skip) {
+                    if (store.isExternal()) {
+                        // A checkpoint that knows the store holds its whole content: put the server back to it
+                        // exactly. Otherwise adopt what the server holds, so the next checkpoint takes it in.
+                        if (checkpoints.storeIds().contains(id) && !skip) {
+                            store.restoreExactly(checkpoints.store(id));
+                            store.commitExternal();
+                        } else {
+                            store.adoptContent();
+                        }
+                    } else if (!skip) {
                         checkpoints.store(id).forEach(store::restore);
                     }
                 }

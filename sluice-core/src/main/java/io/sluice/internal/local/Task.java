@@ -57,6 +57,13 @@ final class Task {
 
     // ---- checkpoints; null or zero without them ----
     private Checkpointing checkpointing;
+
+    /** How often external stores are committed when the deployment takes no checkpoints. */
+    static final long EXTERNAL_COMMIT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private List<InstanceStore> externalStores; // on the task's thread; found at the first commit
+    private long externalCommitted; // the last checkpoint after which external stores were committed
+    private long lastExternalCommitNanos = System.nanoTime();
     private Resumable resumable; // the start node, if it can say where it is
     private boolean restoredEnded; // the checkpoint says this task had ended: it only passes the end on
     private boolean skipOutputResume; // a fault injected for the crash test's power check
@@ -575,6 +582,7 @@ final class Task {
             }
             checkpointing.ended(part);
         }
+        commitExternalStores(true);
         publish();
     }
 
@@ -600,6 +608,36 @@ final class Task {
         return failure;
     }
 
+    /**
+     * Commits the external stores of this task's instances ({@link InstanceStore#isExternal}) on the task's own
+     * thread: after each checkpoint the deployment completes, or every {@link #EXTERNAL_COMMIT_INTERVAL_NANOS}
+     * without checkpoints, and always when {@code force}. Between two, the server may hold writes beyond the last
+     * checkpoint; a restart from it puts the server back to the checkpoint exactly.
+     */
+    private void commitExternalStores(boolean force) {
+        if (externalStores == null) {
+            externalStores = operators.stream()
+                    .flatMap(o -> o.stores.all().stream())
+                    .filter(InstanceStore::isExternal)
+                    .toList();
+        }
+        if (externalStores.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        boolean due = checkpointing != null
+                ? checkpointing.completed() > externalCommitted
+                : now - lastExternalCommitNanos >= EXTERNAL_COMMIT_INTERVAL_NANOS;
+        if (!due && !force) {
+            return;
+        }
+        for (InstanceStore store : externalStores) {
+            store.commitExternal();
+        }
+        externalCommitted = checkpointing == null ? 0 : checkpointing.completed();
+        lastExternalCommitNanos = now;
+    }
+
     private void afterWork() {
         if (tracking != null) {
             for (Operator.End end : ends) {
@@ -613,6 +651,7 @@ final class Task {
         for (Channel channel : channels) {
             channel.flush();
         }
+        commitExternalStores(false);
         publish();
     }
 
