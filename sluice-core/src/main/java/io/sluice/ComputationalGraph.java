@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.function.Function;
@@ -153,6 +154,28 @@ public final class ComputationalGraph {
     public Ordering ordering(String nodeId) {
         node(nodeId);
         return orderings.getOrDefault(nodeId, Ordering.ANY);
+    }
+
+    /**
+     * The inbox a start node takes its items from, when it was made with {@link Sources#inbox}: how a transport (the
+     * HTTP API, a test) finds where to push items for it.
+     *
+     * @throws NotDefinedException if the graph has no node {@code nodeId}
+     */
+    public Optional<Inbox<?>> inbox(String nodeId) {
+        if (node(nodeId) instanceof StartNodeSpec start && start.factory() instanceof Sources.InboxSource<?> source) {
+            return Optional.of(source.inbox());
+        }
+        return Optional.empty();
+    }
+
+    /** The start nodes that take their items from an inbox, by id, in definition order. */
+    public Map<String, Inbox<?>> inboxes() {
+        Map<String, Inbox<?>> inboxes = new LinkedHashMap<>();
+        for (NodeSpec node : nodes) {
+            inbox(node.id()).ifPresent(inbox -> inboxes.put(node.id(), inbox));
+        }
+        return Collections.unmodifiableMap(inboxes);
     }
 
     /** The graph's name. */

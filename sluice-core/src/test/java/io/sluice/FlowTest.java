@@ -187,4 +187,18 @@ class FlowTest {
             byKey.values().forEach(items -> assertThat(items).isSorted());
         }
     }
+
+    @Test
+    void aTransportFindsTheInboxesOfAGraphThroughItsApi() {
+        Inbox<String> orders = Inbox.of(String.class, 10);
+        Flow flow = Flow.named("inboxes");
+        flow.read("orders", Sources.inbox(orders)).to("out", Sinks.collect());
+        flow.read("numbers", Sources.collection(List.of(1))).to("more", Sinks.collect());
+        ComputationalGraph graph = flow.build();
+
+        assertThat(graph.inbox("orders")).containsSame(orders);
+        assertThat(graph.inbox("numbers")).isEmpty();
+        assertThat(graph.inboxes()).containsOnlyKeys("orders");
+        assertThatThrownBy(() -> graph.inbox("nope")).isInstanceOf(NotDefinedException.class);
+    }
 }
