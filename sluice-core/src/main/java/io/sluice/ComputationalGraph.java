@@ -3,7 +3,7 @@ package io.sluice;
 import io.sluice.internal.graph.EdgeExpressions;
 import io.sluice.internal.graph.GraphValidator;
 import io.sluice.internal.graph.OrderCheck;
-import io.sluice.internal.graph.Similarity;
+import io.sluice.spi.Suggestions;
 import io.sluice.spi.SystemRuntime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -197,7 +197,7 @@ public final class ComputationalGraph {
         NodeSpec node = nodesById.get(id);
         if (node == null) {
             throw new NotDefinedException("Node '" + id + "' is not defined in graph '" + name + "'; defined nodes: "
-                    + nodesById.keySet() + Similarity.didYouMean(String.valueOf(id), nodesById.keySet()));
+                    + nodesById.keySet() + Suggestions.didYouMean(String.valueOf(id), nodesById.keySet()));
         }
         return node;
     }
@@ -225,7 +225,7 @@ public final class ComputationalGraph {
                             .toList());
         }
         throw new NotDefinedException("Node '" + nodeId + "' has no store '" + store + "'; its stores: " + names
-                + Similarity.didYouMean(String.valueOf(store), names));
+                + Suggestions.didYouMean(String.valueOf(store), names));
     }
 
     /**
@@ -242,7 +242,7 @@ public final class ComputationalGraph {
         List<String> ends = endNodes().stream().map(NodeSpec::id).toList();
         if (node == null) {
             throw new NotDefinedException("Node '" + id + "' is not defined; results are kept by end nodes: " + ends
-                    + Similarity.didYouMean(String.valueOf(id), ends));
+                    + Suggestions.didYouMean(String.valueOf(id), ends));
         }
         throw new SluiceException("Node '" + id + "' is a " + node.kind().name().toLowerCase(java.util.Locale.ROOT)
                 + " node; results are kept by end nodes: " + ends);

@@ -1,10 +1,10 @@
 package io.sluice;
 
 import io.sluice.internal.graph.Cycles;
-import io.sluice.internal.graph.Names;
-import io.sluice.internal.graph.Similarity;
 import io.sluice.internal.request.AnnotatedNode;
 import io.sluice.internal.request.Evaluation;
+import io.sluice.spi.Names;
+import io.sluice.spi.Suggestions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -197,7 +197,7 @@ public final class RequestGraph<C> {
                     if (!byId.containsKey(parent)) {
                         problems.add("Node '" + step.id() + "' reads from '" + parent + "', which is not defined;"
                                 + " defined nodes: " + List.copyOf(byId.keySet())
-                                + Similarity.didYouMean(parent, byId.keySet()));
+                                + Suggestions.didYouMean(parent, byId.keySet()));
                     } else {
                         children.computeIfAbsent(parent, p -> new ArrayList<>()).add(step.id());
                     }

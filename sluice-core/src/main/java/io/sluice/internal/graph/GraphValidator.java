@@ -6,6 +6,8 @@ import io.sluice.NodeKind;
 import io.sluice.NodeSpec;
 import io.sluice.Partitioning;
 import io.sluice.Robustness;
+import io.sluice.spi.Names;
+import io.sluice.spi.Suggestions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -238,6 +240,6 @@ public final class GraphValidator {
 
     /** Suggests the defined id closest to a misspelt one. */
     private String hint(String missing) {
-        return Similarity.didYouMean(missing, byId.keySet());
+        return Suggestions.didYouMean(missing, byId.keySet());
     }
 }

@@ -1,7 +1,7 @@
 package io.sluice.internal.local;
 
-import io.sluice.internal.state.StoreQueries;
 import io.sluice.spi.InstanceStore;
+import io.sluice.spi.StoreQueries;
 import java.util.List;
 import java.util.function.BiPredicate;
 

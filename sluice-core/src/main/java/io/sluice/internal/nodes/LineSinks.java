@@ -3,6 +3,7 @@ package io.sluice.internal.nodes;
 import io.sluice.EndNode;
 import io.sluice.NodeContext;
 import io.sluice.Resumable;
+import io.sluice.spi.Positions;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -4,6 +4,7 @@ import io.sluice.Emitter;
 import io.sluice.NodeContext;
 import io.sluice.Resumable;
 import io.sluice.StartNode;
+import io.sluice.spi.Positions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,6 +4,7 @@ import io.sluice.Emitter;
 import io.sluice.NodeContext;
 import io.sluice.Resumable;
 import io.sluice.StartNode;
+import io.sluice.spi.Positions;
 import java.util.Iterator;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;

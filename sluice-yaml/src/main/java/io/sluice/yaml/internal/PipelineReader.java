@@ -15,9 +15,9 @@ import io.sluice.SluiceException;
 import io.sluice.Sources;
 import io.sluice.StartNode;
 import io.sluice.StoreSpec;
-import io.sluice.internal.graph.Names;
-import io.sluice.internal.graph.Similarity;
 import io.sluice.spi.InstanceStores;
+import io.sluice.spi.Names;
+import io.sluice.spi.Suggestions;
 import io.sluice.yaml.Pipeline;
 import io.sluice.yaml.PipelineException;
 import java.lang.reflect.Constructor;
@@ -390,7 +390,7 @@ public final class PipelineReader {
             case "stdin" -> NodeSpec.start(id, Sources.stdin());
             default -> {
                 problems.add(at(keys.get("source").getValueNode(), path + ".source") + "unknown source '" + what
-                        + "'; expected one of " + SOURCES + Similarity.didYouMean(what, SOURCES));
+                        + "'; expected one of " + SOURCES + Suggestions.didYouMean(what, SOURCES));
                 yield null;
             }
         };
@@ -407,7 +407,7 @@ public final class PipelineReader {
                 required(keys, "path", path) ? NodeSpec.end(id, Sinks.appendLines(resolve(keys, "path", path))) : null;
             default -> {
                 problems.add(at(keys.get("sink").getValueNode(), path + ".sink") + "unknown sink '" + what
-                        + "'; expected one of " + SINKS + Similarity.didYouMean(what, SINKS));
+                        + "'; expected one of " + SINKS + Suggestions.didYouMean(what, SINKS));
                 yield null;
             }
         };
@@ -436,7 +436,7 @@ public final class PipelineReader {
             case "chunk" -> chunk(id, keys, path);
             default -> {
                 problems.add(at(keys.get("use").getValueNode(), path + ".use") + "unknown utility node '" + what
-                        + "'; expected one of " + USES + Similarity.didYouMean(what, USES));
+                        + "'; expected one of " + USES + Suggestions.didYouMean(what, USES));
                 yield null;
             }
         };
@@ -628,7 +628,7 @@ public final class PipelineReader {
                         problems.add(at(keys.get("partitioning").getValueNode(), path + ".partitioning")
                                 + "unknown partitioning '"
                                 + partitioning + "'; expected one of " + PARTITIONINGS
-                                + Similarity.didYouMean(partitioning, PARTITIONINGS));
+                                + Suggestions.didYouMean(partitioning, PARTITIONINGS));
                         yield null;
                     }
                 };
@@ -745,7 +745,7 @@ public final class PipelineReader {
         String value = string(node, path);
         if (value != null && !allowed.contains(value)) {
             problems.add(at(node, path) + "expected one of " + allowed + " but found '" + value + "'"
-                    + Similarity.didYouMean(value, allowed));
+                    + Suggestions.didYouMean(value, allowed));
         }
         return value;
     }
@@ -763,7 +763,7 @@ public final class PipelineReader {
                         at(tuple.getKeyNode(), path) + "expected a plain key but found " + kind(tuple.getKeyNode()));
             } else if (!allowed.contains(key)) {
                 problems.add(at(tuple.getKeyNode(), where) + "unknown key '" + key + "'; expected one of " + allowed
-                        + Similarity.didYouMean(key, allowed));
+                        + Suggestions.didYouMean(key, allowed));
             } else if (keys.put(key, tuple) != null) {
                 problems.add(at(tuple.getKeyNode(), where) + "key '" + key + "' is given twice");
             }

@@ -7,7 +7,7 @@ import static io.sluice.state.rocksdb.RocksDbBackend.WRITE_BUFFER_MB;
 
 import io.sluice.SluiceException;
 import io.sluice.StoreSpec;
-import io.sluice.internal.graph.Similarity;
+import io.sluice.spi.Suggestions;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ public record Settings(Path root, int cacheMb, int writeBufferMb) {
         for (String key : new TreeSet<>(config.keySet())) {
             if (!SETTINGS.contains(key)) {
                 problems.add("the rocksdb backend has no setting '" + key + "'; expected one of " + SETTINGS
-                        + Similarity.didYouMean(key, SETTINGS));
+                        + Suggestions.didYouMean(key, SETTINGS));
             }
         }
         Path root = root(config.get(DIR), problems);

@@ -1,4 +1,4 @@
-package io.sluice.internal.state;
+package io.sluice.spi;
 
 import io.sluice.StoreView;
 import java.util.ArrayList;

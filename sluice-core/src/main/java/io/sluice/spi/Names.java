@@ -1,4 +1,4 @@
-package io.sluice.internal.graph;
+package io.sluice.spi;
 
 import java.util.regex.Pattern;
 

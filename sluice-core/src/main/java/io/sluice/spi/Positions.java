@@ -1,6 +1,6 @@
-package io.sluice.internal.nodes;
+package io.sluice.spi;
 
-/** Reading the positions built-in sources store: counts, as decimal text. */
+/** Reading the positions built-in sources and inboxes store ({@link io.sluice.Resumable}): counts, as decimal text. */
 public final class Positions {
 
     private Positions() {}

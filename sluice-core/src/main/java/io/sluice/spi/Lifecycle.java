@@ -1,6 +1,7 @@
-package io.sluice.internal.local;
+package io.sluice.spi;
 
 import io.sluice.DeploymentState;
+import io.sluice.ItemFailure;
 import io.sluice.NodeFailedException;
 import java.time.Duration;
 import java.util.Optional;
@@ -28,7 +29,7 @@ public final class Lifecycle {
             return f;
         }
         return new NodeFailedException(
-                nodeId, "Node '" + nodeId + "' (" + where + ") failed: " + Operator.describe(error), error);
+                nodeId, "Node '" + nodeId + "' (" + where + ") failed: " + ItemFailure.errorOf(error), error);
     }
 
     public DeploymentState state() {

@@ -1,9 +1,9 @@
-package io.sluice.internal.graph;
+package io.sluice.spi;
 
 /** Edit distance, for did-you-mean hints on misspelt ids and keys. */
-public final class Similarity {
+public final class Suggestions {
 
-    private Similarity() {}
+    private Suggestions() {}
 
     /**
      * The edit distance between two strings, counting a swap of two neighbouring characters as one edit (optimal
