@@ -122,6 +122,29 @@ class GraphTestDriverTest {
     }
 
     @Test
+    void theExampleInTheDocsWorksAsWritten() {
+        Flow flow = Flow.named("payments");
+        Stage<Payment> payments = flow.read("payments", Sources.collection(List.of()));
+        Stage<Map.Entry<String, Long>> totals = payments.keyBy(Payment::account)
+                .then("totals", Totals::new)
+                .parallelism(3)
+                .stores("sums");
+        Stage<Payment> refused = totals.port(Totals.REJECTED);
+        refused.to("rejected", Sinks.collect());
+        End<Map.Entry<String, Long>> out = totals.to("out", Sinks.collect());
+
+        try (GraphTestDriver driver = GraphTestDriver.of(flow.build())) {
+            driver.send(payments, new Payment("a", 5), new Payment("b", -1));
+            driver.advance(Duration.ofSeconds(1));
+            driver.complete();
+            assertThat(driver.results(out)).containsExactly(Map.entry("a", 5L));
+            assertThat(driver.emitted(refused)).containsExactly(new Payment("b", -1));
+            assertThat(driver.received("totals")).hasSize(2);
+            assertThat(driver.store("totals", "sums").get("a")).contains(5L);
+        }
+    }
+
+    @Test
     void twoRunsGiveTheSameOrder() {
         PaymentsGraph payments = PaymentsGraph.of(payments(300));
 

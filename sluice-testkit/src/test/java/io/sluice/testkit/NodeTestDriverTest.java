@@ -61,6 +61,22 @@ class NodeTestDriverTest {
     }
 
     @Test
+    void theExampleInTheDocsWorksAsWritten() {
+        try (NodeTestDriver<Payment, Map.Entry<String, Long>> totals =
+                NodeTestDriver.of(Totals::new).stores("sums")) {
+            totals.process(new Payment("a", 5), new Payment("a", 7), new Payment("a", -1));
+            assertThat(totals.emitted()).containsExactly(Map.entry("a", 5L), Map.entry("a", 12L));
+            assertThat(totals.emitted(Totals.REJECTED)).containsExactly(new Payment("a", -1));
+            assertThat(totals.<String, Long>store("sums").get("a")).isEqualTo(12L);
+        }
+        try (NodeTestDriver<String, List<String>> chunks =
+                NodeTestDriver.of(Nodes.chunk("seconds", Chunking.byTime(Duration.ofSeconds(1))))) {
+            chunks.process("a", "b").advance(Duration.ofSeconds(1));
+            assertThat(chunks.drain()).containsExactly(List.of("a", "b"));
+        }
+    }
+
+    @Test
     void whatANodeEmittedAccumulatesUntilItIsDrainedOrCleared() {
         NodeTestDriver<Payment, Map.Entry<String, Long>> totals =
                 NodeTestDriver.of(Totals::new).stores("sums");
