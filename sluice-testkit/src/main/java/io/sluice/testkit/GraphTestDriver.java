@@ -136,8 +136,9 @@ public final class GraphTestDriver implements AutoCloseable {
         requireRunning("send(…)");
         for (Object item : items) {
             send(start, item);
+            endIfFailed();
         }
-        return afterCall();
+        return this;
     }
 
     /** Sends typed items into the graph through a start node of a {@link io.sluice.Flow}; see {@link #send(String, Object...)}. */
@@ -147,8 +148,9 @@ public final class GraphTestDriver implements AutoCloseable {
         requireRunning("send(…)");
         for (T item : items) {
             send(vertex, item);
+            endIfFailed();
         }
-        return afterCall();
+        return this;
     }
 
     /**
@@ -177,11 +179,12 @@ public final class GraphTestDriver implements AutoCloseable {
             for (Instance source : sources) {
                 if (!source.exhausted) {
                     source.exhausted = !source.pull();
+                    endIfFailed();
                     pulled = true;
                 }
             }
         }
-        return afterCall();
+        return this;
     }
 
     /**
@@ -201,9 +204,10 @@ public final class GraphTestDriver implements AutoCloseable {
             now = due.nextTick;
             due.nextTick += due.tickPeriod;
             due.tick();
+            endIfFailed();
         }
         now = until;
-        return afterCall();
+        return this;
     }
 
     /**
@@ -218,10 +222,13 @@ public final class GraphTestDriver implements AutoCloseable {
         phase = Phase.COMPLETED;
         for (Vertex vertex : vertices.values()) {
             if (!(vertex.spec instanceof StartNodeSpec)) {
-                vertex.instances.forEach(Instance::complete);
+                for (Instance instance : vertex.instances) {
+                    instance.complete();
+                    endIfFailed();
+                }
             }
         }
-        return afterCall();
+        return this;
     }
 
     /**
@@ -419,12 +426,11 @@ public final class GraphTestDriver implements AutoCloseable {
         }
     }
 
-    /** A failure a node swallowed still ends the call: the run is over. */
-    private GraphTestDriver afterCall() {
+    /** Ends the call at a failure that a node upstream caught and swallowed: the run is over all the same. */
+    private void endIfFailed() {
         if (phase == Phase.FAILED) {
             throw failure;
         }
-        return this;
     }
 
     /** Makes the instances of a node with its factory, each with its stores. */
@@ -505,9 +511,7 @@ public final class GraphTestDriver implements AutoCloseable {
         if (cause instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }
-        if (this.failure == null) {
-            this.failure = failure;
-        }
+        this.failure = failure; // the latest: what travels up now, through the nodes that emitted the item
         if (phase != Phase.CLOSED) {
             phase = Phase.FAILED;
         }

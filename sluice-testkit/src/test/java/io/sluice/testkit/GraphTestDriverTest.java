@@ -340,6 +340,31 @@ class GraphTestDriverTest {
     }
 
     @Test
+    void aFailureANodeSwallowsStillEndsTheRun() {
+        ComputationalGraph graph = ComputationalGraph.builder("swallowed")
+                .start("in", Sources.collection(List.of()))
+                .node("careless", (Object item, Emitter<Object> emitter) -> {
+                    try {
+                        emitter.emit(item);
+                    } catch (RuntimeException ignored) {
+                        // what a node should not do; the run fails all the same
+                    }
+                })
+                .node("strict", (Object item, Emitter<Object> emitter) -> {
+                    throw new IllegalStateException("refused " + item);
+                })
+                .end("out", Sinks.collect())
+                .edge("in -> careless -> strict -> out")
+                .build();
+        try (GraphTestDriver driver = GraphTestDriver.of(graph)) {
+            assertThatThrownBy(() -> driver.send("in", "x", "y"))
+                    .isInstanceOf(NodeFailedException.class)
+                    .hasMessage("Node 'strict' failed on item x: IllegalStateException: refused x");
+            assertThat(driver.received("strict")).containsExactly("x"); // the run ended at the failure
+        }
+    }
+
+    @Test
     void aNullKeyFailsTheNodeThatEmittedIt() {
         ComputationalGraph graph = ComputationalGraph.builder("keys")
                 .start("in", Sources.collection(List.of()))
