@@ -46,7 +46,7 @@ import java.util.TreeSet;
  *     driver.send(payments, new Payment("a", 5), new Payment("b", -1));
  *     driver.complete();
  *     assertThat(driver.results(out)).containsExactly(Map.entry("a", 5L));
- *     assertThat(driver.emitted(rejected)).containsExactly(new Payment("b", -1));
+ *     assertThat(driver.emitted(refused)).containsExactly(new Payment("b", -1));   // a side port
  *     assertThat(driver.store("totals", "sums").get("a")).contains(5L);
  * }
  * }</pre>
