@@ -90,6 +90,17 @@ class StateStoreTest {
                     .hasMessageContaining("Node 'count' has no store 'total'; its stores: [counts];"
                             + " declare it on the node: .stores(\"total\") on the builder");
         }
+        ComputationalGraph none = ComputationalGraph.builder("none")
+                .start("words", Sources.collection(List.of("a")))
+                .node("count", Count::new)
+                .end("out", Sinks.collect())
+                .edge("words -> count -> out")
+                .build();
+        try (Deployment deployment = none.deploySystem(SystemType.LOCAL)) {
+            assertThatThrownBy(() -> deployment.awaitCompletion(Duration.ofSeconds(30)))
+                    .isInstanceOf(NodeFailedException.class)
+                    .hasMessageContaining("Node 'count' has no store 'counts'; it declares none");
+        }
     }
 
     @Test

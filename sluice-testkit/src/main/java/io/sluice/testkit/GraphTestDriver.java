@@ -23,6 +23,7 @@ import io.sluice.StartNodeSpec;
 import io.sluice.StoreView;
 import io.sluice.ValueState;
 import io.sluice.spi.InstanceStores;
+import io.sluice.spi.StoreQueries;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -338,9 +339,38 @@ public final class GraphTestDriver implements AutoCloseable {
     public StoreView store(String nodeId, String store) {
         graph.store(nodeId, store);
         Vertex vertex = vertices.get(nodeId);
-        return new InstancesView(nodeId, store, () -> vertex.instances.stream()
-                .map(instance -> (KeyValueStore<Object, Object>) instance.stores.find(store))
-                .toList());
+        return StoreQueries.view(nodeId, store, keys -> {
+            List<KeyValueStore<Object, Object>> stores = vertex.instances.stream()
+                    .map(instance -> (KeyValueStore<Object, Object>) instance.stores.find(store))
+                    .toList();
+            return new StoreQueries.Instances() {
+                @Override
+                public int count() {
+                    return stores.size();
+                }
+
+                @Override
+                public Object get(int instance, Object key) {
+                    return stores.get(instance).get(key);
+                }
+
+                @Override
+                public void forEach(int instance, java.util.function.BiPredicate<Object, Object> action) {
+                    // a store's forEach cannot stop early; the view stops asking once it has what it needs
+                    boolean[] more = {true};
+                    stores.get(instance).forEach((k, v) -> {
+                        if (more[0]) {
+                            more[0] = action.test(k, v);
+                        }
+                    });
+                }
+
+                @Override
+                public long size(int instance) {
+                    return stores.get(instance).size();
+                }
+            };
+        });
     }
 
     // ---- the interpreter ----

@@ -328,9 +328,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
                         new Operator.End(
                                 graph, s.id(), instance, p, results, (EndNode<Object>) create(s.id(), s.factory()));
                 };
-        if (!spec.stores().isEmpty()) {
-            operator.stores = InstanceStores.open(graph, spec, instance);
-        }
+        operator.stores = InstanceStores.open(graph, spec, instance); // none declared: an empty set naming the node
         return operator;
     }
 
