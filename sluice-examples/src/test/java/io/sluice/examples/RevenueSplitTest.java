@@ -7,9 +7,12 @@ import io.sluice.LocalOptions;
 import io.sluice.SystemType;
 import io.sluice.examples.RevenueSplit.Payment;
 import io.sluice.examples.RevenueSplit.Totals;
+import io.sluice.testkit.GraphTestDriver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -17,6 +20,28 @@ class RevenueSplitTest {
 
     private static final long BUDGET = 1_000_000; // $10,000.00
     private static final int YOUR_PERCENT = 60;
+
+    @Test
+    void theGraphDrivenInTheTestsThreadGivesTheTotalsLocalGives() throws Exception {
+        List<Payment> payments = RevenueSplit.payments(2_000, 11);
+        Map<String, Totals> local;
+        try (Deployment deployment =
+                RevenueSplit.graph(payments, BUDGET, YOUR_PERCENT).deploySystem(SystemType.LOCAL)) {
+            assertThat(deployment.awaitCompletion(Duration.ofSeconds(30))).isTrue();
+            local = RevenueSplit.totals(deployment);
+        }
+        try (GraphTestDriver driver = GraphTestDriver.of(RevenueSplit.graph(payments, BUDGET, YOUR_PERCENT))) {
+            driver.runSources().complete();
+            Map<String, Totals> driven = new TreeMap<>();
+            for (String node : List.of("company", "revenue", "yourTotal", "partnerTotal", "budgetTotal")) {
+                driver.<Totals>results(node).forEach(t -> driven.put(t.aggregator(), t));
+            }
+            assertThat(driven).isEqualTo(local);
+            assertThat(driver.received("tag"))
+                    .as("the tag node saw every payment, in order")
+                    .isEqualTo(payments);
+        }
+    }
 
     @ParameterizedTest
     @EnumSource(LocalOptions.Mode.class)

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.Deployment;
 import io.sluice.SystemType;
+import io.sluice.examples.WordCount.Count;
+import io.sluice.testkit.NodeTestDriver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -93,5 +96,21 @@ class WordCountTest {
             n++;
         }
         return n;
+    }
+
+    @Test
+    void theCountingNodeKeepsItsCountsInItsStoreAndEmitsThemAtTheEnd() {
+        try (NodeTestDriver<String, Count> count =
+                NodeTestDriver.of(WordCount.CountWords::new).stores("counts")) {
+            count.process("to", "be", "or", "not", "to", "be");
+
+            assertThat(count.emitted()).as("nothing before the input ends").isEmpty();
+            assertThat(count.<String, Long>store("counts").get("to")).isEqualTo(2L);
+
+            count.complete();
+            assertThat(count.emitted())
+                    .containsExactlyInAnyOrder(
+                            new Count("to", 2), new Count("be", 2), new Count("or", 1), new Count("not", 1));
+        }
     }
 }
