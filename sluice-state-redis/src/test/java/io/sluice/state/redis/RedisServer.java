@@ -1,0 +1,301 @@
+package io.sluice.state.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real {@code redis-server} on loopback for tests: Debian's binary, started on a free port with its own directory,
+ * without persistence unless asked, stopped (and its directory deleted) by {@link #close}. {@link #stop} and {@link
+ * #restart} take it down and bring it back on the same port, with its data if it persists them.
+ *
+ * <p>When the binary is missing it is installed with {@code apt-get install -y redis-server} if this process runs as
+ * root where apt-get exists, as on a fresh CI machine; otherwise the test fails saying how to install it.
+ */
+final class RedisServer implements AutoCloseable {
+
+    private static final List<String> BINARIES = List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Path dir;
+    private final int port;
+    private final List<String> extra;
+    private Process process;
+
+    private RedisServer(Path dir, int port, List<String> extra) {
+        this.dir = dir;
+        this.port = port;
+        this.extra = extra;
+    }
+
+    private static RedisServer shared;
+
+    /**
+     * One server for every test class that needs no server of its own, started on first use and stopped when the
+     * JVM exits; tests keep apart by graph name.
+     */
+    static synchronized RedisServer shared() {
+        if (shared == null) {
+            RedisServer server = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "redis-server-stop"));
+            shared = server;
+        }
+        return shared;
+    }
+
+    /** A server that keeps nothing on disk. */
+    static RedisServer start() {
+        return start(List.of("--save", "", "--appendonly", "no"));
+    }
+
+    /** A server whose every write is in its append-only file before it answers, so a restart keeps it all. */
+    static RedisServer startPersistent() {
+        return start(List.of("--save", "", "--appendonly", "yes", "--appendfsync", "always"));
+    }
+
+    /** A server started with {@code options} added to its command line ({@code --requirepass x}, …). */
+    static RedisServer start(List<String> options) {
+        try {
+            Path dir = Files.createTempDirectory("sluice-redis-");
+            RedisServer server = new RedisServer(dir, freePort(), List.copyOf(options));
+            server.restart();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Starts the server (again), on its port, and waits until it answers. */
+    void restart() {
+        List<String> command = new ArrayList<>(List.of(
+                binary(),
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                dir.toString(),
+                "--daemonize",
+                "no",
+                "--protected-mode",
+                "no",
+                "--logfile",
+                dir.resolve("redis.log").toString()));
+        command.addAll(extra);
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("stdout.log").toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!answers()) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                String log = read(dir.resolve("redis.log")) + read(dir.resolve("stdout.log"));
+                process.destroyForcibly();
+                throw new IllegalStateException("redis-server on port " + port + " did not start within "
+                        + START_TIMEOUT.toSeconds() + " s; its log:\n" + log);
+            }
+            pause();
+        }
+    }
+
+    /** Stops the server (SIGTERM, so it writes its append-only file) and waits until it is gone. */
+    void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is no failure of the test
+        }
+    }
+
+    /** Sends one command in Redis's inline form and returns the first line of the answer. */
+    String command(String... words) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            StringBuilder request = new StringBuilder("*" + words.length + "\r\n");
+            for (String word : words) {
+                request.append('$')
+                        .append(word.getBytes(StandardCharsets.UTF_8).length)
+                        .append("\r\n")
+                        .append(word)
+                        .append("\r\n");
+            }
+            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return readReply(socket.getInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String readReply(InputStream in) throws IOException {
+        String line = readLine(in);
+        if (line.startsWith("$")) {
+            int length = Integer.parseInt(line.substring(1));
+            if (length < 0) {
+                return null;
+            }
+            byte[] body = in.readNBytes(length + 2);
+            return new String(body, 0, length, StandardCharsets.UTF_8);
+        }
+        return line;
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+
+    private boolean answers() {
+        try {
+            String reply = command("PING");
+            return reply.equals("+PONG") || reply.startsWith("-NOAUTH");
+        } catch (UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /** How many times the server ran {@code command} since it started (INFO commandstats). */
+    long calls(String command) {
+        String stats = command("INFO", "commandstats");
+        String marker = "cmdstat_" + command.toLowerCase() + ":calls=";
+        int at = stats.indexOf(marker);
+        if (at < 0) {
+            return 0;
+        }
+        int from = at + marker.length();
+        int to = stats.indexOf(',', from);
+        return Long.parseLong(stats.substring(from, to));
+    }
+
+    // ---- the binary ----
+
+    private static String binary;
+
+    private static synchronized String binary() {
+        if (binary == null) {
+            binary = find();
+            if (binary == null) {
+                install();
+                binary = find();
+            }
+            if (binary == null) {
+                throw new IllegalStateException("redis-server was installed but is not in " + BINARIES);
+            }
+        }
+        return binary;
+    }
+
+    private static String find() {
+        return BINARIES.stream()
+                .filter(b -> Files.isExecutable(Path.of(b)))
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static void install() {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        boolean apt = Files.isExecutable(Path.of("/usr/bin/apt-get"));
+        if (!root || !apt) {
+            throw new IllegalStateException("The redis tests need redis-server, which is not installed (looked in "
+                    + BINARIES + "); install it with: sudo apt-get install -y redis-server"
+                    + " (or your system's package of Redis 7)");
+        }
+        run(List.of("apt-get", "install", "-y", "--no-install-recommends", "redis-server"), true);
+    }
+
+    private static void run(List<String> command, boolean updateFirst) {
+        try {
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                if (updateFirst) {
+                    run(List.of("apt-get", "update"), false);
+                    run(command, false);
+                    return;
+                }
+                throw new IllegalStateException(String.join(" ", command) + " failed; install redis-server by hand");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
