@@ -33,8 +33,10 @@ final class LocalPlan {
     private static final Logger LOG = LoggerFactory.getLogger(LocalPlan.class);
 
     /**
-     * A fault to inject, for the power checks of the crash tests only: {@code skip-store-restore} starts every store
-     * empty, {@code skip-output-resume} leaves end nodes where they are; either breaks exactness after a restart.
+     * Faults to inject, comma-separated, for the crash tests only: {@code skip-store-restore} starts every store empty
+     * (an external one as its server holds it), {@code skip-output-resume} leaves end nodes where they are — either
+     * breaks exactness after a restart —, and {@code commit-external-eagerly} commits external stores after every
+     * batch, so that their server runs ahead of the checkpoint a restart resumes from.
      */
     static final String FAULT_PROPERTY = "sluice.checkpoints.fault";
 
@@ -181,22 +183,28 @@ final class LocalPlan {
         if (checkpoints.allEnded()) {
             checkpoints.forgetEnded(); // it completed: this run goes on from where it ended
         }
-        restoreStores(checkpoints, operators, fault.equals("skip-store-restore"));
+        restoreStores(checkpoints, operators, fault.contains("skip-store-restore"));
         List<Task> ended = tasks.stream()
                 .filter(t -> t.operators.stream().allMatch(o -> checkpoints.ended(o.nodeId, o.instance)))
                 .toList();
         Checkpointing checkpointing =
                 new Checkpointing(checkpoints, options.checkpointInterval().toNanos(), tasks.size(), ended.size());
         for (Task task : tasks) {
-            task.checkpointWith(checkpointing, ended.contains(task), fault.equals("skip-output-resume"));
+            task.checkpointWith(checkpointing, ended.contains(task), fault.contains("skip-output-resume"));
         }
         checkpointing.sources(tasks.stream().filter(Task::isSource).toList());
         return checkpointing;
     }
 
-    /** Empties every store and puts back what the checkpoint holds of it, before the node opens. */
+    /**
+     * Empties every store and puts back what the checkpoint holds of it, before the node opens. An external store the
+     * checkpoint does not know yet adopts what its server holds, and a checkpoint of that content is written before
+     * any item moves: a run killed before its first regular checkpoint then puts the server back to it, rather than
+     * adopting what the killed run wrote.
+     */
     private static void restoreStores(Checkpoints checkpoints, Map<String, List<Operator>> operators, boolean skip) {
         Set<Checkpoints.StoreId> declared = new HashSet<>();
+        Checkpoints.Delta adopted = new Checkpoints.Delta();
         for (List<Operator> instances : operators.values()) {
             for (Operator operator : instances) {
                 for (InstanceStore store : operator.stores.all()) {
@@ -212,12 +220,18 @@ final class LocalPlan {
                             store.commitExternal();
                         } else {
                             store.adoptContent();
+                            Checkpoints.Changes content = new Checkpoints.Changes();
+                            store.drainChanges(content::add);
+                            adopted.changes.put(id, content);
                         }
                     } else if (!skip) {
                         checkpoints.store(id).forEach(store::restore);
                     }
                 }
             }
+        }
+        if (!adopted.changes.isEmpty()) {
+            checkpoints.write(checkpoints.number() + 1, adopted);
         }
         for (Checkpoints.StoreId id : List.copyOf(checkpoints.storeIds())) {
             if (!declared.contains(id)) {

@@ -58,6 +58,13 @@ final class Task {
     // ---- checkpoints; null or zero without them ----
     private Checkpointing checkpointing;
 
+    /**
+     * For the crash tests only: commit external stores after every batch, so that their server runs ahead of the
+     * last checkpoint, which a restart must then undo.
+     */
+    private static final boolean EAGER_EXTERNAL_COMMITS =
+            System.getProperty(LocalPlan.FAULT_PROPERTY, "").contains("commit-external-eagerly");
+
     /** How often external stores are committed when the deployment takes no checkpoints. */
     static final long EXTERNAL_COMMIT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -628,7 +635,7 @@ final class Task {
         boolean due = checkpointing != null
                 ? checkpointing.completed() > externalCommitted
                 : now - lastExternalCommitNanos >= EXTERNAL_COMMIT_INTERVAL_NANOS;
-        if (!due && !force) {
+        if (!due && !force && !EAGER_EXTERNAL_COMMITS) {
             return;
         }
         for (InstanceStore store : externalStores) {

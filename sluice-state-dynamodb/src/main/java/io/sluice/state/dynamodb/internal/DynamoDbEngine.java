@@ -2,6 +2,7 @@ package io.sluice.state.dynamodb.internal;
 
 import io.sluice.SluiceException;
 import io.sluice.spi.ExternalStoreEngine;
+import io.sluice.spi.StoreCodec;
 import io.sluice.state.dynamodb.DynamoDbBackend;
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -90,7 +91,7 @@ public final class DynamoDbEngine implements ExternalStoreEngine {
     private final Settings settings;
     private final String id;
     private final AttributeValue idValue;
-    private final Codec codec;
+    private final StoreCodec codec;
     private final ReentrantLock lock = new ReentrantLock();
     private final DynamoDbClient client;
 
@@ -106,7 +107,7 @@ public final class DynamoDbEngine implements ExternalStoreEngine {
         this.id = id;
         this.idValue = AttributeValue.fromS(id);
         this.client = client;
-        this.codec = new Codec(Thread.currentThread().getContextClassLoader());
+        this.codec = new StoreCodec(Thread.currentThread().getContextClassLoader());
         int limit = settings.cacheEntries();
         this.cache = new LinkedHashMap<>(Math.min(limit, 1 << 16), 0.75f, true) {
             @Override

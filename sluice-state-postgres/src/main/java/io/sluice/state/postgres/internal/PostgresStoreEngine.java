@@ -2,6 +2,7 @@ package io.sluice.state.postgres.internal;
 
 import io.sluice.SluiceException;
 import io.sluice.spi.ExternalStoreEngine;
+import io.sluice.spi.StoreCodec;
 import io.sluice.state.postgres.PostgresBackend;
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -54,7 +55,7 @@ public final class PostgresStoreEngine implements ExternalStoreEngine {
     private final String label;
     private final Settings settings;
     private final Pools.Pool pool;
-    private final Codec codec;
+    private final StoreCodec codec;
     private final String graph;
     private final String node;
     private final int instance;
@@ -72,7 +73,7 @@ public final class PostgresStoreEngine implements ExternalStoreEngine {
         this.label = "Store '" + store + "' of node '" + node + "'";
         this.settings = settings;
         this.pool = pool;
-        this.codec = new Codec(Thread.currentThread().getContextClassLoader());
+        this.codec = new StoreCodec(Thread.currentThread().getContextClassLoader());
         this.graph = graph;
         this.node = node;
         this.instance = instance;

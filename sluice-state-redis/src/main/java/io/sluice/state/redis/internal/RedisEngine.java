@@ -2,6 +2,7 @@ package io.sluice.state.redis.internal;
 
 import io.sluice.SluiceException;
 import io.sluice.spi.ExternalStoreEngine;
+import io.sluice.spi.StoreCodec;
 import io.sluice.state.redis.RedisBackend;
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -102,7 +103,7 @@ public final class RedisEngine implements ExternalStoreEngine {
     private final byte[] hashKey;
     private final byte[] versionKey;
     private final String keyName;
-    private final Codec codec;
+    private final StoreCodec codec;
     private final ReentrantLock lock = new ReentrantLock();
 
     // Guarded by lock.
@@ -119,7 +120,7 @@ public final class RedisEngine implements ExternalStoreEngine {
         this.keyName = keyName;
         this.hashKey = bytes(keyName);
         this.versionKey = bytes(keyName + ":version");
-        this.codec = new Codec(Thread.currentThread().getContextClassLoader());
+        this.codec = new StoreCodec(Thread.currentThread().getContextClassLoader());
         int limit = settings.cacheEntries();
         this.cache = new LinkedHashMap<>(Math.min(limit, 1 << 16), 0.75f, true) {
             @Override

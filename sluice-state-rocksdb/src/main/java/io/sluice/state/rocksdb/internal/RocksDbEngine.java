@@ -1,6 +1,7 @@
 package io.sluice.state.rocksdb.internal;
 
 import io.sluice.SluiceException;
+import io.sluice.spi.StoreCodec;
 import io.sluice.spi.StoreEngine;
 import io.sluice.state.rocksdb.RocksDbBackend;
 import java.io.IOException;
@@ -46,7 +47,7 @@ public final class RocksDbEngine implements StoreEngine {
     private final String label;
     private final String graph;
     private final Path dir;
-    private final Codec codec;
+    private final StoreCodec codec;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Lock reading = lock.readLock();
     private final Lock writing = lock.writeLock();
@@ -72,7 +73,7 @@ public final class RocksDbEngine implements StoreEngine {
         this.label = label;
         this.graph = graph;
         this.dir = dir;
-        this.codec = new Codec(Thread.currentThread().getContextClassLoader());
+        this.codec = new StoreCodec(Thread.currentThread().getContextClassLoader());
         this.cache = new LRUCache(settings.cacheMb() * MIB);
         this.filter = new BloomFilter(10);
         BlockBasedTableConfig table = new BlockBasedTableConfig()

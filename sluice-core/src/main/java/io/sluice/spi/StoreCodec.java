@@ -1,4 +1,4 @@
-package io.sluice.state.rocksdb.internal;
+package io.sluice.spi;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,19 +15,20 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>The fast path is what makes a counting store cheap: Java serialization of a {@code Long} takes about 80 bytes and
  * a new stream per call, the fast path 9 bytes and no stream. The same object always gives the same bytes, which is
- * what a key needs to be found again.
+ * what a key needs to be found again. Every byte-keeping store backend (rocksdb, postgres, redis, dynamodb) writes
+ * these bytes, so one backend's bytes read the same in another.
  */
-final class Codec {
+public final class StoreCodec {
 
-    static final byte SERIALIZED = 0;
-    static final byte STRING = 1;
-    static final byte LONG = 2;
-    static final byte INTEGER = 3;
+    public static final byte SERIALIZED = 0;
+    public static final byte STRING = 1;
+    public static final byte LONG = 2;
+    public static final byte INTEGER = 3;
 
     private final ClassLoader loader;
 
     /** @param loader where classes of serialized objects are looked for first; {@code null} for the default */
-    Codec(ClassLoader loader) {
+    public StoreCodec(ClassLoader loader) {
         this.loader = loader;
     }
 
@@ -37,7 +38,7 @@ final class Codec {
      * @throws java.io.NotSerializableException if it, or an object it holds, is not serializable; the message is the
      *     class that is not
      */
-    byte[] encode(Object object) throws IOException {
+    public byte[] encode(Object object) throws IOException {
         return switch (object) {
             case String s -> {
                 byte[] text = s.getBytes(StandardCharsets.UTF_8);
@@ -71,7 +72,7 @@ final class Codec {
     }
 
     /** The object {@code bytes} hold, as {@link #encode} wrote it. */
-    Object decode(byte[] bytes) throws IOException, ClassNotFoundException {
+    public Object decode(byte[] bytes) throws IOException, ClassNotFoundException {
         return switch (bytes[0]) {
             case STRING -> new String(bytes, 1, bytes.length - 1, StandardCharsets.UTF_8);
             case LONG -> {
