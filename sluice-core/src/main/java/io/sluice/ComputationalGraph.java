@@ -60,6 +60,9 @@ public final class ComputationalGraph {
     private final Robustness robustness;
     private final Map<String, Ordering> orderings;
 
+    /** Validation lists at most this many problems and counts the rest, so a huge broken graph gives a bounded error. */
+    static final int MAX_PROBLEMS = 100;
+
     /**
      * The graph of the first design: every node, the start nodes, the end nodes and the edges. A spec may appear both
      * in {@code nodes} and in {@code startNodes} or {@code endNodes}; it counts once.
@@ -100,12 +103,13 @@ public final class ComputationalGraph {
             List<Edge> edges,
             Robustness robustness,
             Map<String, Ordering> orderings) {
-        List<String> problems = new ArrayList<>(GraphValidator.validate(name, nodes, edges, robustness));
-        if (problems.isEmpty()) {
-            problems.addAll(OrderCheck.check(nodes, edges, orderings));
+        GraphValidator.Report report = GraphValidator.check(name, nodes, edges, robustness, MAX_PROBLEMS);
+        if (!report.problems().isEmpty()) {
+            throw new InvalidGraphException(name, report.problems(), report.omitted());
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidGraphException(name, problems);
+        List<String> order = OrderCheck.check(nodes, edges, orderings);
+        if (!order.isEmpty()) {
+            throw new InvalidGraphException(name, order);
         }
         this.name = name;
         this.robustness = robustness;

@@ -2,7 +2,6 @@ package io.sluice;
 
 import io.sluice.internal.nodes.ChunkNode;
 import io.sluice.internal.nodes.RouteNode;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -74,13 +73,13 @@ public final class Nodes {
      */
     public static <T> ProcessingNodeSpec route(String id, Function<? super T, String> branch, String... branches) {
         Objects.requireNonNull(branch, "branch");
-        Set<String> ports = branches(branches);
+        Set<String> ports = branches(id, branches);
         return NodeSpec.node(id, () -> RouteNode.byFunction(branch, ports)).withOnlyPorts(ports);
     }
 
     /** A node that sends each item to exactly one branch, to each in turn (round-robin). */
     public static ProcessingNodeSpec route(String id, String... branches) {
-        Set<String> ports = branches(branches);
+        Set<String> ports = branches(id, branches);
         return NodeSpec.node(id, () -> RouteNode.roundRobin(ports)).withOnlyPorts(ports);
     }
 
@@ -90,11 +89,20 @@ public final class Nodes {
         return NodeSpec.node(id, () -> new ChunkNode(chunking));
     }
 
-    private static Set<String> branches(String... branches) {
-        Set<String> ports = new LinkedHashSet<>(Arrays.asList(branches));
-        if (ports.isEmpty()) {
+    private static Set<String> branches(String id, String... branches) {
+        if (branches.length == 0) {
             throw new IllegalArgumentException("route needs at least one branch, as in route(\"split\", fn, \"left\","
                     + " \"right\"); found none");
+        }
+        Set<String> ports = new LinkedHashSet<>();
+        for (String branch : branches) {
+            if (branch == null) {
+                throw new IllegalArgumentException("route '" + id + "': expected a branch name but found null");
+            }
+            if (!ports.add(branch)) {
+                throw new IllegalArgumentException("route '" + id + "': branch '" + branch
+                        + "' is given twice; each branch is an output port, so names must be unique");
+            }
         }
         return ports;
     }

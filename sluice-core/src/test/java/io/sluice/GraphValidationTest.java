@@ -305,4 +305,12 @@ class GraphValidationTest {
                 .hasMessage("Node 'store' has no store 'seen': it declares none; nodes with stores: [parse]");
         assertThatThrownBy(() -> graph.store("nope", "seen")).isInstanceOf(NotDefinedException.class);
     }
+
+    @Test
+    void routeBranchesMustBeUnique() {
+        assertThatThrownBy(() -> Nodes.route("split", "left", "right", "left"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("route 'split': branch 'left' is given twice; each branch is an output port, so names must"
+                        + " be unique");
+    }
 }

@@ -1,13 +1,14 @@
 package io.sluice.cli;
 
 import io.sluice.SluiceException;
+import io.sluice.yaml.PipelineException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code sluice} command. Exit codes: 0 success, 1 the graph failed while running, 2 a usage mistake (unknown
- * command, option or name).
+ * The {@code sluice} command. Exit codes: 0 success, 1 the graph failed while running or its pipeline file is invalid,
+ * 2 a usage mistake (unknown command, option or name).
  */
 @Command(
         name = "sluice",
@@ -32,7 +33,7 @@ import picocli.CommandLine.Command;
         })
 public final class Main {
 
-    /** The graph failed while running. */
+    /** The graph failed while running, or the pipeline file is invalid. */
     static final int EXIT_FAILED = 1;
 
     /** The command line was wrong. */
@@ -45,8 +46,10 @@ public final class Main {
     /** The command line with Sluice's error handling: a user's mistake is one clear line, not a stack trace. */
     static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
-        commandLine.setExitCodeExceptionMapper(
-                e -> e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException
+        // A pipeline file's problems are invalid input, not a usage mistake, whatever exception a layer below chose.
+        commandLine.setExitCodeExceptionMapper(e -> e instanceof PipelineException
+                ? EXIT_FAILED
+                : e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException
                         ? EXIT_USAGE
                         : EXIT_FAILED);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {

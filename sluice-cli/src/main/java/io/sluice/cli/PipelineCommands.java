@@ -35,8 +35,8 @@ final class PipelineCommands {
     @Command(
             name = "validate",
             mixinStandardHelpOptions = true,
-            description = "Check a pipeline file and report every problem with file, line and path. Exit 0 if valid,"
-                    + " 1 if not.")
+            description = "Check a pipeline file, and that the files its sources read are there, and report every"
+                    + " problem with file, line and path. Exit 0 if valid, 1 if not.")
     static final class Validate implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -46,7 +46,8 @@ final class PipelineCommands {
 
         @Override
         public Integer call() {
-            Pipeline pipeline = Pipeline.load(file);
+            // The input files are checked too, so that what validate accepts, run does not refuse.
+            Pipeline pipeline = Pipeline.load(file).checkInputs();
             ComputationalGraph graph = pipeline.graph();
             spec.commandLine()
                     .getOut()
@@ -66,7 +67,8 @@ final class PipelineCommands {
             name = "run",
             mixinStandardHelpOptions = true,
             description = "Run a pipeline file on the system its runtime section names (LOCAL by default), with a"
-                    + " progress line while it runs and a summary at the end. Exit 0 completed, 1 failed.")
+                    + " progress line while it runs and a summary at the end. Exit 0 completed, 1 failed or the file"
+                    + " is invalid.")
     static final class Run implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -99,12 +101,9 @@ final class PipelineCommands {
         public Integer call() throws InterruptedException {
             Pipeline pipeline = Pipeline.load(file);
             if (checkpoints != null) {
-                Pipeline.Runtime r = pipeline.runtime();
-                pipeline = new Pipeline(
-                        pipeline.graph(),
-                        new Pipeline.Runtime(r.system(), r.mode(), r.bootstrap(), r.guarantee(), checkpoints),
-                        pipeline.file());
+                pipeline = pipeline.withCheckpoints(checkpoints);
             }
+            pipeline.checkInputs();
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             long started = System.nanoTime();

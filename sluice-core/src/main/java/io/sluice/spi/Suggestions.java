@@ -29,17 +29,30 @@ public final class Suggestions {
         return d[a.length()][b.length()];
     }
 
-    /** {@code "; did you mean 'x'?"} naming the candidate closest to a misspelt name, or {@code ""} if none is close. */
+    /** Names longer than this get no hint: nobody misspells them, and the distance costs the product of lengths. */
+    static final int LONGEST = 100;
+
+    /**
+     * {@code "; did you mean 'x'?"} naming the candidate closest to a misspelt name, or {@code ""} if none is close.
+     * Costs a distance only for candidates of about the same length, so it stays cheap on names read from a file.
+     */
     public static String didYouMean(String missing, java.util.Collection<String> candidates) {
+        if (missing.length() > LONGEST) {
+            return "";
+        }
+        int allowed = missing.length() < 4 ? 1 : 2;
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
+            if (Math.abs(candidate.length() - missing.length()) > allowed) {
+                continue; // the distance is at least the difference in length
+            }
             int distance = distance(missing, candidate);
             if (distance < bestDistance) {
                 best = candidate;
                 bestDistance = distance;
             }
         }
-        return best != null && bestDistance <= (missing.length() < 4 ? 1 : 2) ? "; did you mean '" + best + "'?" : "";
+        return best != null && bestDistance <= allowed ? "; did you mean '" + best + "'?" : "";
     }
 }

@@ -2,12 +2,11 @@ package io.sluice.yaml;
 
 import io.sluice.ComputationalGraph;
 import io.sluice.yaml.internal.PipelineReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A graph described in a YAML file, with how to run it. The format is in {@code docs/pipelines.md} and its JSON
@@ -37,8 +36,20 @@ import java.util.List;
  * @param graph the validated graph
  * @param runtime how the file asks to run it
  * @param file where it was read from
+ * @param inputs the files the graph's sources read, each with where the file names it
  */
-public record Pipeline(ComputationalGraph graph, Runtime runtime, Path file) {
+public record Pipeline(ComputationalGraph graph, Runtime runtime, Path file, List<Input> inputs) {
+
+    public Pipeline {
+        Objects.requireNonNull(graph, "graph");
+        Objects.requireNonNull(runtime, "runtime");
+        inputs = List.copyOf(inputs);
+    }
+
+    /** A pipeline whose sources read no file, or whose inputs are not known. */
+    public Pipeline(ComputationalGraph graph, Runtime runtime, Path file) {
+        this(graph, runtime, file, List.of());
+    }
 
     /**
      * The {@code runtime:} section.
@@ -47,26 +58,66 @@ public record Pipeline(ComputationalGraph graph, Runtime runtime, Path file) {
      * @param mode LOCAL's {@code multi-thread} or {@code single-thread}
      * @param bootstrap for KAFKA, the cluster
      * @param guarantee for KAFKA, {@code at-least-once} or {@code exactly-once}
+     * @param checkpoints for LOCAL, where checkpoints are kept, or {@code null}
      */
     public record Runtime(String system, String mode, String bootstrap, String guarantee, Path checkpoints) {
         public static final Runtime DEFAULT = new Runtime("local", "multi-thread", null, "at-least-once", null);
     }
 
     /**
-     * Reads and validates a pipeline file; relative paths in it are resolved against its directory.
+     * A file a source of the graph reads.
      *
-     * @throws PipelineException listing every problem with file, line and path
+     * @param path the file, resolved against the pipeline file's directory
+     * @param location where the pipeline names it: {@code file:line path}
+     */
+    public record Input(Path path, String location) {}
+
+    /**
+     * Reads and validates a pipeline file; relative paths in it are resolved against its directory. It does not
+     * look at the files the sources read — they may live only where the source's worker runs; {@link #checkInputs()}
+     * does, where they should be at hand.
+     *
+     * @throws PipelineException listing every problem with file, line and path; bounded, for files of any size
      */
     public static Pipeline load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new PipelineException(file.toString(), List.of(file + ": no such file"));
-        } catch (IOException e) {
-            throw new PipelineException(file.toString(), List.of(file + ": cannot be read: " + e.getMessage()));
+        return PipelineReader.read(file);
+    }
+
+    /**
+     * Checks that every file the sources read exists and can be read, as running the graph here will need.
+     *
+     * @return this pipeline
+     * @throws PipelineException naming each input that cannot be read, at the line that names it
+     */
+    public Pipeline checkInputs() {
+        List<String> problems = new ArrayList<>();
+        for (Input input : inputs) {
+            Path path = input.path().toAbsolutePath();
+            String problem;
+            if (Files.isDirectory(path)) {
+                problem = "the input " + path + " is a directory; a lines source reads a file";
+            } else if (!Files.exists(path)) {
+                problem = "the input file " + path + " does not exist";
+            } else if (!Files.isReadable(path)) {
+                problem = "the input file " + path + " cannot be read (permission denied)";
+            } else {
+                continue;
+            }
+            problems.add(input.location() + ": " + problem);
         }
-        Path directory = file.toAbsolutePath().getParent();
-        return PipelineReader.read(file, text, directory);
+        if (!problems.isEmpty()) {
+            String name = file == null || file.getFileName() == null
+                    ? String.valueOf(file)
+                    : file.getFileName().toString();
+            throw new PipelineException(name, problems);
+        }
+        return this;
+    }
+
+    /** This pipeline with its checkpoints kept in {@code directory}, as {@code sluice run --checkpoints} asks. */
+    public Pipeline withCheckpoints(Path directory) {
+        Runtime r = runtime;
+        return new Pipeline(
+                graph, new Runtime(r.system(), r.mode(), r.bootstrap(), r.guarantee(), directory), file, inputs);
     }
 }

@@ -1,0 +1,71 @@
+package io.sluice.yaml.internal;
+
+import io.sluice.yaml.Pipeline;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+
+/** The {@code runtime:} section: where and how the pipeline asks to run. */
+final class RuntimeReader {
+
+    private static final String HOST_PORT = "([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}";
+    private static final Pattern BOOTSTRAP = Pattern.compile(HOST_PORT + "(," + HOST_PORT + ")*");
+    private static final List<String> KEYS = List.of("system", "mode", "bootstrap", "guarantee", "checkpoints");
+
+    private final Problems problems;
+    private final Scalars scalars;
+    private final Mappings mappings;
+
+    RuntimeReader(Problems problems, Scalars scalars, Mappings mappings) {
+        this.problems = problems;
+        this.scalars = scalars;
+        this.mappings = mappings;
+    }
+
+    Pipeline.Runtime read(Node value) {
+        if (!(value instanceof MappingNode mapping)) {
+            problems.add(
+                    value,
+                    "runtime",
+                    "expected a mapping (system, mode, bootstrap, guarantee, checkpoints) but found "
+                            + YamlTree.kind(value));
+            return Pipeline.Runtime.DEFAULT;
+        }
+        Map<String, NodeTuple> keys = mappings.keys(mapping, "runtime", KEYS);
+        String system = choice(keys, "system", List.of("local", "kafka"), "local");
+        String mode = choice(keys, "mode", List.of("multi-thread", "single-thread"), "multi-thread");
+        String guarantee = choice(keys, "guarantee", List.of("at-least-once", "exactly-once"), "at-least-once");
+        String bootstrap = keys.containsKey("bootstrap") ? bootstrap(Mappings.value(keys, "bootstrap")) : null;
+        if ("kafka".equals(system) && !keys.containsKey("bootstrap")) {
+            problems.add(mapping, "runtime", "system kafka needs bootstrap: host:port of the cluster");
+        }
+        Path checkpoints = keys.containsKey("checkpoints")
+                ? scalars.path(Mappings.value(keys, "checkpoints"), "runtime.checkpoints")
+                : null;
+        return new Pipeline.Runtime(
+                system == null ? "local" : system,
+                mode == null ? "multi-thread" : mode,
+                bootstrap,
+                guarantee == null ? "at-least-once" : guarantee,
+                checkpoints);
+    }
+
+    /** {@code host:port[,host:port…]}, as Kafka clients take it. */
+    private String bootstrap(Node value) {
+        String text = scalars.text(value, "runtime.bootstrap");
+        if (text != null && !BOOTSTRAP.matcher(text).matches()) {
+            problems.add(
+                    value, "runtime.bootstrap", "expected host:port[,host:port…] but found " + Problems.quote(text));
+            return null;
+        }
+        return text;
+    }
+
+    private String choice(Map<String, NodeTuple> keys, String key, List<String> allowed, String otherwise) {
+        return keys.containsKey(key) ? scalars.oneOf(Mappings.value(keys, key), "runtime." + key, allowed) : otherwise;
+    }
+}
