@@ -62,6 +62,38 @@ class PipelineCommandsTest {
     }
 
     @Test
+    void aStoreBackendsSettingsAreCheckedWhenThePipelineIsRead() throws Exception {
+        Path file = write("stores.yaml", """
+                graph: g
+                nodes:
+                  - {id: numbers, source: generator, count: 10}
+                  - id: count
+                    class: io.sluice.examples.WordCount$CountWords
+                    stores:
+                      - name: counts
+                        backend: postgres
+                        config: {url: "jdbc:postgresql://db:5432/state", tabel: counts}
+                      - {name: totals, backend: redis, config: {uri: "http://cache:6379"}}
+                      - {name: seen, backend: cassandra}
+                  - {id: out, sink: collect}
+                edges: [numbers -> count -> out]
+                """);
+
+        assertThat(sluice("validate", file.toString())).isEqualTo(Main.EXIT_FAILED);
+
+        String problems = err.toString();
+        assertThat(problems)
+                .contains("stores.yaml:9 nodes[1].stores[0].config: ")
+                .contains("'tabel'")
+                .contains("did you mean 'table'?")
+                .contains("stores.yaml:10 nodes[1].stores[1].config: ")
+                .contains("stores.yaml:11 nodes[1].stores[2].backend: ")
+                .contains("no backend named 'cassandra'")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void validateAndRunCheckTheInputFilesAlike() throws Exception {
         Path file = write("lines.yaml", """
                 graph: g

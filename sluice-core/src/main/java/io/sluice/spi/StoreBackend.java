@@ -23,4 +23,13 @@ public interface StoreBackend {
      * @throws RuntimeException if the store cannot be opened; the message names the backend and what it tried
      */
     StoreEngine open(String graph, String node, int instance, StoreSpec spec);
+
+    /**
+     * Checks a store's settings without opening anything, so that a mistake shows up when the graph is read (with the
+     * YAML line it came from), not when a node first opens the store. Nothing by default.
+     *
+     * @param node the id of the node that declares the store
+     * @throws RuntimeException naming the setting, what was expected and what was found
+     */
+    default void check(String node, StoreSpec spec) {}
 }

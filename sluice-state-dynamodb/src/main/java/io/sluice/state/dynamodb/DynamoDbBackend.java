@@ -87,6 +87,12 @@ public final class DynamoDbBackend implements StoreBackend {
         return NAME;
     }
 
+    /** Parses the settings as {@link #open} does, opening nothing. */
+    @Override
+    public void check(String node, StoreSpec spec) {
+        Settings.of(node, spec);
+    }
+
     /**
      * Connects to DynamoDB, makes sure the table is there (creating it if allowed), and reads the version the store
      * was last committed with.

@@ -102,6 +102,12 @@ public final class PostgresBackend implements StoreBackend {
         return NAME;
     }
 
+    /** Parses the settings as {@link #open} does, opening nothing. */
+    @Override
+    public void check(String node, StoreSpec spec) {
+        Settings.of(node, spec, System.getenv());
+    }
+
     /**
      * Connects to the server, creates the tables if they are missing, and returns the store instance's engine, an
      * {@link ExternalStoreEngine}.

@@ -79,6 +79,12 @@ public final class RedisBackend implements StoreBackend {
         return NAME;
     }
 
+    /** Parses the settings as {@link #open} does, opening nothing. */
+    @Override
+    public void check(String node, StoreSpec spec) {
+        Settings.of(node, spec);
+    }
+
     /**
      * Connects to the server and reads the version the store was last committed with.
      *

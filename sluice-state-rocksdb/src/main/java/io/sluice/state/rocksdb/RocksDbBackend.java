@@ -75,6 +75,12 @@ public final class RocksDbBackend implements StoreBackend {
         return NAME;
     }
 
+    /** Parses the settings as {@link #open} does, opening nothing. */
+    @Override
+    public void check(String node, StoreSpec spec) {
+        Settings.of(node, spec);
+    }
+
     /**
      * Opens the store's database, emptied of what an earlier run left.
      *

@@ -3,6 +3,7 @@ package io.sluice.yaml.internal;
 import io.sluice.StoreSpec;
 import io.sluice.spi.InstanceStores;
 import io.sluice.spi.Names;
+import io.sluice.spi.StoreBackend;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -104,7 +105,16 @@ final class StoresReader {
                 valid = false;
                 continue;
             }
-            if (problems.attempt(backendAt, () -> InstanceStores.backend(id, store)) == null) {
+            StoreBackend found = problems.attempt(backendAt, () -> InstanceStores.backend(id, store));
+            if (found == null) {
+                valid = false;
+                continue;
+            }
+            if (problems.attempt(configAt, () -> {
+                        found.check(id, store);
+                        return store;
+                    })
+                    == null) {
                 valid = false;
                 continue;
             }
