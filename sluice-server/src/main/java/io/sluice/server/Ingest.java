@@ -2,7 +2,6 @@ package io.sluice.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
 import io.sluice.Deployment;
 import io.sluice.Inbox;
 import io.sluice.NodeSpec;
@@ -27,24 +26,14 @@ final class Ingest {
     /** {@code POST /api/nodes/{id}/items}: a JSON item, or an array of items. */
     void items(Context ctx) throws InterruptedException {
         Inbox<Object> inbox = inbox(ctx.pathParam("id"));
-        JsonNode body;
-        try {
-            body = Json.MAPPER.readTree(ctx.body());
-        } catch (IOException e) {
-            throw ApiException.badRequest("the body is not JSON: "
-                    + e.getMessage().lines().findFirst().orElse(""));
-        }
-        if (body == null || body.isMissingNode()) {
-            throw ApiException.badRequest("the body is empty; send a JSON item or an array of items");
-        }
+        JsonNode body = Json.body(ctx, options.maxBodyBytes());
         List<Object> items = new ArrayList<>();
         for (JsonNode element : body.isArray() ? body : List.of(body)) {
             try {
                 items.add(Json.MAPPER.treeToValue(element, inbox.type()));
             } catch (IOException e) {
-                throw ApiException.badRequest(
-                        "item " + items.size() + " is not a " + inbox.type().getSimpleName() + ": "
-                                + e.getMessage().lines().findFirst().orElse(""));
+                throw ApiException.badRequest("item " + items.size() + " is not a "
+                        + inbox.type().getSimpleName() + ": " + Json.firstLine(e.getMessage()));
             }
         }
         int accepted = 0;
@@ -56,24 +45,21 @@ final class Ingest {
                 throw new ApiException(409, "Node '" + ctx.pathParam("id") + "': " + e.getMessage());
             }
             if (!taken) {
-                ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
-                        .json(Json.ordered(
-                                "error",
+                throw new ApiException(
+                                503,
                                 "Node '" + ctx.pathParam("id") + "' is behind: its inbox stayed full for "
-                                        + options.ingestTimeout().toMillis() + " ms; retry later",
-                                "accepted",
-                                accepted));
-                return;
+                                        + options.ingestTimeout().toMillis() + " ms; retry later")
+                        .with("accepted", accepted);
             }
             accepted++;
         }
-        ctx.status(HttpStatus.ACCEPTED).json(Map.of("accepted", accepted));
+        Json.write(ctx, 202, Map.of("accepted", accepted));
     }
 
     /** {@code POST /api/nodes/{id}/end}: no more items; the start node ends once it has passed on what it holds. */
     void end(Context ctx) {
         inbox(ctx.pathParam("id")).close();
-        ctx.status(HttpStatus.ACCEPTED).json(Map.of("ended", ctx.pathParam("id")));
+        Json.write(ctx, 202, Map.of("ended", ctx.pathParam("id")));
     }
 
     @SuppressWarnings("unchecked")

@@ -4,89 +4,123 @@ import static io.sluice.server.Json.ordered;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
-import io.javalin.json.JavalinJackson;
+import io.javalin.util.JavalinBindException;
 import io.sluice.Deployment;
 import io.sluice.DeploymentState;
 import io.sluice.SluiceException;
 import io.sluice.Sources;
 import io.sluice.StoreView;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.BindException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The HTTP face of a deployment, LOCAL or KAFKA alike: its graph, every node's status, the end nodes' results (and a
- * live stream of them), items pushed into inbox start nodes, Prometheus metrics, health probes, and stop.
+ * live stream of them), items pushed into inbox start nodes, Prometheus metrics, health probes, stop, and a dashboard.
  *
  * <pre>{@code
  * try (Deployment deployment = graph.deploySystem(SystemType.LOCAL);
  *         SluiceServer server = SluiceServer.start(deployment, ServerOptions.port(8080))) {
- *     deployment.awaitCompletion(Duration.ofHours(1));
+ *     deployment.awaitTermination(Duration.ofHours(1));
  * }
  * }</pre>
  *
- * <p>Routes — every error is JSON {@code {"error": "…"}}: a user's mistake is a 4xx naming the problem, never a 500.
+ * <p>Routes — every error is JSON {@code {"error": "…"}}: a client's mistake is a 4xx naming it, never a 500.
  *
  * <ul>
  *   <li>{@code GET /}: the dashboard — the graph drawn left to right with each node's live figures
  *   <li>{@code GET /api/graph}; {@code GET /api/nodes}; {@code GET /api/nodes/{id}}
- *   <li>{@code GET /api/nodes/{id}/results?limit=N}; {@code GET /api/nodes/{id}/results/stream} (server-sent events, one
- *       {@code result} event per new result, from {@code ?from=N} if given; ask with {@code Accept: text/event-stream}, as {@code EventSource} does)
+ *   <li>{@code GET /api/nodes/{id}/results?limit=N} (the latest N) or {@code ?from=P&limit=N} (N from position P);
+ *       {@code GET /api/nodes/{id}/results/stream?from=P} (server-sent events, one {@code result} event per result)
  *   <li>{@code GET /api/nodes/{id}/state/{store}?key=K}: one entry of a node's store; without {@code key}, up to
  *       {@code ?limit=N} entries and the total ({@link Deployment#store})
  *   <li>{@code POST /api/nodes/{id}/items} (a JSON item or array, for a start node made by {@link Sources#inbox});
  *       {@code POST /api/nodes/{id}/end}
  *   <li>{@code GET /metrics}; {@code GET /health/live}; {@code GET /health/ready}; {@code POST /api/stop}
  * </ul>
+ *
+ * <p>Thread-safe; the server does not own the deployment: closing the server leaves it running.
  */
 public final class SluiceServer implements AutoCloseable {
+
+    /** The most results or store entries one request returns. */
+    public static final int MAX_LIMIT = 10_000;
 
     private final Deployment deployment;
     private final ServerOptions options;
     private final Metrics metrics;
     private final Ingest ingest;
     private final ResultStreams streams;
+    private final byte[] dashboard;
     private final Javalin app;
 
     private SluiceServer(Deployment deployment, ServerOptions options) {
         this.deployment = deployment;
         this.options = options;
+        this.dashboard = resource("dashboard.html");
         this.metrics = new Metrics(deployment);
         this.ingest = new Ingest(deployment, options);
         this.streams = new ResultStreams(deployment);
         this.app = Javalin.create(config -> {
-            config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-            config.jetty.host = options.host();
-            config.jetty.port = options.port();
-            config.startup.showJavalinBanner = false;
-            config.routes.get("/", ctx -> ctx.html(dashboard()));
-            config.routes.get("/api/graph", ctx -> ctx.json(StatusViews.graph(deployment)));
-            config.routes.get("/api/nodes", ctx -> ctx.json(StatusViews.nodes(deployment.status())));
-            config.routes.get(
-                    "/api/nodes/{id}",
-                    ctx -> ctx.json(StatusViews.node(deployment.status().node(ctx.pathParam("id")))));
-            config.routes.get("/api/nodes/{id}/results", this::results);
-            config.routes.sse("/api/nodes/{id}/results/stream", streams::subscribe);
-            config.routes.get("/api/nodes/{id}/state/{store}", this::state);
-            config.routes.post("/api/nodes/{id}/items", ingest::items);
-            config.routes.post("/api/nodes/{id}/end", ingest::end);
-            config.routes.post("/api/stop", this::stop);
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
-                    .result(metrics.scrape()));
-            config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
-            config.routes.get("/health/ready", this::ready);
+            Container.configure(config, options);
             ApiErrors.install(config);
+            Routes routes = new Routes(config);
+            routes.get("/", List.of(), (ctx, query) -> ctx.contentType("text/html;charset=utf-8")
+                    .result(dashboard));
+            routes.get("/api/graph", List.of(), (ctx, query) -> Json.write(ctx, 200, StatusViews.graph(deployment)));
+            routes.get(
+                    "/api/nodes",
+                    List.of(),
+                    (ctx, query) -> Json.write(ctx, 200, StatusViews.nodes(deployment.status())));
+            routes.get(
+                    "/api/nodes/{id}",
+                    List.of(),
+                    (ctx, query) -> Json.write(
+                            ctx, 200, StatusViews.node(deployment.status().node(ctx.pathParam("id")))));
+            routes.get("/api/nodes/{id}/results", List.of("from", "limit"), this::results);
+            config.routes.sse("/api/nodes/{id}/results/stream", streams::subscribe);
+            routes.get("/api/nodes/{id}/state/{store}", List.of("key", "limit"), this::state);
+            routes.post("/api/nodes/{id}/items", (ctx, query) -> ingest.items(ctx));
+            routes.post("/api/nodes/{id}/end", (ctx, query) -> ingest.end(ctx));
+            routes.post("/api/stop", (ctx, query) -> stop(ctx));
+            routes.get(
+                    "/metrics", List.of(), (ctx, query) -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                            .result(metrics.scrape()));
+            routes.get("/health/live", List.of(), (ctx, query) -> Json.write(ctx, 200, Map.of("status", "UP")));
+            routes.get("/health/ready", List.of(), (ctx, query) -> ready(ctx));
         });
     }
 
-    /** Starts serving {@code deployment}; the server does not own it: closing the server leaves it running. */
+    /**
+     * Starts serving {@code deployment}: listening once this returns. The server does not own the deployment.
+     *
+     * @throws SluiceException if the server cannot listen on the host and port asked for (the port is taken, the host
+     *     is not an address of this machine); nothing is left running then
+     */
     public static SluiceServer start(Deployment deployment, ServerOptions options) {
         SluiceServer server = new SluiceServer(deployment, options);
-        server.app.start();
+        try {
+            server.app.start();
+        } catch (RuntimeException e) {
+            server.close();
+            throw new SluiceException(
+                    "Cannot serve the HTTP API on " + options.host() + ":" + options.port() + ": " + why(e), e);
+        }
         server.streams.start();
         return server;
+    }
+
+    private static String why(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JavalinBindException || t instanceof BindException) {
+                return "the port is taken (or the host is not an address of this machine); choose another port, or"
+                        + " 0 for any free one";
+            }
+        }
+        return e.getMessage();
     }
 
     /** The port it listens on. */
@@ -99,6 +133,7 @@ public final class SluiceServer implements AutoCloseable {
         return URI.create("http://" + options.host() + ":" + port());
     }
 
+    /** Stops listening and ends the result streams; the deployment goes on. */
     @Override
     public void close() {
         streams.close();
@@ -106,86 +141,75 @@ public final class SluiceServer implements AutoCloseable {
         metrics.close();
     }
 
-    /** The dashboard: one static page that draws the graph and polls {@code /api/nodes}; no build step. */
-    private static String dashboard() throws IOException {
-        try (java.io.InputStream page = SluiceServer.class.getResourceAsStream("dashboard.html")) {
-            if (page == null) {
-                throw new IOException("dashboard.html is missing from the sluice-server jar");
+    // ---- the routes that need more than a line ----
+
+    private static byte[] resource(String name) {
+        try (InputStream in = SluiceServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the sluice-server jar");
             }
-            return new String(page.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + name + " from the sluice-server jar", e);
         }
     }
 
     private void ready(Context ctx) {
         DeploymentState state = deployment.status().state();
         boolean ready = state == DeploymentState.RUNNING || state == DeploymentState.COMPLETED;
-        ctx.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-                .json(Map.of("status", ready ? "UP" : "DOWN", "state", state));
+        Json.write(ctx, ready ? 200 : 503, ordered("status", ready ? "UP" : "DOWN", "state", state));
     }
 
-    private void results(Context ctx) {
+    private void results(Context ctx, Query query) {
         String node = ctx.pathParam("id");
-        int limit = limit(ctx.queryParam("limit"));
+        int limit = (int) query.number("limit", 1, MAX_LIMIT, options.resultLimit());
         List<Object> all = deployment.results(node);
         List<Object> last = all.subList(Math.max(0, all.size() - limit), all.size());
-        ctx.json(ordered("node", node, "total", all.size(), "items", last));
-    }
-
-    private int limit(String text) {
-        if (text == null) {
-            return options.resultLimit();
-        }
-        try {
-            int limit = Integer.parseInt(text);
-            if (limit >= 1) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ApiException.badRequest("limit must be a positive integer, found '" + text + "'");
+        Json.write(ctx, 200, ordered("node", node, "total", all.size(), "items", last));
     }
 
     /**
      * A node's store: the entry of {@code ?key=K} (matched as {@link StoreView#find} says), or up to {@code ?limit=N}
      * entries with the total. A store that cannot be read now (a KAFKA changelog missing or slow) is a 503.
      */
-    private void state(Context ctx) {
+    private void state(Context ctx, Query query) {
         String node = ctx.pathParam("id");
         String store = ctx.pathParam("store");
         StoreView view = deployment.store(node, store);
-        String key = ctx.queryParam("key");
+        String key = query.text("key").orElse(null);
+        int limit = (int) query.number("limit", 1, MAX_LIMIT, options.resultLimit());
         try {
             if (key != null) {
                 StoreView.Entry entry = view.find(key)
                         .orElseThrow(() -> ApiException.notFound("Store '" + store + "' of node '" + node
                                 + "' has no key '" + key + "'; a key is matched as text, then as a number or"
                                 + " true/false, then by each key's text"));
-                ctx.json(ordered(
-                        "node",
-                        node,
-                        "store",
-                        store,
-                        "key",
-                        entry.key(),
-                        "value",
-                        entry.value(),
-                        "instance",
-                        entry.instance()));
+                Json.write(
+                        ctx,
+                        200,
+                        ordered(
+                                "node", node,
+                                "store", store,
+                                "key", entry.key(),
+                                "value", entry.value(),
+                                "instance", entry.instance()));
                 return;
             }
-            StoreView.Entries entries = view.entries(limit(ctx.queryParam("limit")));
-            ctx.json(ordered(
-                    "node",
-                    node,
-                    "store",
-                    store,
-                    "total",
-                    entries.total(),
-                    "entries",
-                    entries.entries().stream()
-                            .map(e -> ordered("key", e.key(), "value", e.value(), "instance", e.instance()))
-                            .toList()));
+            StoreView.Entries entries = view.entries(limit);
+            Json.write(
+                    ctx,
+                    200,
+                    ordered(
+                            "node",
+                            node,
+                            "store",
+                            store,
+                            "total",
+                            entries.total(),
+                            "entries",
+                            entries.entries().stream()
+                                    .map(e -> ordered("key", e.key(), "value", e.value(), "instance", e.instance()))
+                                    .toList()));
         } catch (SluiceException e) {
             throw new ApiException(503, e.getMessage());
         }
@@ -193,6 +217,6 @@ public final class SluiceServer implements AutoCloseable {
 
     private void stop(Context ctx) {
         Thread.ofVirtual().name("sluice-server-stop").start(deployment::close);
-        ctx.status(HttpStatus.ACCEPTED).json(Map.of("stopping", deployment.id()));
+        Json.write(ctx, 202, Map.of("stopping", deployment.id()));
     }
 }

@@ -85,4 +85,12 @@ class RequestServerTest {
         assertThat(bad.body().get("error").asText())
                 .startsWith("the body must be a JSON object, the request's context");
     }
+
+    @Test
+    void twoJsonValuesInOneBodyAreA400() throws Exception {
+        Reply two = evaluate("{\"name\":\"ada\"}{\"name\":\"bob\"}");
+
+        assertThat(two.status()).isEqualTo(400);
+        assertThat(two.body().get("error").asText()).startsWith("the body is not JSON: Trailing token");
+    }
 }

@@ -208,7 +208,8 @@ class SluiceServerTest {
 
         Reply badLimit = get("/api/nodes/ledger/results?limit=lots");
         assertThat(badLimit.status()).isEqualTo(400);
-        assertThat(badLimit.body().get("error").asText()).isEqualTo("limit must be a positive integer, found 'lots'");
+        assertThat(badLimit.body().get("error").asText())
+                .isEqualTo("limit must be a whole number from 1 to 10000, found 'lots'");
 
         Reply badJson = post("/api/nodes/orders/items", "{\"id\": ");
         assertThat(badJson.status()).isEqualTo(400);
@@ -311,7 +312,8 @@ class SluiceServerTest {
                             + " a number or true/false, then by each key's text");
             Reply limit = get(wordsServer, "/api/nodes/count/state/counts?limit=0");
             assertThat(limit.status()).isEqualTo(400);
-            assertThat(limit.body().get("error").asText()).isEqualTo("limit must be a positive integer, found '0'");
+            assertThat(limit.body().get("error").asText())
+                    .isEqualTo("limit must be a whole number from 1 to 10000, found '0'");
         }
     }
 
@@ -372,5 +374,27 @@ class SluiceServerTest {
         assertThat(cents).containsExactlyInAnyOrder(7L, 8L);
         assertThat(stream.statusCode()).isEqualTo(200);
         reader.interrupt();
+    }
+
+    @Test
+    void aBadParameterIsA400NeverIgnored() throws Exception {
+        RawHttp.Answer badEncoding =
+                RawHttp.send(server.port(), "GET", "/api/nodes/ledger/results?limit=%ZZ", null, null);
+        assertThat(badEncoding.status()).isEqualTo(400);
+        assertThat(badEncoding.json().get("error").asText())
+                .isEqualTo("the query string has a bad percent-encoding at '%ZZ'; a '%' must be followed by two hex"
+                        + " digits (%25 for '%' itself)");
+        Reply typo = get("/api/nodes/ledger/results?limt=5");
+        assertThat(typo.body().get("error").asText())
+                .isEqualTo("GET /api/nodes/{id}/results takes the parameters [from, limit]; found 'limt'");
+        Reply twice = get("/api/nodes/ledger/results?limit=1&limit=2");
+        assertThat(twice.body().get("error").asText()).isEqualTo("parameter 'limit' is given twice; give it once");
+        Reply tooMany = get("/api/nodes/ledger/results?limit=10001");
+        assertThat(tooMany.body().get("error").asText())
+                .isEqualTo("limit must be a whole number from 1 to 10000, found '10001'");
+        Reply wrongMethod = post("/api/graph", "{}");
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.body().get("error").asText())
+                .isEqualTo("Route /api/graph does not take POST; see docs/api.md for its method");
     }
 }
