@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every error the server sends is JSON {@code {"error": "…"}} (with fields such as {@code accepted} or {@code state}
- * where they help) — whoever makes it: a route ({@link ApiException}), core (a {@link
+ * where they help) and the security headers — whoever makes it: a route ({@link ApiException}), core (a {@link
  * NotDefinedException} is a 404, any other {@link SluiceException} a 400), Javalin (no route, wrong method), or Jetty
  * before a request reaches Javalin at all (a request that is not HTTP, headers too large), through {@link
  * JsonErrorHandler}. Anything else is a 500 that says to look in the log, where its stack trace is.
@@ -46,6 +46,7 @@ final class ApiErrors {
         config.router.javaLangErrorHandler((response, error) -> {
             LOG.error("a request failed", error);
             response.setStatus(500);
+            Security.HEADERS.forEach(response::setHeader);
             response.setContentType("application/json");
             try {
                 response.getOutputStream().write(bytes(internal().getMessage()));
@@ -67,6 +68,7 @@ final class ApiErrors {
 
     static void write(Context ctx, ApiException e) {
         ctx.attribute(WRITTEN, true);
+        Security.addHeaders(ctx);
         e.headers.forEach(ctx::header);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", e.getMessage());
@@ -105,7 +107,7 @@ final class ApiErrors {
 
     /**
      * Jetty's own errors — a request line or header it cannot parse, headers too large, a URI it refuses — as JSON
-     * instead of its HTML page. Jetty calls it before (or instead of) Javalin.
+     * with the security headers, instead of its HTML page. Jetty calls it before (or instead of) Javalin.
      */
     static final class JsonErrorHandler extends ErrorHandler {
 
@@ -120,6 +122,7 @@ final class ApiErrors {
                     message = e.getReason();
                 }
             }
+            Security.HEADERS.forEach((name, value) -> response.getHeaders().put(name, value));
             if (HttpStatus.hasNoBody(status) || request.getMethod().equals("HEAD")) {
                 callback.succeeded();
                 return true;

@@ -29,8 +29,8 @@ final class Json {
     private Json() {}
 
     /**
-     * The body of a request as one JSON value, read as bytes (JSON is UTF-8; a charset named in the Content-Type
-     * does not change that, nor make a 500): its size, and that it is exactly one JSON value.
+     * The body of a request as one JSON value. The content type was checked before ({@link Security}); here: its size,
+     * and that it is exactly one JSON value.
      *
      * @throws ApiException 413 for a body over {@code maxBytes}, 400 for one that is empty or not JSON
      */

@@ -12,14 +12,18 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A {@link RequestGraph} behind HTTP: {@code POST /api/evaluate} with a JSON object as the context evaluates the
  * graph once and answers with every node's output, the merged view, and the optional nodes that failed.
  *
  * <p>Answers: 200 with {@code {"merged": …, "outputs": …, "failures": {node: message}}}; 400 for a body that is not
- * one JSON object; 502 when a node failed and 504 when the request timed out, each with the node and the reason. Every
- * error is JSON {@code {"error": …}}; the body limits are those of {@link SluiceServer}.
+ * one JSON object, 415 for one that is not {@code application/json} in UTF-8; 502 when a node failed and 504 when the
+ * request timed out, each with the node and the reason. Every error is JSON {@code {"error": …}}.
+ *
+ * <p>A request graph is a service, so it asks for a token only when {@link ServerOptions#withToken} gives one; the
+ * Host and Origin checks, the body limits and the security headers are those of {@link SluiceServer}.
  */
 public final class RequestServer implements AutoCloseable {
 
@@ -30,9 +34,11 @@ public final class RequestServer implements AutoCloseable {
     private RequestServer(RequestGraph<Map<String, Object>> graph, ServerOptions options) {
         this.graph = graph;
         this.options = options;
+        Security security = new Security(options, options.token(), Set.of("/health/live"));
         this.app = Javalin.create(config -> {
             Container.configure(config, options);
             ApiErrors.install(config);
+            config.routes.before(security::check);
             Routes routes = new Routes(config);
             routes.post("/api/evaluate", (ctx, query) -> evaluate(ctx));
             routes.get("/health/live", List.of(), (ctx, query) -> Json.write(ctx, 200, Map.of("status", "UP")));

@@ -13,9 +13,15 @@ import io.sluice.StoreView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The HTTP face of a deployment, LOCAL or KAFKA alike: its graph, every node's status, the end nodes' results (and a
@@ -27,6 +33,12 @@ import java.util.Map;
  *     deployment.awaitTermination(Duration.ofHours(1));
  * }
  * }</pre>
+ *
+ * <p>Guarded by a bearer token ({@link ServerOptions#token()}): every request that may change something needs it, and
+ * every request when the server listens beyond loopback, but for the dashboard page and the health probes. A token not
+ * given is made at start and printed once, with the address to open ({@code http://127.0.0.1:8080/#token=…}), on
+ * standard error. The Host and Origin headers are checked too, bodies must be {@code application/json}, and every
+ * response carries security headers; see docs/api.md.
  *
  * <p>Routes — every error is JSON {@code {"error": "…"}}: a client's mistake is a 4xx naming it, never a 500.
  *
@@ -49,27 +61,38 @@ public final class SluiceServer implements AutoCloseable {
     /** The most results or store entries one request returns. */
     public static final int MAX_LIMIT = 10_000;
 
+    private static final Set<String> OPEN_PATHS =
+            Set.of("/", "/dashboard.js", "/dashboard.css", "/health/live", "/health/ready");
+
     private final Deployment deployment;
     private final ServerOptions options;
+    private final Security.Token token;
     private final Metrics metrics;
     private final Ingest ingest;
     private final ResultStreams streams;
-    private final byte[] dashboard;
+    private final Map<String, byte[]> pages;
     private final Javalin app;
 
     private SluiceServer(Deployment deployment, ServerOptions options) {
         this.deployment = deployment;
         this.options = options;
-        this.dashboard = resource("dashboard.html");
+        this.token = Security.Token.resolve(options.token());
+        Security security = new Security(options, Optional.of(token.value()), OPEN_PATHS);
+        this.pages = Map.of(
+                "dashboard.html", resource("dashboard.html"),
+                "dashboard.js", resource("dashboard.js"),
+                "dashboard.css", resource("dashboard.css"));
         this.metrics = new Metrics(deployment);
         this.ingest = new Ingest(deployment, options);
         this.streams = new ResultStreams(deployment);
         this.app = Javalin.create(config -> {
             Container.configure(config, options);
             ApiErrors.install(config);
+            config.routes.before(security::check);
             Routes routes = new Routes(config);
-            routes.get("/", List.of(), (ctx, query) -> ctx.contentType("text/html;charset=utf-8")
-                    .result(dashboard));
+            routes.get("/", List.of(), (ctx, query) -> page(ctx, "dashboard.html", "text/html"));
+            routes.get("/dashboard.js", List.of(), (ctx, query) -> page(ctx, "dashboard.js", "text/javascript"));
+            routes.get("/dashboard.css", List.of(), (ctx, query) -> page(ctx, "dashboard.css", "text/css"));
             routes.get("/api/graph", List.of(), (ctx, query) -> Json.write(ctx, 200, StatusViews.graph(deployment)));
             routes.get(
                     "/api/nodes",
@@ -99,6 +122,7 @@ public final class SluiceServer implements AutoCloseable {
      *
      * @throws SluiceException if the server cannot listen on the host and port asked for (the port is taken, the host
      *     is not an address of this machine); nothing is left running then
+     * @throws IllegalArgumentException if {@code SLUICE_API_TOKEN} is set to a token too weak to be used
      */
     public static SluiceServer start(Deployment deployment, ServerOptions options) {
         SluiceServer server = new SluiceServer(deployment, options);
@@ -110,6 +134,11 @@ public final class SluiceServer implements AutoCloseable {
                     "Cannot serve the HTTP API on " + options.host() + ":" + options.port() + ": " + why(e), e);
         }
         server.streams.start();
+        if (server.token.generated()) {
+            // The one place the token is shown, as Jupyter does: whoever started the server opens this address.
+            System.err.println("Sluice API: open " + server.dashboardUri()
+                    + " (a token made for this run; give one with --token or SLUICE_API_TOKEN)");
+        }
         return server;
     }
 
@@ -128,9 +157,28 @@ public final class SluiceServer implements AutoCloseable {
         return app.port();
     }
 
-    /** The base address, {@code http://host:port}. */
+    /** The base address, {@code http://host:port}; bound to every address, the loopback one. */
     public URI uri() {
-        return URI.create("http://" + options.host() + ":" + port());
+        String host = options.host();
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            if (address.isAnyLocalAddress()) {
+                host = "127.0.0.1";
+            } else if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+                host = "[" + host + "]";
+            }
+        } catch (UnknownHostException e) {
+            // the server could not have started on it
+        }
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    /**
+     * The address that opens the dashboard with the token: {@code http://host:port/#token=…}. The token is in the
+     * fragment, which the browser does not send; the page keeps it for the tab and sends it with every call.
+     */
+    public URI dashboardUri() {
+        return URI.create(uri() + "/#token=" + URLEncoder.encode(token.value(), StandardCharsets.UTF_8));
     }
 
     /** Stops listening and ends the result streams; the deployment goes on. */
@@ -142,6 +190,10 @@ public final class SluiceServer implements AutoCloseable {
     }
 
     // ---- the routes that need more than a line ----
+
+    private void page(Context ctx, String name, String mediaType) {
+        ctx.contentType(mediaType + ";charset=utf-8").result(pages.get(name));
+    }
 
     private static byte[] resource(String name) {
         try (InputStream in = SluiceServer.class.getResourceAsStream(name)) {

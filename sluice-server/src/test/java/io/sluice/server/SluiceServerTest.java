@@ -33,6 +33,8 @@ class SluiceServerTest {
     /** An order, as clients post it. */
     public record Order(String id, long cents) {}
 
+    static final String TOKEN = "test-token-0123456789abcdef";
+
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
     private Inbox<Order> orders;
@@ -51,7 +53,7 @@ class SluiceServerTest {
                 .edge("paid -> ledger", Partitioning.global())
                 .build();
         deployment = graph.deploySystem(SystemType.LOCAL);
-        server = SluiceServer.start(deployment, ServerOptions.port(0));
+        server = SluiceServer.start(deployment, ServerOptions.port(0).withToken(TOKEN));
     }
 
     @AfterEach
@@ -76,6 +78,7 @@ class SluiceServerTest {
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(server.uri().resolve(path))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + TOKEN)
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
