@@ -18,7 +18,8 @@ import java.util.TreeSet;
  * @param host the address to listen on; {@code 127.0.0.1} unless the API should be reachable from elsewhere. Bound
  *     beyond loopback, every route but the dashboard page and the health probes needs the token
  * @param port the port; 0 picks a free one (see {@link SluiceServer#port()})
- * @param ingestTimeout how long {@code POST /api/nodes/{id}/items} waits for room in a full inbox before answering 503
+ * @param ingestTimeout how long one {@code POST /api/nodes/{id}/items} may wait, in all, for room in a full inbox
+ *     before it answers 503
  * @param resultLimit the most results {@code GET …/results}, or store entries {@code GET …/state/{store}}, returns when
  *     the request names no {@code limit}
  * @param token the bearer token clients send ({@code Authorization: Bearer TOKEN}); when empty, the {@code

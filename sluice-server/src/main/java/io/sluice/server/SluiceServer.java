@@ -268,6 +268,7 @@ public final class SluiceServer implements AutoCloseable {
     }
 
     private void stop(Context ctx) {
+        ingest.stop();
         Thread.ofVirtual().name("sluice-server-stop").start(deployment::close);
         Json.write(ctx, 202, Map.of("stopping", deployment.id()));
     }
