@@ -28,6 +28,7 @@ import java.util.TreeSet;
  * @param allowedHosts host names accepted in the {@code Host} header besides the bound address (and, bound to
  *     loopback, {@code localhost}, {@code 127.0.0.1} and {@code [::1]}): the names a proxy or DNS gives the server.
  *     Bound to a wildcard address (0.0.0.0), any host is accepted unless some are named here
+ * @param maxStreams how many result streams (server-sent events) may be open at once; one more is a 503
  * @param maxBodyBytes the largest request body accepted; a larger one is a 413
  * @param idleTimeout how long a connection may send or take nothing — while its headers arrive too — before it is
  *     closed
@@ -39,6 +40,7 @@ public record ServerOptions(
         int resultLimit,
         Optional<String> token,
         Set<String> allowedHosts,
+        int maxStreams,
         long maxBodyBytes,
         Duration idleTimeout) {
 
@@ -70,6 +72,9 @@ public record ServerOptions(
             hosts.add(HostNames.normalize(name));
         }
         allowedHosts = Set.copyOf(hosts);
+        if (maxStreams < 0) {
+            throw new IllegalArgumentException("ServerOptions.maxStreams: must be ≥ 0, found " + maxStreams);
+        }
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("ServerOptions.maxBodyBytes: must be ≥ 1, found " + maxBodyBytes);
         }
@@ -80,7 +85,7 @@ public record ServerOptions(
 
     /**
      * Loopback, the given port, a 1 s ingest wait, 100 results, a token from {@code SLUICE_API_TOKEN} or made at start,
-     * bodies up to 1 MiB, connections idle for 30 s closed.
+     * 64 result streams, bodies up to 1 MiB, connections idle for 30 s closed.
      */
     public static ServerOptions port(int port) {
         return new ServerOptions(
@@ -90,13 +95,14 @@ public record ServerOptions(
                 100,
                 Optional.empty(),
                 Set.of(),
+                64,
                 1 << 20,
                 Duration.ofSeconds(30));
     }
 
     public ServerOptions withHost(String host) {
         return new ServerOptions(
-                host, port, ingestTimeout, resultLimit, token, allowedHosts, maxBodyBytes, idleTimeout);
+                host, port, ingestTimeout, resultLimit, token, allowedHosts, maxStreams, maxBodyBytes, idleTimeout);
     }
 
     /**
@@ -111,33 +117,39 @@ public record ServerOptions(
                 resultLimit,
                 Optional.ofNullable(token),
                 allowedHosts,
+                maxStreams,
                 maxBodyBytes,
                 idleTimeout);
     }
 
     public ServerOptions withAllowedHosts(String... names) {
         return new ServerOptions(
-                host, port, ingestTimeout, resultLimit, token, Set.of(names), maxBodyBytes, idleTimeout);
+                host, port, ingestTimeout, resultLimit, token, Set.of(names), maxStreams, maxBodyBytes, idleTimeout);
     }
 
     public ServerOptions withIngestTimeout(Duration ingestTimeout) {
         return new ServerOptions(
-                host, port, ingestTimeout, resultLimit, token, allowedHosts, maxBodyBytes, idleTimeout);
+                host, port, ingestTimeout, resultLimit, token, allowedHosts, maxStreams, maxBodyBytes, idleTimeout);
     }
 
     public ServerOptions withResultLimit(int resultLimit) {
         return new ServerOptions(
-                host, port, ingestTimeout, resultLimit, token, allowedHosts, maxBodyBytes, idleTimeout);
+                host, port, ingestTimeout, resultLimit, token, allowedHosts, maxStreams, maxBodyBytes, idleTimeout);
+    }
+
+    public ServerOptions withMaxStreams(int maxStreams) {
+        return new ServerOptions(
+                host, port, ingestTimeout, resultLimit, token, allowedHosts, maxStreams, maxBodyBytes, idleTimeout);
     }
 
     public ServerOptions withMaxBodyBytes(long maxBodyBytes) {
         return new ServerOptions(
-                host, port, ingestTimeout, resultLimit, token, allowedHosts, maxBodyBytes, idleTimeout);
+                host, port, ingestTimeout, resultLimit, token, allowedHosts, maxStreams, maxBodyBytes, idleTimeout);
     }
 
     public ServerOptions withIdleTimeout(Duration idleTimeout) {
         return new ServerOptions(
-                host, port, ingestTimeout, resultLimit, token, allowedHosts, maxBodyBytes, idleTimeout);
+                host, port, ingestTimeout, resultLimit, token, allowedHosts, maxStreams, maxBodyBytes, idleTimeout);
     }
 
     /** Never the token itself: options end up in logs. */
@@ -145,7 +157,7 @@ public record ServerOptions(
     public String toString() {
         return "ServerOptions[host=" + host + ", port=" + port + ", ingestTimeout=" + ingestTimeout + ", resultLimit="
                 + resultLimit + ", token=" + (token.isPresent() ? "(given)" : "(none)") + ", allowedHosts="
-                + allowedHosts + ", maxBodyBytes=" + maxBodyBytes + ", idleTimeout="
+                + allowedHosts + ", maxStreams=" + maxStreams + ", maxBodyBytes=" + maxBodyBytes + ", idleTimeout="
                 + idleTimeout + "]";
     }
 

@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.javalin.util.JavalinBindException;
 import io.sluice.Deployment;
 import io.sluice.DeploymentState;
+import io.sluice.ResultPage;
 import io.sluice.SluiceException;
 import io.sluice.Sources;
 import io.sluice.StoreView;
@@ -24,11 +25,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The HTTP face of a deployment, LOCAL or KAFKA alike: its graph, every node's status, the end nodes' results (and a
- * live stream of them), items pushed into inbox start nodes, Prometheus metrics, health probes, stop, and a dashboard.
+ * The HTTP face of a deployment, LOCAL or KAFKA alike: its graph, every node's status, the end nodes' results (paged,
+ * and as a live stream), items pushed into inbox start nodes, Prometheus metrics, health probes, stop, and a dashboard.
  *
  * <pre>{@code
- * try (Deployment deployment = graph.deploySystem(SystemType.LOCAL);
+ * try (Deployment deployment = graph.deploy(SystemType.LOCAL, LocalOptions.defaults().withKeptResults(100_000));
  *         SluiceServer server = SluiceServer.start(deployment, ServerOptions.port(8080))) {
  *     deployment.awaitTermination(Duration.ofHours(1));
  * }
@@ -84,7 +85,7 @@ public final class SluiceServer implements AutoCloseable {
                 "dashboard.css", resource("dashboard.css"));
         this.metrics = new Metrics(deployment);
         this.ingest = new Ingest(deployment, options);
-        this.streams = new ResultStreams(deployment);
+        this.streams = new ResultStreams(deployment, options);
         this.app = Javalin.create(config -> {
             Container.configure(config, options);
             ApiErrors.install(config);
@@ -104,7 +105,7 @@ public final class SluiceServer implements AutoCloseable {
                     (ctx, query) -> Json.write(
                             ctx, 200, StatusViews.node(deployment.status().node(ctx.pathParam("id")))));
             routes.get("/api/nodes/{id}/results", List.of("from", "limit"), this::results);
-            config.routes.sse("/api/nodes/{id}/results/stream", streams::subscribe);
+            routes.get("/api/nodes/{id}/results/stream", List.of("from"), streams::stream);
             routes.get("/api/nodes/{id}/state/{store}", List.of("key", "limit"), this::state);
             routes.post("/api/nodes/{id}/items", (ctx, query) -> ingest.items(ctx));
             routes.post("/api/nodes/{id}/end", (ctx, query) -> ingest.end(ctx));
@@ -181,6 +182,11 @@ public final class SluiceServer implements AutoCloseable {
         return URI.create(uri() + "/#token=" + URLEncoder.encode(token.value(), StandardCharsets.UTF_8));
     }
 
+    /** Result streams open now. */
+    int openStreams() {
+        return streams.open();
+    }
+
     /** Stops listening and ends the result streams; the deployment goes on. */
     @Override
     public void close() {
@@ -212,12 +218,25 @@ public final class SluiceServer implements AutoCloseable {
         Json.write(ctx, ready ? 200 : 503, ordered("status", ready ? "UP" : "DOWN", "state", state));
     }
 
+    /**
+     * The latest {@code limit} results, or {@code limit} from position {@code from}: a page read from the deployment,
+     * never a copy of all it kept.
+     */
     private void results(Context ctx, Query query) {
         String node = ctx.pathParam("id");
         int limit = (int) query.number("limit", 1, MAX_LIMIT, options.resultLimit());
-        List<Object> all = deployment.results(node);
-        List<Object> last = all.subList(Math.max(0, all.size() - limit), all.size());
-        Json.write(ctx, 200, ordered("node", node, "total", all.size(), "items", last));
+        long from = query.number("from", 0, Long.MAX_VALUE, -1);
+        ResultPage<Object> page =
+                from < 0 ? deployment.latestResults(node, limit) : deployment.results(node, from, limit);
+        Json.write(
+                ctx,
+                200,
+                ordered(
+                        "node", node,
+                        "total", page.total(),
+                        "first", page.first(),
+                        "next", page.next(),
+                        "items", page.items()));
     }
 
     /**

@@ -380,6 +380,39 @@ class SluiceServerTest {
     }
 
     @Test
+    void resultsArePagedFromAPositionAndOnlyTheLatestAreKept() throws Exception {
+        Inbox<Long> numbers = Inbox.of(Long.class, 10_000);
+        ComputationalGraph graph = ComputationalGraph.builder("paged")
+                .start("in", Sources.inbox(numbers))
+                .end("out", Sinks.collect())
+                .edge("in -> out")
+                .build();
+        try (Deployment paged = graph.deploy(
+                        SystemType.LOCAL, io.sluice.LocalOptions.defaults().withKeptResults(2_000));
+                SluiceServer pagedServer = SluiceServer.start(paged, ServerOptions.port(0))) {
+            for (long i = 0; i < 5_000; i++) {
+                numbers.offer(i, Duration.ofSeconds(10));
+            }
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> paged.latestResults("out", 1).total() == 5_000);
+
+            Reply latest = get(pagedServer, "/api/nodes/out/results?limit=3");
+            assertThat(latest.text())
+                    .isEqualTo(
+                            "{\"node\":\"out\",\"total\":5000,\"first\":4997,\"next\":5000,\"items\":[4997,4998,4999]}");
+            Reply page = get(pagedServer, "/api/nodes/out/results?from=4000&limit=2");
+            assertThat(page.body().get("first").asLong()).isEqualTo(4000);
+            assertThat(page.body().get("items").toString()).isEqualTo("[4000,4001]");
+            Reply letGo = get(pagedServer, "/api/nodes/out/results?from=0&limit=2");
+            assertThat(letGo.body().get("first").asLong())
+                    .as("results before the kept ones were let go: the page starts at the oldest kept")
+                    .isGreaterThan(0);
+            assertThat(letGo.body().get("items").get(0).asLong())
+                    .isEqualTo(letGo.body().get("first").asLong());
+        }
+    }
+
+    @Test
     void aBadParameterIsA400NeverIgnored() throws Exception {
         RawHttp.Answer badEncoding =
                 RawHttp.send(server.port(), "GET", "/api/nodes/ledger/results?limit=%ZZ", null, null);
