@@ -10,12 +10,15 @@ import io.sluice.NodeSpec;
 import io.sluice.NodeStatus;
 import java.util.function.ToDoubleFunction;
 
-/** {@code GET /metrics}: every node's counters and whether the deployment runs, for Prometheus (Micrometer). */
+/**
+ * {@code GET /metrics}: every node's counters and whether the deployment runs, for Prometheus (Micrometer). Each scrape
+ * reads the status once and every gauge answers from that one reading, so the figures of one scrape belong together.
+ */
 final class Metrics implements AutoCloseable {
 
     private final Deployment deployment;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private volatile StatusSnapshot snapshot = new StatusSnapshot(null, 0);
+    private DeploymentStatus status; // guarded by this: set, then read by the gauges, within one scrape
 
     Metrics(Deployment deployment) {
         this.deployment = deployment;
@@ -29,33 +32,25 @@ final class Metrics implements AutoCloseable {
                     node.id(),
                     NodeStatus::queueDepth);
         }
-        Gauge.builder("sluice_deployment_running", () -> status().state() == DeploymentState.RUNNING ? 1 : 0)
+        Gauge.builder(
+                        "sluice_deployment_running",
+                        this,
+                        metrics -> metrics.status.state() == DeploymentState.RUNNING ? 1 : 0)
                 .description("1 while the deployment runs")
                 .tag("deployment", deployment.id())
                 .register(registry);
     }
 
     private void gauge(String name, String description, String node, ToDoubleFunction<NodeStatus> value) {
-        Gauge.builder(name, () -> value.applyAsDouble(status().node(node)))
+        Gauge.builder(name, this, metrics -> value.applyAsDouble(metrics.status.node(node)))
                 .description(description)
                 .tag("node", node)
                 .register(registry);
     }
 
-    /** One status per scrape rather than one per gauge. */
-    private DeploymentStatus status() {
-        StatusSnapshot current = snapshot;
-        long now = System.nanoTime();
-        if (current.status == null || now - current.takenNanos > 100_000_000L) {
-            current = new StatusSnapshot(deployment.status(), now);
-            snapshot = current;
-        }
-        return current.status;
-    }
-
-    private record StatusSnapshot(DeploymentStatus status, long takenNanos) {}
-
-    String scrape() {
+    /** The Prometheus text of one status. */
+    synchronized String scrape() {
+        status = deployment.status();
         return registry.scrape();
     }
 

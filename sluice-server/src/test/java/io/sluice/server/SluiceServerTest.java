@@ -433,4 +433,68 @@ class SluiceServerTest {
         assertThat(wrongMethod.body().get("error").asText())
                 .isEqualTo("Route /api/graph does not take POST; see docs/api.md for its method");
     }
+
+    @Test
+    void theServerReadsTheStatusOncePerRequestAndPerScrape() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        Deployment counted = new CountingDeployment(deployment, reads);
+        try (SluiceServer countedServer = SluiceServer.start(counted, ServerOptions.port(0))) {
+            // two scrapes in a row: each reads its own status, neither a cached one nor two
+            for (String path : List.of("/api/nodes", "/api/nodes/paid", "/metrics", "/metrics", "/health/ready")) {
+                reads.set(0);
+                assertThat(get(countedServer, path).status()).isEqualTo(200);
+                assertThat(reads.get()).as(path).isEqualTo(1);
+            }
+        }
+    }
+
+    /** A deployment that counts how often its status is read. */
+    private record CountingDeployment(Deployment delegate, java.util.concurrent.atomic.AtomicInteger reads)
+            implements Deployment {
+        @Override
+        public String id() {
+            return delegate.id();
+        }
+
+        @Override
+        public ComputationalGraph graph() {
+            return delegate.graph();
+        }
+
+        @Override
+        public SystemType system() {
+            return delegate.system();
+        }
+
+        @Override
+        public io.sluice.DeploymentStatus status() {
+            reads.incrementAndGet();
+            return delegate.status();
+        }
+
+        @Override
+        public <T> List<T> results(String endNodeId) {
+            return delegate.results(endNodeId);
+        }
+
+        @Override
+        public io.sluice.StoreView store(String nodeId, String store) {
+            return delegate.store(nodeId, store);
+        }
+
+        @Override
+        public DeploymentState awaitTermination(Duration timeout) throws InterruptedException {
+            return delegate.awaitTermination(timeout);
+        }
+
+        @Override
+        public java.util.Optional<io.sluice.NodeFailedException> failure() {
+            return delegate.failure();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
 }
