@@ -27,8 +27,9 @@ import java.util.TreeSet;
  *   <li>Token: {@code Authorization: Bearer TOKEN}, compared in constant time, on every such request, and on every
  *       request when the server listens beyond loopback — except the dashboard page and the health probes, which hold
  *       no data (401). A token that is sent must be right, wherever it is sent.
- *   <li>Content type: a body must be {@code application/json}, in UTF-8 if a charset is named (415); this also takes
- *       away the forms and {@code text/plain} posts a browser sends across sites without asking.
+ *   <li>Content type: a body must be {@code application/json}, in UTF-8 if a charset is named, and so must any
+ *       content type a change declares, body or not (415); this also takes away the forms and {@code text/plain}
+ *       posts a browser sends across sites without asking.
  * </ol>
  *
  * <p>Every response carries {@link #HEADERS}, the dashboard's content security policy among them.
@@ -132,7 +133,7 @@ final class Security {
             checkOrigin(ctx);
         }
         checkToken(ctx, reading);
-        if (!reading && hasBody(ctx)) {
+        if (!reading && (hasBody(ctx) || ctx.req().getHeaders("Content-Type").hasMoreElements())) {
             requireJson(ctx);
         }
     }

@@ -149,6 +149,10 @@ class SecurityTest {
                     .as(type)
                     .startsWith("the body must be application/json, found '");
         }
+        RawHttp.Answer emptyButPlain = send("POST", "/api/stop", with(auth, "Content-Type: text/plain"), null);
+        assertThat(emptyButPlain.status())
+                .as("a declared type must be JSON, body or not")
+                .isEqualTo(415);
         RawHttp.Answer untyped = send("POST", "/api/stop", auth, "{}");
         assertThat(untyped.status()).isEqualTo(415);
         assertThat(untyped.json().get("error").asText())
