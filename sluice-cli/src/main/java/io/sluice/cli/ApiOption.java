@@ -2,7 +2,7 @@ package io.sluice.cli;
 
 import picocli.CommandLine.Option;
 
-/** The {@code --api} option of the commands that talk to a deployment's HTTP API. */
+/** The {@code --api} and {@code --token} options of the commands that talk to a deployment's HTTP API. */
 final class ApiOption {
 
     @Option(
@@ -12,7 +12,16 @@ final class ApiOption {
             description = "the deployment's API (default: ${DEFAULT-VALUE})")
     String url;
 
+    @Option(
+            names = "--token",
+            paramLabel = "TOKEN",
+            description = "the API's token (default: the SLUICE_API_TOKEN environment variable, which, unlike an"
+                    + " option, other users of the machine cannot read in the process list); needed when the API"
+                    + " listens beyond loopback")
+    String token;
+
     ApiClient client() {
-        return new ApiClient(url);
+        String given = token != null ? token : System.getenv("SLUICE_API_TOKEN");
+        return new ApiClient(url, given == null || given.isEmpty() ? null : given);
     }
 }

@@ -47,22 +47,38 @@ final class ResultsCommand implements Callable<Integer> {
             out.println(item);
         }
         out.flush();
-        if (follow) {
-            HttpResponse<java.io.InputStream> stream = client.stream("api/nodes/" + node + "/results/stream?from="
-                    + results.get("total").asInt());
-            try (BufferedReader lines =
-                    new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    if (line.startsWith("data: ")) {
-                        out.println(line.substring("data: ".length()));
-                        out.flush();
-                    } else if (line.startsWith("event: error")) {
-                        throw new IllegalArgumentException(lines.readLine().substring("data: ".length()));
-                    }
-                }
+        long next = results.has("next")
+                ? results.get("next").asLong()
+                : results.get("total").asLong();
+        while (follow) {
+            next = follow(client, next, out);
+            if (next < 0) {
+                break;
             }
         }
         return 0;
+    }
+
+    /**
+     * Prints what the stream sends from position {@code from} on; returns the position to go on from if the server
+     * dropped this client for falling behind, -1 if the stream just ended.
+     */
+    private long follow(ApiClient client, long from, PrintWriter out) throws Exception {
+        HttpResponse<java.io.InputStream> stream = client.stream("api/nodes/" + node + "/results/stream?from=" + from);
+        long next = from;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.startsWith("id: ")) {
+                    next = Long.parseLong(line.substring("id: ".length())) + 1;
+                } else if (line.startsWith("data: ")) {
+                    out.println(line.substring("data: ".length()));
+                    out.flush();
+                } else if (line.startsWith(": dropped")) {
+                    return next; // too slow for a while: pick up where this client left off
+                }
+            }
+        }
+        return -1;
     }
 }

@@ -49,8 +49,15 @@ final class ServeCommand implements Callable<Integer> {
             names = "--host",
             defaultValue = "127.0.0.1",
             paramLabel = "HOST",
-            description = "(default: ${DEFAULT-VALUE})")
+            description = "(default: ${DEFAULT-VALUE}); beyond loopback every route needs the token")
     String host;
+
+    @Option(
+            names = "--token",
+            paramLabel = "TOKEN",
+            description = "the token clients send (Authorization: Bearer TOKEN); default: SLUICE_API_TOKEN, else one"
+                    + " made now and printed once, with the address to open")
+    String token;
 
     private final CountDownLatch stop = new CountDownLatch(1);
 
@@ -61,8 +68,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         ComputationalGraph graph = GraphFactory.load(file != null ? file : factory);
         Deployment attached = KafkaDeployments.attach(graph, KafkaOptions.of(bootstrap));
-        try (SluiceServer server =
-                SluiceServer.start(attached, ServerOptions.port(port).withHost(host))) {
+        try (SluiceServer server = SluiceServer.start(
+                attached, ServerOptions.port(port).withHost(host).withToken(token))) {
             PrintWriter out = spec.commandLine().getOut();
             out.println("Serving graph '" + graph.name() + "' on Kafka at " + bootstrap + ": " + server.uri());
             out.flush();

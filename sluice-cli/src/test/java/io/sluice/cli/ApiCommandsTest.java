@@ -153,4 +153,78 @@ class ApiCommandsTest {
                 .isEqualTo("sluice: cannot reach the Sluice"
                         + " API at http://127.0.0.1:1/; is a deployment serving it (--api-port)?");
     }
+
+    @Test
+    void theApiCommandsSendTheTokenAServerBeyondLoopbackAsksFor() throws Exception {
+        String token = "cli-token-0123456789abcdef";
+        try (SluiceServer wide = SluiceServer.start(
+                deployment, ServerOptions.port(0).withHost("0.0.0.0").withToken(token))) {
+            String url = "http://127.0.0.1:" + wide.port();
+
+            assertThat(sluice("status", "--api", url)).isEqualTo(Main.EXIT_USAGE);
+            assertThat(err.toString().strip())
+                    .startsWith("sluice: this server listens beyond loopback, so every route needs the API token")
+                    .endsWith("; give the token with --token or SLUICE_API_TOKEN");
+            assertThat(sluice("status", "--api", url, "--token", "wrong-token-0123456789"))
+                    .isEqualTo(Main.EXIT_USAGE);
+            assertThat(err.toString())
+                    .contains("sluice: the token is not this server's; check the token given with"
+                            + " --token or SLUICE_API_TOKEN");
+
+            assertThat(sluice("status", "--api", url, "--token", token)).isZero();
+            assertThat(out.toString()).contains("Deployment " + deployment.id() + " on LOCAL: RUNNING");
+            assertThat(sluice("results", "out", "--api", url, "--token", token)).isZero();
+            assertThat(out.toString()).contains("\"ALPHA\"", "\"BETA\"");
+        }
+    }
+
+    @Test
+    void anExampleOnATakenPortIsOneLineAndDeploysNothing() throws Exception {
+        String bootstrap = io.sluice.testkit.KafkaBroker.shared().bootstrapServers();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+                org.apache.kafka.clients.admin.Admin admin =
+                        org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers", bootstrap))) {
+            int port = taken.getLocalPort();
+            java.util.Set<String> before = admin.listTopics().names().get();
+
+            int exit = sluice(
+                    "example",
+                    "wordcount",
+                    "--system",
+                    "kafka",
+                    "--bootstrap",
+                    bootstrap,
+                    "--api-port",
+                    Integer.toString(port),
+                    "--output",
+                    java.nio.file.Files.createTempDirectory("example").toString());
+
+            assertThat(exit).isEqualTo(Main.EXIT_USAGE);
+            assertThat(err.toString().strip())
+                    .startsWith("sluice: --api-port " + port + ": the port is taken on 127.0.0.1 (")
+                    .endsWith("); choose another, or 0 for any free port")
+                    .doesNotContain("\n");
+            assertThat(out.toString()).doesNotContain("Top words");
+            assertThat(admin.listTopics().names().get()).as("no topics made").isEqualTo(before);
+        }
+    }
+
+    @Test
+    void keepResultsIsForLocal() {
+        assertThat(sluice(
+                        "example",
+                        "wordcount",
+                        "--system",
+                        "kafka",
+                        "--bootstrap",
+                        "127.0.0.1:1",
+                        "--keep-results",
+                        "5"))
+                .isEqualTo(Main.EXIT_USAGE);
+        assertThat(err.toString().strip())
+                .isEqualTo("sluice: --keep-results is for --system local; on kafka an end node's results are kept by"
+                        + " its results topic (its retention)");
+        assertThat(sluice("example", "wordcount", "--keep-results", "0")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(err.toString()).contains("sluice: --keep-results must be ≥ 1, found 0");
+    }
 }

@@ -1,50 +1,66 @@
 package io.sluice.server;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
-import io.javalin.json.JavalinJackson;
 import io.sluice.RequestFailedException;
 import io.sluice.RequestGraph;
 import io.sluice.RequestResult;
-import java.io.IOException;
+import io.sluice.SluiceException;
 import java.net.URI;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A {@link RequestGraph} behind HTTP: {@code POST /api/evaluate} with a JSON object as the context evaluates the
  * graph once and answers with every node's output, the merged view, and the optional nodes that failed.
  *
  * <p>Answers: 200 with {@code {"merged": …, "outputs": …, "failures": {node: message}}}; 400 for a body that is not
- * a JSON object; 502 when a node failed and 504 when the request timed out, each with the node and the reason.
+ * one JSON object, 415 for one that is not {@code application/json} in UTF-8; 502 when a node failed and 504 when the
+ * request timed out, each with the node and the reason. Every error is JSON {@code {"error": …}}.
+ *
+ * <p>A request graph is a service, so it asks for a token only when {@link ServerOptions#withToken} gives one; the
+ * Host and Origin checks, the body limits and the security headers are those of {@link SluiceServer}.
  */
 public final class RequestServer implements AutoCloseable {
 
     private final RequestGraph<Map<String, Object>> graph;
-    private final ObjectMapper json = new ObjectMapper();
     private final ServerOptions options;
     private final Javalin app;
 
     private RequestServer(RequestGraph<Map<String, Object>> graph, ServerOptions options) {
         this.graph = graph;
         this.options = options;
+        Security security = new Security(options, options.token(), Set.of("/health/live"));
         this.app = Javalin.create(config -> {
-            config.jsonMapper(new JavalinJackson(json, false));
-            config.jetty.host = options.host();
-            config.jetty.port = options.port();
-            config.startup.showJavalinBanner = false;
-            config.routes.post("/api/evaluate", this::evaluate);
-            config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+            Container.configure(config, options);
+            ApiErrors.install(config);
+            config.routes.before(security::check);
+            Routes routes = new Routes(config);
+            routes.post("/api/evaluate", (ctx, query) -> evaluate(ctx));
+            routes.get("/health/live", List.of(), (ctx, query) -> Json.write(ctx, 200, Map.of("status", "UP")));
         });
     }
 
-    /** Starts serving {@code graph}. */
+    /**
+     * Starts serving {@code graph}.
+     *
+     * @throws SluiceException if the server cannot listen on the host and port asked for
+     */
     public static RequestServer start(RequestGraph<Map<String, Object>> graph, ServerOptions options) {
         RequestServer server = new RequestServer(graph, options);
-        server.app.start();
+        try {
+            server.app.start();
+        } catch (RuntimeException e) {
+            server.close();
+            throw new SluiceException(
+                    "Cannot serve the request graph on " + options.host() + ":" + options.port() + ": "
+                            + e.getMessage(),
+                    e);
+        }
         return server;
     }
 
@@ -56,37 +72,27 @@ public final class RequestServer implements AutoCloseable {
         return URI.create("http://" + options.host() + ":" + port());
     }
 
+    @SuppressWarnings("unchecked")
     private void evaluate(Context ctx) {
-        Map<String, Object> context;
-        try {
-            context = json.readValue(ctx.body(), new TypeReference<Map<String, Object>>() {});
-        } catch (IOException e) {
-            ctx.status(HttpStatus.BAD_REQUEST)
-                    .json(Map.of(
-                            "error",
-                            "the body must be a JSON object, the request's" + " context: "
-                                    + e.getMessage().lines().findFirst().orElse("")));
-            return;
+        JsonNode body = Json.body(ctx, options.maxBodyBytes());
+        if (!body.isObject() && !body.isNull()) {
+            throw ApiException.badRequest(
+                    "the body must be a JSON object, the request's context; found " + body.getNodeType());
         }
-        if (context == null) {
-            context = Map.of();
-        }
+        Map<String, Object> context = body.isNull() ? Map.of() : Json.MAPPER.convertValue((ObjectNode) body, Map.class);
         try {
             RequestResult result = graph.evaluate(context);
             Map<String, Object> failures = new LinkedHashMap<>();
             result.failures().forEach((node, error) -> failures.put(node, String.valueOf(error.getMessage())));
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("merged", result.merged());
-            body.put("outputs", result.outputs());
-            body.put("failures", failures);
-            ctx.json(body);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("merged", result.merged());
+            answer.put("outputs", result.outputs());
+            answer.put("failures", failures);
+            Json.write(ctx, 200, answer);
         } catch (RequestFailedException e) {
             boolean timedOut = e.getMessage().contains("timed out");
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", e.getMessage());
-            body.put("node", e.nodeId().orElse(null));
-            ctx.status(timedOut ? HttpStatus.GATEWAY_TIMEOUT : HttpStatus.BAD_GATEWAY)
-                    .json(body);
+            throw new ApiException(timedOut ? 504 : 502, e.getMessage())
+                    .with("node", e.nodeId().orElse(null));
         }
     }
 

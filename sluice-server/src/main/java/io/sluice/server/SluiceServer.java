@@ -1,135 +1,156 @@
 package io.sluice.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static io.sluice.server.Json.ordered;
+
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HttpStatus;
-import io.javalin.http.sse.SseClient;
-import io.javalin.json.JavalinJackson;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.sluice.ComputationalGraph;
+import io.javalin.util.JavalinBindException;
 import io.sluice.Deployment;
 import io.sluice.DeploymentState;
-import io.sluice.DeploymentStatus;
-import io.sluice.Edge;
-import io.sluice.Inbox;
-import io.sluice.ItemTracking;
-import io.sluice.NodeSpec;
-import io.sluice.NodeStatus;
-import io.sluice.NotDefinedException;
+import io.sluice.ResultPage;
 import io.sluice.SluiceException;
 import io.sluice.Sources;
-import io.sluice.StartNodeSpec;
 import io.sluice.StoreView;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.BindException;
+import java.net.InetAddress;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * The HTTP face of a deployment, LOCAL or KAFKA alike: its graph, every node's status, the end nodes' results (and a
- * live stream of them), items pushed into inbox start nodes, Prometheus metrics, health probes, and stop.
+ * The HTTP face of a deployment, LOCAL or KAFKA alike: its graph, every node's status, the end nodes' results (paged,
+ * and as a live stream), items pushed into inbox start nodes, Prometheus metrics, health probes, stop, and a dashboard.
  *
  * <pre>{@code
- * try (Deployment deployment = graph.deploySystem(SystemType.LOCAL);
+ * try (Deployment deployment = graph.deploy(SystemType.LOCAL, LocalOptions.defaults().withKeptResults(100_000));
  *         SluiceServer server = SluiceServer.start(deployment, ServerOptions.port(8080))) {
- *     deployment.awaitCompletion(Duration.ofHours(1));
+ *     deployment.awaitTermination(Duration.ofHours(1));
  * }
  * }</pre>
  *
- * <p>Routes — every error is JSON {@code {"error": "…"}}: a user's mistake is a 4xx naming the problem, never a 500.
+ * <p>Guarded by a bearer token ({@link ServerOptions#token()}): every request that may change something needs it, and
+ * every request when the server listens beyond loopback, but for the dashboard page and the health probes. A token not
+ * given is made at start and printed once, with the address to open ({@code http://127.0.0.1:8080/#token=…}), on
+ * standard error. The Host and Origin headers are checked too, bodies must be {@code application/json}, and every
+ * response carries security headers; see docs/api.md.
+ *
+ * <p>Routes — every error is JSON {@code {"error": "…"}}: a client's mistake is a 4xx naming it, never a 500.
  *
  * <ul>
  *   <li>{@code GET /}: the dashboard — the graph drawn left to right with each node's live figures
  *   <li>{@code GET /api/graph}; {@code GET /api/nodes}; {@code GET /api/nodes/{id}}
- *   <li>{@code GET /api/nodes/{id}/results?limit=N}; {@code GET /api/nodes/{id}/results/stream} (server-sent events, one
- *       {@code result} event per new result, from {@code ?from=N} if given; ask with {@code Accept: text/event-stream}, as {@code EventSource} does)
+ *   <li>{@code GET /api/nodes/{id}/results?limit=N} (the latest N) or {@code ?from=P&limit=N} (N from position P);
+ *       {@code GET /api/nodes/{id}/results/stream?from=P} (server-sent events, one {@code result} event per result)
  *   <li>{@code GET /api/nodes/{id}/state/{store}?key=K}: one entry of a node's store; without {@code key}, up to
  *       {@code ?limit=N} entries and the total ({@link Deployment#store})
  *   <li>{@code POST /api/nodes/{id}/items} (a JSON item or array, for a start node made by {@link Sources#inbox});
  *       {@code POST /api/nodes/{id}/end}
  *   <li>{@code GET /metrics}; {@code GET /health/live}; {@code GET /health/ready}; {@code POST /api/stop}
  * </ul>
+ *
+ * <p>Thread-safe; the server does not own the deployment: closing the server leaves it running.
  */
 public final class SluiceServer implements AutoCloseable {
 
-    private static final long STREAM_PERIOD_MS = 250;
-    private static final String ERROR = "sluice.error";
+    /** The most results or store entries one request returns. */
+    public static final int MAX_LIMIT = 10_000;
+
+    private static final Set<String> OPEN_PATHS =
+            Set.of("/", "/dashboard.js", "/dashboard.css", "/health/live", "/health/ready");
 
     private final Deployment deployment;
     private final ServerOptions options;
-    private final ObjectMapper json = new ObjectMapper();
-    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final ScheduledExecutorService streams = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "sluice-server-streams");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final Map<SseClient, Integer> subscribers = new ConcurrentHashMap<>();
+    private final Security.Token token;
+    private final Metrics metrics;
+    private final Ingest ingest;
+    private final ResultStreams streams;
+    private final Map<String, byte[]> pages;
     private final Javalin app;
-    private volatile StatusSnapshot snapshot = new StatusSnapshot(null, 0);
 
     private SluiceServer(Deployment deployment, ServerOptions options) {
         this.deployment = deployment;
         this.options = options;
-        registerMetrics();
+        this.token = Security.Token.resolve(options.token());
+        Security security = new Security(options, Optional.of(token.value()), OPEN_PATHS);
+        this.pages = Map.of(
+                "dashboard.html", resource("dashboard.html"),
+                "dashboard.js", resource("dashboard.js"),
+                "dashboard.css", resource("dashboard.css"));
+        this.metrics = new Metrics(deployment);
+        this.ingest = new Ingest(deployment, options);
+        this.streams = new ResultStreams(deployment, options);
         this.app = Javalin.create(config -> {
-            config.jsonMapper(new JavalinJackson(json, false));
-            config.jetty.host = options.host();
-            config.jetty.port = options.port();
-            config.startup.showJavalinBanner = false;
-            config.routes.get("/", ctx -> ctx.html(dashboard()));
-            config.routes.get("/api/graph", ctx -> ctx.json(graphJson()));
-            config.routes.get("/api/nodes", ctx -> ctx.json(nodesJson(deployment.status())));
-            config.routes.get(
+            Container.configure(config, options);
+            ApiErrors.install(config);
+            config.routes.before(security::check);
+            Routes routes = new Routes(config);
+            routes.get("/", List.of(), (ctx, query) -> page(ctx, "dashboard.html", "text/html"));
+            routes.get("/dashboard.js", List.of(), (ctx, query) -> page(ctx, "dashboard.js", "text/javascript"));
+            routes.get("/dashboard.css", List.of(), (ctx, query) -> page(ctx, "dashboard.css", "text/css"));
+            routes.get("/api/graph", List.of(), (ctx, query) -> Json.write(ctx, 200, StatusViews.graph(deployment)));
+            routes.get(
+                    "/api/nodes",
+                    List.of(),
+                    (ctx, query) -> Json.write(ctx, 200, StatusViews.nodes(deployment.status())));
+            routes.get(
                     "/api/nodes/{id}",
-                    ctx -> ctx.json(nodeJson(deployment.status().node(ctx.pathParam("id")))));
-            config.routes.get("/api/nodes/{id}/results", this::results);
-            config.routes.sse("/api/nodes/{id}/results/stream", this::stream);
-            config.routes.get("/api/nodes/{id}/state/{store}", this::state);
-            config.routes.post("/api/nodes/{id}/items", this::ingest);
-            config.routes.post("/api/nodes/{id}/end", this::end);
-            config.routes.post("/api/stop", this::stop);
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
-                    .result(metrics.scrape()));
-            config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
-            config.routes.get("/health/ready", this::ready);
-            config.routes.exception(
-                    SluiceException.class,
-                    (e, ctx) -> error(
-                            ctx,
-                            e instanceof NotDefinedException ? HttpStatus.NOT_FOUND : HttpStatus.BAD_REQUEST,
-                            e.getMessage()));
-            config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
-            config.routes.error(404, "*", ctx -> {
-                if (ctx.attribute(ERROR) == null) {
-                    error(
-                            ctx,
-                            HttpStatus.NOT_FOUND,
-                            "No route " + ctx.method() + " " + ctx.path() + "; see the routes"
-                                    + " under /api, /metrics and /health");
-                }
-            });
+                    List.of(),
+                    (ctx, query) -> Json.write(
+                            ctx, 200, StatusViews.node(deployment.status().node(ctx.pathParam("id")))));
+            routes.get("/api/nodes/{id}/results", List.of("from", "limit"), this::results);
+            routes.get("/api/nodes/{id}/results/stream", List.of("from"), streams::stream);
+            routes.get("/api/nodes/{id}/state/{store}", List.of("key", "limit"), this::state);
+            routes.post("/api/nodes/{id}/items", (ctx, query) -> ingest.items(ctx));
+            routes.post("/api/nodes/{id}/end", (ctx, query) -> ingest.end(ctx));
+            routes.post("/api/stop", (ctx, query) -> stop(ctx));
+            routes.get(
+                    "/metrics", List.of(), (ctx, query) -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                            .result(metrics.scrape()));
+            routes.get("/health/live", List.of(), (ctx, query) -> Json.write(ctx, 200, Map.of("status", "UP")));
+            routes.get("/health/ready", List.of(), (ctx, query) -> ready(ctx));
         });
     }
 
-    /** Starts serving {@code deployment}; the server does not own it: closing the server leaves it running. */
+    /**
+     * Starts serving {@code deployment}: listening once this returns. The server does not own the deployment.
+     *
+     * @throws SluiceException if the server cannot listen on the host and port asked for (the port is taken, the host
+     *     is not an address of this machine); nothing is left running then
+     * @throws IllegalArgumentException if {@code SLUICE_API_TOKEN} is set to a token too weak to be used
+     */
     public static SluiceServer start(Deployment deployment, ServerOptions options) {
         SluiceServer server = new SluiceServer(deployment, options);
-        server.app.start();
-        server.streams.scheduleWithFixedDelay(
-                server::pushResults, STREAM_PERIOD_MS, STREAM_PERIOD_MS, TimeUnit.MILLISECONDS);
+        try {
+            server.app.start();
+        } catch (RuntimeException e) {
+            server.close();
+            throw new SluiceException(
+                    "Cannot serve the HTTP API on " + options.host() + ":" + options.port() + ": " + why(e), e);
+        }
+        server.streams.start();
+        if (server.token.generated()) {
+            // The one place the token is shown, as Jupyter does: whoever started the server opens this address.
+            System.err.println("Sluice API: open " + server.dashboardUri()
+                    + " (a token made for this run; give one with --token or SLUICE_API_TOKEN)");
+        }
         return server;
+    }
+
+    private static String why(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JavalinBindException || t instanceof BindException) {
+                return "the port is taken (or the host is not an address of this machine); choose another port, or"
+                        + " 0 for any free one";
+            }
+        }
+        return e.getMessage();
     }
 
     /** The port it listens on. */
@@ -137,408 +158,137 @@ public final class SluiceServer implements AutoCloseable {
         return app.port();
     }
 
-    /** The base address, {@code http://host:port}. */
+    /** The base address, {@code http://host:port}; bound to every address, the loopback one. */
     public URI uri() {
-        return URI.create("http://" + options.host() + ":" + port());
+        String host = options.host();
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            if (address.isAnyLocalAddress()) {
+                host = "127.0.0.1";
+            } else if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+                host = "[" + host + "]";
+            }
+        } catch (UnknownHostException e) {
+            // the server could not have started on it
+        }
+        return URI.create("http://" + host + ":" + port());
     }
 
+    /**
+     * The address that opens the dashboard with the token: {@code http://host:port/#token=…}. The token is in the
+     * fragment, which the browser does not send; the page keeps it for the tab and sends it with every call.
+     */
+    public URI dashboardUri() {
+        return URI.create(uri() + "/#token=" + URLEncoder.encode(token.value(), StandardCharsets.UTF_8));
+    }
+
+    /** Result streams open now. */
+    int openStreams() {
+        return streams.open();
+    }
+
+    /** Stops listening and ends the result streams; the deployment goes on. */
     @Override
     public void close() {
-        streams.shutdownNow();
-        subscribers.keySet().forEach(SseClient::close);
+        streams.close();
         app.stop();
         metrics.close();
     }
 
-    // ---- graph and status ----
+    // ---- the routes that need more than a line ----
 
-    /** The dashboard: one static page that draws the graph and polls {@code /api/nodes}; no build step. */
-    private static String dashboard() throws IOException {
-        try (java.io.InputStream page = SluiceServer.class.getResourceAsStream("dashboard.html")) {
-            if (page == null) {
-                throw new IOException("dashboard.html is missing from the sluice-server jar");
+    private void page(Context ctx, String name, String mediaType) {
+        ctx.contentType(mediaType + ";charset=utf-8").result(pages.get(name));
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = SluiceServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the sluice-server jar");
             }
-            return new String(page.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + name + " from the sluice-server jar", e);
         }
-    }
-
-    private Map<String, Object> graphJson() {
-        ComputationalGraph graph = deployment.graph();
-        List<Map<String, Object>> nodes = new ArrayList<>();
-        for (NodeSpec node : graph.nodes()) {
-            nodes.add(ordered(
-                    "id",
-                    node.id(),
-                    "kind",
-                    node.kind(),
-                    "parallelism",
-                    node.parallelism(),
-                    "ports",
-                    List.copyOf(node.ports())));
-        }
-        List<Map<String, Object>> edges = new ArrayList<>();
-        for (Edge edge : graph.edges()) {
-            edges.add(ordered(
-                    "from",
-                    edge.from(),
-                    "port",
-                    edge.port(),
-                    "to",
-                    edge.to(),
-                    "partitioning",
-                    edge.partitioning().label()));
-        }
-        return ordered(
-                "name",
-                graph.name(),
-                "deployment",
-                deployment.id(),
-                "system",
-                deployment.system(),
-                "nodes",
-                nodes,
-                "edges",
-                edges);
-    }
-
-    private static Map<String, Object> nodesJson(DeploymentStatus status) {
-        return ordered(
-                "deployment",
-                status.id(),
-                "system",
-                status.system(),
-                "state",
-                status.state(),
-                "failure",
-                status.failure().orElse(null),
-                "nodes",
-                status.nodes().values().stream().map(SluiceServer::nodeJson).toList(),
-                "tracking",
-                status.tracking().map(SluiceServer::trackingJson).orElse(null));
-    }
-
-    /** What the deployment knows of its items, under a robustness level above NONE. */
-    private static Map<String, Object> trackingJson(ItemTracking tracking) {
-        return ordered(
-                "level",
-                tracking.level(),
-                "introduced",
-                tracking.introduced(),
-                "completed",
-                tracking.completed(),
-                "pending",
-                tracking.pending(),
-                "failed",
-                tracking.failed(),
-                "replays",
-                tracking.replays(),
-                "deadLettered",
-                tracking.deadLettered(),
-                "allProcessed",
-                tracking.allProcessed(),
-                "recentFailures",
-                tracking.recentFailures().stream()
-                        .map(f -> ordered(
-                                "node",
-                                f.node(),
-                                "item",
-                                f.item(),
-                                "error",
-                                f.error(),
-                                "time",
-                                f.time().toString(),
-                                "attempt",
-                                f.attempt()))
-                        .toList());
-    }
-
-    private static Map<String, Object> nodeJson(NodeStatus node) {
-        return ordered(
-                "id",
-                node.id(),
-                "kind",
-                node.kind(),
-                "state",
-                node.state(),
-                "instances",
-                node.instances(),
-                "itemsIn",
-                node.itemsIn(),
-                "itemsOut",
-                node.itemsOut(),
-                "errors",
-                node.errors(),
-                "queueDepth",
-                node.queueDepth(),
-                "lastActivity",
-                node.lastActivity().map(Object::toString).orElse(null));
     }
 
     private void ready(Context ctx) {
         DeploymentState state = deployment.status().state();
         boolean ready = state == DeploymentState.RUNNING || state == DeploymentState.COMPLETED;
-        ctx.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-                .json(Map.of("status", ready ? "UP" : "DOWN", "state", state));
-    }
-
-    // ---- results ----
-
-    private void results(Context ctx) {
-        String node = ctx.pathParam("id");
-        int limit = limit(ctx.queryParam("limit"));
-        List<Object> all = deployment.results(node);
-        List<Object> last = all.subList(Math.max(0, all.size() - limit), all.size());
-        ctx.json(ordered("node", node, "total", all.size(), "items", last));
-    }
-
-    private int limit(String text) {
-        if (text == null) {
-            return options.resultLimit();
-        }
-        try {
-            int limit = Integer.parseInt(text);
-            if (limit >= 1) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new BadRequest(HttpStatus.BAD_REQUEST, "limit must be a positive integer, found '" + text + "'");
+        Json.write(ctx, ready ? 200 : 503, ordered("status", ready ? "UP" : "DOWN", "state", state));
     }
 
     /**
-     * New results as events, from the moment of subscription on — or from result index {@code ?from=N}, so that a
-     * client that has read the first N results misses none in between.
+     * The latest {@code limit} results, or {@code limit} from position {@code from}: a page read from the deployment,
+     * never a copy of all it kept.
      */
-    private void stream(SseClient client) {
-        String node = client.ctx().pathParam("id");
-        try {
-            int size = deployment.results(node).size();
-            String from = client.ctx().queryParam("from");
-            subscribers.put(client, from == null ? size : Math.min(size, Math.max(0, Integer.parseInt(from))));
-        } catch (NumberFormatException e) {
-            client.sendEvent(
-                    "error",
-                    "from must be a result index, found '" + client.ctx().queryParam("from") + "'");
-            client.close();
-            return;
-        } catch (SluiceException e) {
-            client.sendEvent("error", e.getMessage());
-            client.close();
-            return;
-        }
-        client.onClose(() -> subscribers.remove(client));
-        client.keepAlive();
-        client.sendComment("results of node " + node); // sends the headers now, before the first result
+    private void results(Context ctx, Query query) {
+        String node = ctx.pathParam("id");
+        int limit = (int) query.number("limit", 1, MAX_LIMIT, options.resultLimit());
+        long from = query.number("from", 0, Long.MAX_VALUE, -1);
+        ResultPage<Object> page =
+                from < 0 ? deployment.latestResults(node, limit) : deployment.results(node, from, limit);
+        Json.write(
+                ctx,
+                200,
+                ordered(
+                        "node", node,
+                        "total", page.total(),
+                        "first", page.first(),
+                        "next", page.next(),
+                        "items", page.items()));
     }
-
-    private void pushResults() {
-        // One read per node per tick, however many clients follow it: on KAFKA a read is a pass over a topic.
-        Map<String, List<Object>> byNode = new java.util.HashMap<>();
-        for (Map.Entry<SseClient, Integer> subscriber : subscribers.entrySet()) {
-            SseClient client = subscriber.getKey();
-            if (client.terminated()) {
-                subscribers.remove(client);
-                continue;
-            }
-            try {
-                List<Object> all = byNode.computeIfAbsent(client.ctx().pathParam("id"), deployment::results);
-                for (int i = subscriber.getValue(); i < all.size(); i++) {
-                    client.sendEvent("result", json.writeValueAsString(all.get(i)));
-                }
-                subscribers.put(client, all.size());
-            } catch (IOException | RuntimeException e) {
-                client.close();
-                subscribers.remove(client);
-            }
-        }
-    }
-
-    // ---- state ----
 
     /**
      * A node's store: the entry of {@code ?key=K} (matched as {@link StoreView#find} says), or up to {@code ?limit=N}
      * entries with the total. A store that cannot be read now (a KAFKA changelog missing or slow) is a 503.
      */
-    private void state(Context ctx) {
+    private void state(Context ctx, Query query) {
         String node = ctx.pathParam("id");
         String store = ctx.pathParam("store");
         StoreView view = deployment.store(node, store);
-        String key = ctx.queryParam("key");
+        String key = query.text("key").orElse(null);
+        int limit = (int) query.number("limit", 1, MAX_LIMIT, options.resultLimit());
         try {
             if (key != null) {
                 StoreView.Entry entry = view.find(key)
-                        .orElseThrow(() -> new BadRequest(
-                                HttpStatus.NOT_FOUND,
-                                "Store '" + store + "' of node '" + node + "' has no key '" + key + "'; a key is"
-                                        + " matched as text, then as a number or true/false, then by each key's"
-                                        + " text"));
-                ctx.json(ordered(
-                        "node",
-                        node,
-                        "store",
-                        store,
-                        "key",
-                        entry.key(),
-                        "value",
-                        entry.value(),
-                        "instance",
-                        entry.instance()));
+                        .orElseThrow(() -> ApiException.notFound("Store '" + store + "' of node '" + node
+                                + "' has no key '" + key + "'; a key is matched as text, then as a number or"
+                                + " true/false, then by each key's text"));
+                Json.write(
+                        ctx,
+                        200,
+                        ordered(
+                                "node", node,
+                                "store", store,
+                                "key", entry.key(),
+                                "value", entry.value(),
+                                "instance", entry.instance()));
                 return;
             }
-            StoreView.Entries entries = view.entries(limit(ctx.queryParam("limit")));
-            ctx.json(ordered(
-                    "node",
-                    node,
-                    "store",
-                    store,
-                    "total",
-                    entries.total(),
-                    "entries",
-                    entries.entries().stream()
-                            .map(e -> ordered("key", e.key(), "value", e.value(), "instance", e.instance()))
-                            .toList()));
+            StoreView.Entries entries = view.entries(limit);
+            Json.write(
+                    ctx,
+                    200,
+                    ordered(
+                            "node",
+                            node,
+                            "store",
+                            store,
+                            "total",
+                            entries.total(),
+                            "entries",
+                            entries.entries().stream()
+                                    .map(e -> ordered("key", e.key(), "value", e.value(), "instance", e.instance()))
+                                    .toList()));
         } catch (SluiceException e) {
-            throw new BadRequest(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+            throw new ApiException(503, e.getMessage());
         }
-    }
-
-    // ---- ingest and control ----
-
-    private void ingest(Context ctx) throws InterruptedException {
-        Inbox<Object> inbox = inbox(ctx.pathParam("id"));
-        JsonNode body;
-        try {
-            body = json.readTree(ctx.body());
-        } catch (IOException e) {
-            throw new BadRequest(
-                    HttpStatus.BAD_REQUEST,
-                    "the body is not JSON: "
-                            + e.getMessage().lines().findFirst().orElse(""));
-        }
-        if (body == null || body.isMissingNode()) {
-            throw new BadRequest(HttpStatus.BAD_REQUEST, "the body is empty; send a JSON item or an array of items");
-        }
-        List<Object> items = new ArrayList<>();
-        for (JsonNode element : body.isArray() ? body : List.of(body)) {
-            try {
-                items.add(json.treeToValue(element, inbox.type()));
-            } catch (IOException e) {
-                throw new BadRequest(
-                        HttpStatus.BAD_REQUEST,
-                        "item " + items.size() + " is not a " + inbox.type().getSimpleName() + ": "
-                                + e.getMessage().lines().findFirst().orElse(""));
-            }
-        }
-        int accepted = 0;
-        for (Object item : items) {
-            boolean taken;
-            try {
-                taken = inbox.offer(item, options.ingestTimeout());
-            } catch (IllegalStateException e) {
-                throw new BadRequest(HttpStatus.CONFLICT, "Node '" + ctx.pathParam("id") + "': " + e.getMessage());
-            }
-            if (!taken) {
-                ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
-                        .json(ordered(
-                                "error",
-                                "Node '" + ctx.pathParam("id")
-                                        + "' is behind: its inbox stayed full for "
-                                        + options.ingestTimeout().toMillis() + " ms; retry"
-                                        + " later",
-                                "accepted",
-                                accepted));
-                return;
-            }
-            accepted++;
-        }
-        ctx.status(HttpStatus.ACCEPTED).json(Map.of("accepted", accepted));
-    }
-
-    private void end(Context ctx) {
-        inbox(ctx.pathParam("id")).close();
-        ctx.status(HttpStatus.ACCEPTED).json(Map.of("ended", ctx.pathParam("id")));
-    }
-
-    @SuppressWarnings("unchecked")
-    private Inbox<Object> inbox(String nodeId) {
-        NodeSpec node = deployment.graph().node(nodeId);
-        if (node instanceof StartNodeSpec start && start.factory() instanceof Sources.InboxSource<?> source) {
-            return (Inbox<Object>) source.inbox();
-        }
-        throw new BadRequest(
-                HttpStatus.BAD_REQUEST,
-                "Node '" + nodeId + "' does not take items over HTTP; only a start"
-                        + " node made with Sources.inbox(inbox) does");
     }
 
     private void stop(Context ctx) {
+        ingest.stop();
         Thread.ofVirtual().name("sluice-server-stop").start(deployment::close);
-        ctx.status(HttpStatus.ACCEPTED).json(Map.of("stopping", deployment.id()));
-    }
-
-    // ---- metrics ----
-
-    private void registerMetrics() {
-        for (NodeSpec node : deployment.graph().nodes()) {
-            gauge("sluice_node_items_in", "Items the node has taken", node.id(), NodeStatus::itemsIn);
-            gauge("sluice_node_items_out", "Items the node has emitted", node.id(), NodeStatus::itemsOut);
-            gauge("sluice_node_errors", "Failures of the node's code", node.id(), NodeStatus::errors);
-            gauge(
-                    "sluice_node_queue_depth",
-                    "Items waiting for the node (queue or consumer lag)",
-                    node.id(),
-                    NodeStatus::queueDepth);
-        }
-        Gauge.builder("sluice_deployment_running", () -> status().state() == DeploymentState.RUNNING ? 1 : 0)
-                .description("1 while the deployment runs")
-                .tag("deployment", deployment.id())
-                .register(metrics);
-    }
-
-    private void gauge(String name, String description, String node, ToDoubleFunction<NodeStatus> value) {
-        Gauge.builder(name, () -> value.applyAsDouble(status().node(node)))
-                .description(description)
-                .tag("node", node)
-                .register(metrics);
-    }
-
-    /** One status per scrape rather than one per gauge. */
-    private DeploymentStatus status() {
-        StatusSnapshot current = snapshot;
-        long now = System.nanoTime();
-        if (current.status == null || now - current.takenNanos > 100_000_000L) {
-            current = new StatusSnapshot(deployment.status(), now);
-            snapshot = current;
-        }
-        return current.status;
-    }
-
-    private record StatusSnapshot(DeploymentStatus status, long takenNanos) {}
-
-    // ---- errors ----
-
-    /** A client mistake with the status it deserves. */
-    private static final class BadRequest extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient HttpStatus status;
-
-        BadRequest(HttpStatus status, String message) {
-            super(message, null, false, false);
-            this.status = status;
-        }
-    }
-
-    private static void error(Context ctx, HttpStatus status, String message) {
-        ctx.attribute(ERROR, true);
-        ctx.status(status).json(Map.of("error", message));
-    }
-
-    private static Map<String, Object> ordered(Object... keysAndValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return map;
+        Json.write(ctx, 202, Map.of("stopping", deployment.id()));
     }
 }

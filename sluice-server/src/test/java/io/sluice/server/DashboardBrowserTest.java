@@ -21,12 +21,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The dashboard in a real headless browser (Debian's Chromium): the page loads against a running deployment, draws
- * every node, and its figures move between two loads. Chromium is required: the test installs Debian's package where
+ * The dashboard in a real headless browser (Debian's Chromium): the page, opened with the token in its address as the
+ * server prints it, loads against a running deployment, draws every node, and its figures move between two loads;
+ * without the token it says what to open. Chromium is required: the test installs Debian's package where
  * it may (root with apt-get), as .ci/run does; a machine where it may not fails this test with the command to run.
  */
 @Tag("browser")
 class DashboardBrowserTest {
+
+    private static final String TOKEN = "browser-test-token-0123456789";
 
     @TempDir
     Path profile;
@@ -119,11 +122,14 @@ class DashboardBrowserTest {
                 .robustness(io.sluice.Robustness.confirm())
                 .build();
 
+        // Bound beyond loopback, every API call needs the token: the page must take it from #token= and send it.
+        ServerOptions options = ServerOptions.port(0).withHost("0.0.0.0").withToken(TOKEN);
         try (Deployment deployment = graph.deploySystem(SystemType.LOCAL);
-                SluiceServer server = SluiceServer.start(deployment, ServerOptions.port(0))) {
-            String first = render(server.uri() + "/");
+                SluiceServer server = SluiceServer.start(deployment, options)) {
+            String first = render(server.dashboardUri().toString());
             Thread.sleep(1000);
-            String second = render(server.uri() + "/");
+            String second = render(server.dashboardUri().toString());
+            String withoutToken = render(server.uri() + "/");
 
             assertThat(first)
                     .contains(
@@ -136,6 +142,10 @@ class DashboardBrowserTest {
             assertThat(itemsIn(second, "out")).as("the figures move").isGreaterThan(itemsIn(first, "out"));
             assertThat(second).containsPattern("items/s");
             assertThat(second).containsPattern("CONFIRM: [\\d,]+ of [\\d,]+ items completely processed, \\d+ pending");
+            assertThat(withoutToken)
+                    .as("without the token the page says what to open")
+                    .contains("This server needs its API token: open the address it printed when it started")
+                    .doesNotContain("data-node=\"ticks\"");
         }
     }
 }

@@ -51,6 +51,7 @@ class RequestServerTest {
     private Reply evaluate(String context) throws Exception {
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(server.uri().resolve("/api/evaluate"))
+                        .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(context))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -84,5 +85,55 @@ class RequestServerTest {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.body().get("error").asText())
                 .startsWith("the body must be a JSON object, the request's context");
+    }
+
+    private RawHttp.Answer raw(String contentType, String body) throws Exception {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return RawHttp.exchange(
+                server.port(),
+                RawHttp.request(
+                        "POST",
+                        "/api/evaluate",
+                        java.util.List.of(
+                                "Host: 127.0.0.1:" + server.port(),
+                                "Content-Type: " + contentType,
+                                "Content-Length: " + bytes.length),
+                        bytes),
+                false,
+                10_000);
+    }
+
+    @Test
+    void aBodyNotInJsonAndUtf8IsRefusedInJson() throws Exception {
+        for (String charset : java.util.List.of("x-unknown", "")) {
+            RawHttp.Answer answer = raw("application/json; charset=" + charset, "{\"name\":\"ada\"}");
+            assertThat(answer.status()).as(charset).isEqualTo(415);
+            assertThat(answer.json().get("error").asText())
+                    .isEqualTo("the body must be JSON in UTF-8, found charset '" + charset
+                            + "'; send it as UTF-8 (or name no charset)");
+        }
+        assertThat(raw("text/plain", "{\"name\":\"ada\"}").status()).isEqualTo(415);
+        RawHttp.Answer two = raw("application/json", "{\"name\":\"ada\"}{\"name\":\"bob\"}");
+        assertThat(two.status()).isEqualTo(400);
+        assertThat(two.json().get("error").asText()).startsWith("the body is not JSON: Trailing token");
+        RawHttp.Answer unknown = raw("application/json", "{}");
+        assertThat(unknown.status()).isEqualTo(200);
+    }
+
+    @Test
+    void aTokenGivenIsRequired() throws Exception {
+        RequestGraph<Map<String, Object>> graph = RequestGraph.<Map<String, Object>>builder("echo")
+                .node("echo", (context, in) -> context.get("x"))
+                .build();
+        try (RequestServer guarded =
+                RequestServer.start(graph, ServerOptions.port(0).withToken("request-token-0123456789"))) {
+            assertThat(RawHttp.send(guarded.port(), "POST", "/api/evaluate", null, "{\"x\":1}")
+                            .status())
+                    .isEqualTo(401);
+            RawHttp.Answer answer =
+                    RawHttp.send(guarded.port(), "POST", "/api/evaluate", "request-token-0123456789", "{\"x\":1}");
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.json().get("outputs").get("echo").asInt()).isEqualTo(1);
+        }
     }
 }

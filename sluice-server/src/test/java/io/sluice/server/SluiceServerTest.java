@@ -33,6 +33,8 @@ class SluiceServerTest {
     /** An order, as clients post it. */
     public record Order(String id, long cents) {}
 
+    static final String TOKEN = "test-token-0123456789abcdef";
+
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
     private Inbox<Order> orders;
@@ -51,7 +53,7 @@ class SluiceServerTest {
                 .edge("paid -> ledger", Partitioning.global())
                 .build();
         deployment = graph.deploySystem(SystemType.LOCAL);
-        server = SluiceServer.start(deployment, ServerOptions.port(0));
+        server = SluiceServer.start(deployment, ServerOptions.port(0).withToken(TOKEN));
     }
 
     @AfterEach
@@ -76,6 +78,7 @@ class SluiceServerTest {
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(server.uri().resolve(path))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + TOKEN)
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -208,7 +211,8 @@ class SluiceServerTest {
 
         Reply badLimit = get("/api/nodes/ledger/results?limit=lots");
         assertThat(badLimit.status()).isEqualTo(400);
-        assertThat(badLimit.body().get("error").asText()).isEqualTo("limit must be a positive integer, found 'lots'");
+        assertThat(badLimit.body().get("error").asText())
+                .isEqualTo("limit must be a whole number from 1 to 10000, found 'lots'");
 
         Reply badJson = post("/api/nodes/orders/items", "{\"id\": ");
         assertThat(badJson.status()).isEqualTo(400);
@@ -311,7 +315,8 @@ class SluiceServerTest {
                             + " a number or true/false, then by each key's text");
             Reply limit = get(wordsServer, "/api/nodes/count/state/counts?limit=0");
             assertThat(limit.status()).isEqualTo(400);
-            assertThat(limit.body().get("error").asText()).isEqualTo("limit must be a positive integer, found '0'");
+            assertThat(limit.body().get("error").asText())
+                    .isEqualTo("limit must be a whole number from 1 to 10000, found '0'");
         }
     }
 
@@ -372,5 +377,124 @@ class SluiceServerTest {
         assertThat(cents).containsExactlyInAnyOrder(7L, 8L);
         assertThat(stream.statusCode()).isEqualTo(200);
         reader.interrupt();
+    }
+
+    @Test
+    void resultsArePagedFromAPositionAndOnlyTheLatestAreKept() throws Exception {
+        Inbox<Long> numbers = Inbox.of(Long.class, 10_000);
+        ComputationalGraph graph = ComputationalGraph.builder("paged")
+                .start("in", Sources.inbox(numbers))
+                .end("out", Sinks.collect())
+                .edge("in -> out")
+                .build();
+        try (Deployment paged = graph.deploy(
+                        SystemType.LOCAL, io.sluice.LocalOptions.defaults().withKeptResults(2_000));
+                SluiceServer pagedServer = SluiceServer.start(paged, ServerOptions.port(0))) {
+            for (long i = 0; i < 5_000; i++) {
+                numbers.offer(i, Duration.ofSeconds(10));
+            }
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> paged.latestResults("out", 1).total() == 5_000);
+
+            Reply latest = get(pagedServer, "/api/nodes/out/results?limit=3");
+            assertThat(latest.text())
+                    .isEqualTo(
+                            "{\"node\":\"out\",\"total\":5000,\"first\":4997,\"next\":5000,\"items\":[4997,4998,4999]}");
+            Reply page = get(pagedServer, "/api/nodes/out/results?from=4000&limit=2");
+            assertThat(page.body().get("first").asLong()).isEqualTo(4000);
+            assertThat(page.body().get("items").toString()).isEqualTo("[4000,4001]");
+            Reply letGo = get(pagedServer, "/api/nodes/out/results?from=0&limit=2");
+            assertThat(letGo.body().get("first").asLong())
+                    .as("results before the kept ones were let go: the page starts at the oldest kept")
+                    .isGreaterThan(0);
+            assertThat(letGo.body().get("items").get(0).asLong())
+                    .isEqualTo(letGo.body().get("first").asLong());
+        }
+    }
+
+    @Test
+    void aBadParameterIsA400NeverIgnored() throws Exception {
+        RawHttp.Answer badEncoding =
+                RawHttp.send(server.port(), "GET", "/api/nodes/ledger/results?limit=%ZZ", null, null);
+        assertThat(badEncoding.status()).isEqualTo(400);
+        assertThat(badEncoding.json().get("error").asText())
+                .isEqualTo("the query string has a bad percent-encoding at '%ZZ'; a '%' must be followed by two hex"
+                        + " digits (%25 for '%' itself)");
+        Reply typo = get("/api/nodes/ledger/results?limt=5");
+        assertThat(typo.body().get("error").asText())
+                .isEqualTo("GET /api/nodes/{id}/results takes the parameters [from, limit]; found 'limt'");
+        Reply twice = get("/api/nodes/ledger/results?limit=1&limit=2");
+        assertThat(twice.body().get("error").asText()).isEqualTo("parameter 'limit' is given twice; give it once");
+        Reply tooMany = get("/api/nodes/ledger/results?limit=10001");
+        assertThat(tooMany.body().get("error").asText())
+                .isEqualTo("limit must be a whole number from 1 to 10000, found '10001'");
+        Reply wrongMethod = post("/api/graph", "{}");
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.body().get("error").asText())
+                .isEqualTo("Route /api/graph does not take POST; see docs/api.md for its method");
+    }
+
+    @Test
+    void theServerReadsTheStatusOncePerRequestAndPerScrape() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        Deployment counted = new CountingDeployment(deployment, reads);
+        try (SluiceServer countedServer = SluiceServer.start(counted, ServerOptions.port(0))) {
+            // two scrapes in a row: each reads its own status, neither a cached one nor two
+            for (String path : List.of("/api/nodes", "/api/nodes/paid", "/metrics", "/metrics", "/health/ready")) {
+                reads.set(0);
+                assertThat(get(countedServer, path).status()).isEqualTo(200);
+                assertThat(reads.get()).as(path).isEqualTo(1);
+            }
+        }
+    }
+
+    /** A deployment that counts how often its status is read. */
+    private record CountingDeployment(Deployment delegate, java.util.concurrent.atomic.AtomicInteger reads)
+            implements Deployment {
+        @Override
+        public String id() {
+            return delegate.id();
+        }
+
+        @Override
+        public ComputationalGraph graph() {
+            return delegate.graph();
+        }
+
+        @Override
+        public SystemType system() {
+            return delegate.system();
+        }
+
+        @Override
+        public io.sluice.DeploymentStatus status() {
+            reads.incrementAndGet();
+            return delegate.status();
+        }
+
+        @Override
+        public <T> List<T> results(String endNodeId) {
+            return delegate.results(endNodeId);
+        }
+
+        @Override
+        public io.sluice.StoreView store(String nodeId, String store) {
+            return delegate.store(nodeId, store);
+        }
+
+        @Override
+        public DeploymentState awaitTermination(Duration timeout) throws InterruptedException {
+            return delegate.awaitTermination(timeout);
+        }
+
+        @Override
+        public java.util.Optional<io.sluice.NodeFailedException> failure() {
+            return delegate.failure();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
     }
 }

@@ -22,6 +22,9 @@ import java.time.Duration;
  */
 public final class DurableIngest {
 
+    /** The API token the test sends. */
+    static final String TOKEN = "crash-test-token-0123456789";
+
     private DurableIngest() {}
 
     private static void work() {
@@ -47,7 +50,8 @@ public final class DurableIngest {
             LocalOptions options =
                     LocalOptions.defaults().withCheckpoints(dir.resolve("checkpoints"), Duration.ofMillis(20));
             try (Deployment deployment = graph.deploy(SystemType.LOCAL, options);
-                    SluiceServer server = SluiceServer.start(deployment, ServerOptions.port(0))) {
+                    SluiceServer server =
+                            SluiceServer.start(deployment, ServerOptions.port(0).withToken(TOKEN))) {
                 Path port = dir.resolve("port.tmp");
                 Files.writeString(port, Integer.toString(server.port()));
                 Files.move(port, dir.resolve("port"), StandardCopyOption.ATOMIC_MOVE);

@@ -97,6 +97,7 @@ class DurableIngestCrashTest {
     private int post(URI uri, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + DurableIngest.TOKEN)
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
