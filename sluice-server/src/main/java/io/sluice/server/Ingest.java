@@ -6,9 +6,7 @@ import io.javalin.http.Context;
 import io.sluice.Deployment;
 import io.sluice.DeploymentState;
 import io.sluice.Inbox;
-import io.sluice.NodeSpec;
 import io.sluice.Sources;
-import io.sluice.StartNodeSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -168,11 +166,11 @@ final class Ingest {
 
     @SuppressWarnings("unchecked")
     private Inbox<Object> inbox(String nodeId) {
-        NodeSpec node = deployment.graph().node(nodeId);
-        if (node instanceof StartNodeSpec start && start.factory() instanceof Sources.InboxSource<?> source) {
-            return (Inbox<Object>) source.inbox();
-        }
-        throw ApiException.badRequest("Node '" + nodeId + "' does not take items over HTTP; only a start node made"
-                + " with Sources.inbox(inbox) does");
+        return (Inbox<Object>) deployment
+                .graph()
+                .inbox(nodeId)
+                .orElseThrow(() -> ApiException.badRequest(
+                        "Node '" + nodeId + "' does not take items over HTTP; only a start node made"
+                                + " with Sources.inbox(inbox) does"));
     }
 }
