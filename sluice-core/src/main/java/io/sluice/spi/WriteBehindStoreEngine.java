@@ -1,8 +1,6 @@
 package io.sluice.spi;
 
 import io.sluice.SluiceException;
-import java.io.IOException;
-import java.io.NotSerializableException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
@@ -56,7 +54,6 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class WriteBehindStoreEngine implements ExternalStoreEngine {
 
-    private static final int KEY_TEXT_LIMIT = 80;
     private static final byte[] ABSENT = new byte[0]; // in the cache: the server holds no value for the key
 
     private final Logger log = LoggerFactory.getLogger(getClass());
@@ -64,7 +61,7 @@ public abstract class WriteBehindStoreEngine implements ExternalStoreEngine {
     private final String backend;
     private final String server;
     private final Retry retry;
-    private final StoreCodec codec;
+    private final StoreBytes bytes;
 
     private final Object lock = new Object();
     private Map<Key, Change> changes = new HashMap<>(); // guarded by lock; written by the instance's thread only
@@ -78,11 +75,13 @@ public abstract class WriteBehindStoreEngine implements ExternalStoreEngine {
      * @param node the node whose store this is
      * @param store the store's name
      * @param server where the server is, as messages name it ({@code host:port}); never a password
+     * @param source where a value that cannot be decoded came from, as its message says: {@code an entry read from
+     *     postgres table sluice_state}
      * @param cacheEntries how many entries the read cache keeps, 0 for no cache
      * @param retry how a call that lost the server is tried again
      */
     protected WriteBehindStoreEngine(
-            String backend, String node, String store, String server, int cacheEntries, Retry retry) {
+            String backend, String node, String store, String server, String source, int cacheEntries, Retry retry) {
         this.label = "Store '" + store + "' of node '" + node + "'";
         this.backend = Objects.requireNonNull(backend, "backend");
         this.server = Objects.requireNonNull(server, "server");
@@ -91,7 +90,8 @@ public abstract class WriteBehindStoreEngine implements ExternalStoreEngine {
             throw new IllegalArgumentException(label + ": cacheEntries is 0 or more; found " + cacheEntries);
         }
         this.cache = new Lru(cacheEntries);
-        this.codec = new StoreCodec(Thread.currentThread().getContextClassLoader());
+        this.bytes = new StoreBytes(
+                label, backend, () -> source, Thread.currentThread().getContextClassLoader());
     }
 
     // ---- what a backend implements: one attempt each, retried by the caller ----
@@ -124,9 +124,6 @@ public abstract class WriteBehindStoreEngine implements ExternalStoreEngine {
 
     /** Releases the connection or client; called once, by the first {@link #close}. */
     protected abstract void release();
-
-    /** Where a value that cannot be decoded came from, for the message: {@code an entry read from <table>}. */
-    protected abstract String source();
 
     /** Whether {@code failure} is a lost connection, a timeout or a busy server that another attempt may mend. */
     protected abstract boolean isTransient(Exception failure);
@@ -176,7 +173,7 @@ public abstract class WriteBehindStoreEngine implements ExternalStoreEngine {
         if (known != null) {
             return known == ABSENT ? null : decode(known);
         }
-        byte[] value = retry(Call.of("read key '" + shortText(key) + "'"), () -> load(k.bytes));
+        byte[] value = retry(Call.of("read key '" + StoreBytes.shortText(key) + "'"), () -> load(k.bytes));
         synchronized (lock) {
             if (generation == seen) {
                 cache.put(k, value == null ? ABSENT : value);
@@ -241,7 +238,7 @@ public abstract class WriteBehindStoreEngine implements ExternalStoreEngine {
     @Override
     public final void put(Object key, Object value) {
         Key k = key(key);
-        byte[] v = encode(value, "the value of key '" + shortText(key) + "'");
+        byte[] v = bytes.value(key, value);
         synchronized (lock) {
             requireOpen();
             changes.put(k, new Change(key, k.bytes, v));
@@ -400,48 +397,16 @@ public abstract class WriteBehindStoreEngine implements ExternalStoreEngine {
         return cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + cause + ")";
     }
 
-    /** A key as messages quote it: its text, cut after 80 characters. */
-    protected static String shortText(Object key) {
-        String text = String.valueOf(key);
-        return text.length() <= KEY_TEXT_LIMIT ? text : text.substring(0, KEY_TEXT_LIMIT) + "…";
-    }
-
     // ---- inside ----
 
     private Key key(Object key) {
-        byte[] bytes = encode(key, "the key '" + shortText(key) + "'");
-        checkKey(key, bytes);
-        return new Key(bytes);
+        byte[] encoded = bytes.key(key);
+        checkKey(key, encoded);
+        return new Key(encoded);
     }
 
-    private byte[] encode(Object object, String what) {
-        try {
-            return codec.encode(object);
-        } catch (NotSerializableException e) {
-            String type = object.getClass().getName();
-            String culprit = e.getMessage();
-            String found = culprit.equals(type) ? type : type + " holding " + culprit;
-            throw new SluiceException(label + ": " + what + " cannot be stored in " + backend + "; expected a String,"
-                    + " Long, Integer or java.io.Serializable object but found " + found
-                    + ", which is not Serializable; make " + culprit
-                    + " implement java.io.Serializable (a record can)");
-        } catch (IOException e) {
-            throw new SluiceException(
-                    label + ": " + what + " cannot be stored in " + backend + "; Java serialization of "
-                            + object.getClass().getName() + " failed: " + e,
-                    e);
-        }
-    }
-
-    private Object decode(byte[] bytes) {
-        try {
-            return codec.decode(bytes);
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
-            throw new SluiceException(
-                    label + ": " + source() + " cannot be turned back into an object; " + e
-                            + "; is the class that wrote it on this class path?",
-                    e);
-        }
+    private Object decode(byte[] encoded) {
+        return bytes.decode(encoded);
     }
 
     private void requireOpen() {

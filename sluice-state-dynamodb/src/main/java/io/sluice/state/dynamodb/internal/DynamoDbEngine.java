@@ -94,6 +94,8 @@ public final class DynamoDbEngine extends WriteBehindStoreEngine {
                 node,
                 store,
                 settings.address(),
+                "an item of '" + id + "' read from the dynamodb table '" + settings.table() + "' at "
+                        + settings.address(),
                 settings.cacheEntries(),
                 WriteBehindStoreEngine.Retry.forUpTo(settings.retryTimeout()));
         this.label = label();
@@ -471,12 +473,6 @@ public final class DynamoDbEngine extends WriteBehindStoreEngine {
     @Override
     protected void release() {
         client.close();
-    }
-
-    @Override
-    protected String source() {
-        return "an item of '" + id + "' read from the dynamodb table '" + settings.table() + "' at "
-                + settings.address();
     }
 
     // ---- the server ----

@@ -1,6 +1,7 @@
 package io.sluice.state.postgres.internal;
 
 import io.sluice.SluiceException;
+import io.sluice.spi.StoreBytes;
 import io.sluice.spi.WriteBehindStoreEngine;
 import io.sluice.state.postgres.PostgresBackend;
 import java.sql.Array;
@@ -48,6 +49,7 @@ public final class PostgresStoreEngine extends WriteBehindStoreEngine {
                 node,
                 store,
                 settings.server(),
+                "an entry read from postgres table " + settings.table(),
                 settings.cacheEntries(),
                 WriteBehindStoreEngine.Retry.times(settings.retries(), settings.retryBackoff(), Settings.MAX_BACKOFF));
         this.settings = settings;
@@ -238,14 +240,10 @@ public final class PostgresStoreEngine extends WriteBehindStoreEngine {
     }
 
     @Override
-    protected String source() {
-        return "an entry read from postgres table " + settings.table();
-    }
-
-    @Override
     protected void checkKey(Object key, byte[] bytes) {
         if (bytes.length > MAX_KEY_BYTES) {
-            throw new SluiceException(label() + ": the key '" + shortText(key) + "' cannot be stored in postgres;"
+            throw new SluiceException(label() + ": the key '" + StoreBytes.shortText(key)
+                    + "' cannot be stored in postgres;"
                     + " expected at most " + MAX_KEY_BYTES + " bytes, as an index entry must fit in a page, but it"
                     + " takes " + bytes.length + " (a " + key.getClass().getName() + "); use a shorter key, such as"
                     + " an id");

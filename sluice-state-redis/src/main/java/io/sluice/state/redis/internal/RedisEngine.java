@@ -1,6 +1,7 @@
 package io.sluice.state.redis.internal;
 
 import io.sluice.SluiceException;
+import io.sluice.spi.StoreBytes;
 import io.sluice.spi.WriteBehindStoreEngine;
 import io.sluice.state.redis.RedisBackend;
 import java.nio.charset.StandardCharsets;
@@ -96,6 +97,7 @@ public final class RedisEngine extends WriteBehindStoreEngine {
                 node,
                 store,
                 settings.address(),
+                "an entry read from the redis hash '" + keyName + "' on " + settings.address(),
                 settings.cacheEntries(),
                 WriteBehindStoreEngine.Retry.forUpTo(settings.retryTimeout()));
         this.settings = settings;
@@ -247,11 +249,6 @@ public final class RedisEngine extends WriteBehindStoreEngine {
     }
 
     @Override
-    protected String source() {
-        return "an entry read from the redis hash '" + keyName + "' on " + settings.address();
-    }
-
-    @Override
     protected boolean isTransient(Exception failure) {
         return failure instanceof JedisConnectionException;
     }
@@ -291,7 +288,7 @@ public final class RedisEngine extends WriteBehindStoreEngine {
             return Long.parseLong(version);
         } catch (NumberFormatException e) {
             throw new SluiceException(label() + ": the redis key '" + keyName + ":version' on " + settings.address()
-                    + " should hold the committed version, a whole number, but holds '" + shortText(version)
+                    + " should hold the committed version, a whole number, but holds '" + StoreBytes.shortText(version)
                     + "'; was it written by something else? Give this graph another '" + RedisBackend.PREFIX + "'");
         }
     }
