@@ -3,7 +3,6 @@ package io.sluice.spi;
 import io.sluice.SluiceException;
 import java.io.IOException;
 import java.io.NotSerializableException;
-import java.util.function.Supplier;
 
 /**
  * One store's keys and values as bytes ({@link StoreCodec}), for the engines that keep bytes (rocksdb, postgres,
@@ -17,7 +16,7 @@ public final class StoreBytes {
 
     private final String label;
     private final String backend;
-    private final Supplier<String> source;
+    private final String source;
     private final StoreCodec codec;
 
     /**
@@ -26,7 +25,7 @@ public final class StoreBytes {
      * @param source where bytes that cannot be decoded came from, for the message: {@code an entry read from <table>}
      * @param loader where classes of serialized objects are looked for first; {@code null} for the default
      */
-    public StoreBytes(String label, String backend, Supplier<String> source, ClassLoader loader) {
+    public StoreBytes(String label, String backend, String source, ClassLoader loader) {
         this.label = label;
         this.backend = backend;
         this.source = source;
@@ -49,7 +48,7 @@ public final class StoreBytes {
             return codec.decode(bytes);
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             throw new SluiceException(
-                    label + ": " + source.get() + " cannot be turned back into an object; " + e
+                    label + ": " + source + " cannot be turned back into an object; " + e
                             + "; is the class that wrote it on this class path?",
                     e);
         }

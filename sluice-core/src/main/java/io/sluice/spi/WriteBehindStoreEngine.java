@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * The part of an {@link ExternalStoreEngine} that is the same whatever its server: the changes gathered between
  * commits, the bounded read cache, the bytes of keys and values, and the retries of a call that lost its server. A
  * backend extends it with the few operations only its server knows — read one key, list a page, count, write the
- * changes and the version in one atomic step, read the version, clear, close — each written as one attempt.
+ * changes with the version, read the version, clear, close — each written as one attempt.
  *
  * <p>How the methods are called:
  *
@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #forEach} lists the server's entries a page at a time ({@link #scan}), skipping keys with a gathered
  *       change, then the gathered puts. No lock is held while the action runs, so it may read and write the store.
  *   <li>{@link #size} asks the server to count with the gathered changes applied ({@link #count}).
- *   <li>{@link #commit} hands every gathered change and the version to {@link #write}, which applies them in one atomic
- *       step or, when the server holds that version already, not at all. A version not above the last one this
+ *   <li>{@link #commit} hands every gathered change and the version to {@link #write}, which applies them together
+ *       or, when the server holds that version already, not at all. A version not above the last one this
  *       engine committed or read drops the changes without a round trip.
  * </ul>
  *
@@ -90,8 +90,8 @@ public abstract class WriteBehindStoreEngine implements ExternalStoreEngine {
             throw new IllegalArgumentException(label + ": cacheEntries is 0 or more; found " + cacheEntries);
         }
         this.cache = new Lru(cacheEntries);
-        this.bytes = new StoreBytes(
-                label, backend, () -> source, Thread.currentThread().getContextClassLoader());
+        this.bytes =
+                new StoreBytes(label, backend, source, Thread.currentThread().getContextClassLoader());
     }
 
     // ---- what a backend implements: one attempt each, retried by the caller ----
@@ -109,8 +109,9 @@ public abstract class WriteBehindStoreEngine implements ExternalStoreEngine {
     protected abstract long count(Collection<Change> changes) throws Exception;
 
     /**
-     * In one atomic step of the server: writes {@code changes} and {@code version}, if {@code version} is above the
-     * one the server holds; else writes nothing. Must be safe to repeat.
+     * Writes {@code changes} and {@code version}, if {@code version} is above the one the server holds; else writes
+     * nothing. The server must never show the version without all of the changes: write them in one atomic step (a
+     * transaction, a script) or the version last, as the commit point. Must be safe to repeat after a failure.
      *
      * @return whether the changes were written; {@code false} if the server held {@code version} or a later one
      */

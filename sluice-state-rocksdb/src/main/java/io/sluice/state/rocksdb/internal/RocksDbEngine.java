@@ -74,7 +74,7 @@ public final class RocksDbEngine implements StoreEngine {
         this.bytes = new StoreBytes(
                 label,
                 "rocksdb",
-                () -> "an entry read from rocksdb in " + dir,
+                "an entry read from rocksdb in " + dir,
                 Thread.currentThread().getContextClassLoader());
         this.cache = new LRUCache(settings.cacheMb() * MIB);
         this.filter = new BloomFilter(10);
