@@ -1,19 +1,13 @@
 package io.sluice.state.dynamodb;
 
+import io.sluice.testkit.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real DynamoDB-compatible server on loopback for tests: dynalite (npm, MIT licence), run by {@code node} on a free
@@ -42,7 +36,7 @@ final class Dynalite implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final boolean persistent;
-    private Process process;
+    private ServerProcess process;
 
     private Dynalite(Path dir, int port, boolean persistent) {
         this.dir = dir;
@@ -74,7 +68,8 @@ final class Dynalite implements AutoCloseable {
 
     private static Dynalite start(boolean persistent) {
         try {
-            Dynalite server = new Dynalite(Files.createTempDirectory("sluice-dynalite-"), freePort(), persistent);
+            Dynalite server =
+                    new Dynalite(Files.createTempDirectory("sluice-dynalite-"), ServerProcess.freePort(), persistent);
             server.restart();
             return server;
         } catch (IOException e) {
@@ -106,58 +101,26 @@ final class Dynalite implements AutoCloseable {
         if (persistent) {
             command.addAll(List.of("--path", dir.resolve("data").toString()));
         }
-        try {
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("dynalite.log").toFile())
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command, e);
-        }
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!accepts()) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                throw new IllegalStateException("dynalite on port " + port + " did not start within "
-                        + START_TIMEOUT.toSeconds() + " s; its log:\n" + read(dir.resolve("dynalite.log")));
-            }
-            pause();
-        }
+        process = ServerProcess.start(
+                "dynalite on port " + port,
+                command,
+                dir.resolve("dynalite.log"),
+                START_TIMEOUT,
+                () -> ServerProcess.accepts(port));
     }
 
     /** Stops the server and waits until it is gone. */
     void stop() {
-        if (process == null) {
-            return;
+        if (process != null) {
+            process.stop();
+            process = null;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        process = null;
     }
 
     @Override
     public void close() {
         stop();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory left behind is no failure of the test
-        }
-    }
-
-    private boolean accepts() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        ServerProcess.deleteTree(dir);
     }
 
     // ---- node and dynalite ----
@@ -167,10 +130,10 @@ final class Dynalite implements AutoCloseable {
 
     private static synchronized String node() {
         if (node == null) {
-            node = which("node");
-            if (node == null || which("npm") == null) {
+            node = ServerProcess.which("node");
+            if (node == null || ServerProcess.which("npm") == null) {
                 installNode();
-                node = which("node");
+                node = ServerProcess.which("node");
             }
             if (node == null) {
                 throw new IllegalStateException("nodejs was installed but 'node' is not on the PATH");
@@ -191,9 +154,9 @@ final class Dynalite implements AutoCloseable {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-                run(
+                ServerProcess.run(
                         List.of(
-                                which("npm"),
+                                ServerProcess.which("npm"),
                                 "install",
                                 "--no-audit",
                                 "--no-fund",
@@ -208,74 +171,10 @@ final class Dynalite implements AutoCloseable {
     }
 
     private static void installNode() {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        boolean apt = Files.isExecutable(Path.of("/usr/bin/apt-get"));
-        if (!root || !apt) {
-            throw new IllegalStateException("The dynamodb tests run dynalite, which needs node and npm, and they are"
-                    + " not on the PATH; install them with: sudo apt-get install -y nodejs npm"
-                    + " (or from nodejs.org)");
-        }
-        try {
-            run(List.of("apt-get", "install", "-y", "--no-install-recommends", "nodejs", "npm"), "");
-        } catch (IllegalStateException e) {
-            run(List.of("apt-get", "update"), "apt-get update failed");
-            run(
-                    List.of("apt-get", "install", "-y", "--no-install-recommends", "nodejs", "npm"),
-                    "apt-get install nodejs npm failed; install them by hand");
-        }
-    }
-
-    private static String which(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path candidate = Path.of(dir, program);
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return null;
-    }
-
-    private static void run(List<String> command, String failure) {
-        try {
-            Path log = Files.createTempFile("sluice-install-", ".log");
-            Process p = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                throw new IllegalStateException(failure + "\n" + read(log));
-            }
-            Files.deleteIfExists(log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file) : "";
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        ServerProcess.aptInstall(
+                "The dynamodb tests run dynalite, which needs node and npm, and they are not on the PATH; install them"
+                        + " with: sudo apt-get install -y nodejs npm (or from nodejs.org)",
+                "nodejs",
+                "npm");
     }
 }

@@ -9,6 +9,7 @@ import io.sluice.StoreSpec;
 import io.sluice.spi.ExternalStoreEngine;
 import io.sluice.state.dynamodb.internal.DynamoDbEngine;
 import io.sluice.state.dynamodb.internal.Settings;
+import io.sluice.testkit.ServerProcess;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.InetAddress;
@@ -270,7 +271,7 @@ class DynamoDbStoreTest {
 
     @Test
     void aServerThatCannotBeReachedFailsTheOpenWithinItsTimeout() throws IOException {
-        int closedPort = Dynalite.freePort();
+        int closedPort = ServerProcess.freePort();
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(
                         () -> open(null, Map.of("endpoint", "http://127.0.0.1:" + closedPort, "retry-timeout", "1h")))
                 .isInstanceOf(SluiceException.class)

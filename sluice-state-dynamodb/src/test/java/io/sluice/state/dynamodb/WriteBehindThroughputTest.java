@@ -1,10 +1,9 @@
 package io.sluice.state.dynamodb;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.sluice.StoreSpec;
 import io.sluice.spi.ExternalStoreEngine;
 import io.sluice.spi.InstanceStores;
+import io.sluice.testkit.StoreThroughput;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -53,32 +52,14 @@ class WriteBehindThroughputTest {
 
     /** Puts {@code puts} values over {@link #KEYS} keys, committing every {@code commitEvery}; returns puts per second. */
     private static double run(Dynalite server, String label, int puts, int commitEvery) {
+        return StoreThroughput.measure("dynamodb", () -> open(server), label, puts, KEYS, commitEvery);
+    }
+
+    /** A new store on {@code server}, opened as a runtime opens it. */
+    private static ExternalStoreEngine open(Dynalite server) {
         StoreSpec spec =
                 StoreSpec.of("counts", "dynamodb", Map.of("endpoint", server.endpoint(), "region", Dynalite.REGION));
         String graph = "throughput-" + UUID.randomUUID();
-        try (ExternalStoreEngine store =
-                (ExternalStoreEngine) InstanceStores.backend("count", spec).open(graph, "count", 0, spec)) {
-            long version = 0;
-            long start = System.nanoTime();
-            for (int i = 0; i < puts; i++) {
-                store.put("key-" + (i % KEYS), (long) i);
-                if ((i + 1) % commitEvery == 0) {
-                    store.commit(++version);
-                }
-            }
-            store.commit(++version);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            assertThat(store.get("key-" + ((puts - 1) % KEYS))).isEqualTo((long) puts - 1);
-            double rate = puts / seconds;
-            System.out.printf(
-                    Locale.ROOT,
-                    "dynamodb %s: %,d puts in %.2f s, %,.0f puts/s, %,d commits%n",
-                    label,
-                    puts,
-                    seconds,
-                    rate,
-                    version);
-            return rate;
-        }
+        return (ExternalStoreEngine) InstanceStores.backend("count", spec).open(graph, "count", 0, spec);
     }
 }

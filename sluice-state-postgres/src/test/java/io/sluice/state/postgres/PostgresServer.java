@@ -1,12 +1,11 @@
 package io.sluice.state.postgres;
 
+import io.sluice.testkit.ServerProcess;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -21,7 +20,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +86,7 @@ public final class PostgresServer implements AutoCloseable {
             Path bin = binaries();
             Path dir = Files.createTempDirectory("sluice-postgres-server-");
             List<String> runAs = runAs();
-            PostgresServer server = new PostgresServer(dir, bin, freePort(), fsync, runAs);
+            PostgresServer server = new PostgresServer(dir, bin, ServerProcess.freePort(), fsync, runAs);
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "postgres-" + server.port + "-stop"));
             server.init();
             server.resume();
@@ -188,11 +186,7 @@ public final class PostgresServer implements AutoCloseable {
         try {
             stop();
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException e) {
-                // a temporary directory; not worth failing a test for
-            }
+            ServerProcess.deleteTree(dir);
         }
     }
 
@@ -244,7 +238,7 @@ public final class PostgresServer implements AutoCloseable {
             }
             if (process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", full) + " failed with exit code " + process.exitValue()
-                        + ":\n" + tail(output) + tail(dir.resolve("postgres.log")));
+                        + ":\n" + ServerProcess.tail(output, 20) + ServerProcess.tail(dir.resolve("postgres.log"), 20));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(String.join(" ", full), e);
@@ -299,10 +293,7 @@ public final class PostgresServer implements AutoCloseable {
                 Files.move(staging, root, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
                 // another JVM unpacked the same archive first
-                try (Stream<Path> files = Files.walk(staging)) {
-                    files.sorted(Comparator.reverseOrder())
-                            .forEach(f -> f.toFile().delete());
-                }
+                ServerProcess.deleteTree(staging);
             }
         }
         return root.resolve("bin");
@@ -349,21 +340,6 @@ public final class PostgresServer implements AutoCloseable {
                     .substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String tail(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())) + "\n";
-        } catch (IOException e) {
-            return "";
         }
     }
 }

@@ -1,21 +1,18 @@
 package io.sluice.state.redis;
 
+import io.sluice.testkit.ServerProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real {@code redis-server} on loopback for tests: Debian's binary, started on a free port with its own directory,
@@ -33,7 +30,7 @@ final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final List<String> extra;
-    private Process process;
+    private ServerProcess process;
 
     private RedisServer(Path dir, int port, List<String> extra) {
         this.dir = dir;
@@ -70,7 +67,7 @@ final class RedisServer implements AutoCloseable {
     static RedisServer start(List<String> options) {
         try {
             Path dir = Files.createTempDirectory("sluice-redis-");
-            RedisServer server = new RedisServer(dir, freePort(), List.copyOf(options));
+            RedisServer server = new RedisServer(dir, ServerProcess.freePort(), List.copyOf(options));
             server.restart();
             return server;
         } catch (IOException e) {
@@ -99,54 +96,24 @@ final class RedisServer implements AutoCloseable {
                 "--daemonize",
                 "no",
                 "--protected-mode",
-                "no",
-                "--logfile",
-                dir.resolve("redis.log").toString()));
+                "no"));
         command.addAll(extra);
-        try {
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("stdout.log").toFile())
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command, e);
-        }
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!answers()) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                String log = read(dir.resolve("redis.log")) + read(dir.resolve("stdout.log"));
-                process.destroyForcibly();
-                throw new IllegalStateException("redis-server on port " + port + " did not start within "
-                        + START_TIMEOUT.toSeconds() + " s; its log:\n" + log);
-            }
-            pause();
-        }
+        process = ServerProcess.start(
+                "redis-server on port " + port, command, dir.resolve("redis.log"), START_TIMEOUT, this::answers);
     }
 
     /** Stops the server (SIGTERM, so it writes its append-only file) and waits until it is gone. */
     void stop() {
-        if (process == null) {
-            return;
+        if (process != null) {
+            process.stop();
+            process = null;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        process = null;
     }
 
     @Override
     public void close() {
         stop();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory left behind is no failure of the test
-        }
+        ServerProcess.deleteTree(dir);
     }
 
     /** Sends one command in Redis's inline form and returns the first line of the answer. */
@@ -242,60 +209,9 @@ final class RedisServer implements AutoCloseable {
     }
 
     private static void install() {
-        boolean root = "root".equals(System.getProperty("user.name"));
-        boolean apt = Files.isExecutable(Path.of("/usr/bin/apt-get"));
-        if (!root || !apt) {
-            throw new IllegalStateException("The redis tests need redis-server, which is not installed (looked in "
-                    + BINARIES + "); install it with: sudo apt-get install -y redis-server"
-                    + " (or your system's package of Redis 7)");
-        }
-        run(List.of("apt-get", "install", "-y", "--no-install-recommends", "redis-server"), true);
-    }
-
-    private static void run(List<String> command, boolean updateFirst) {
-        try {
-            Process p = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                if (updateFirst) {
-                    run(List.of("apt-get", "update"), false);
-                    run(command, false);
-                    return;
-                }
-                throw new IllegalStateException(String.join(" ", command) + " failed; install redis-server by hand");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file) : "";
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        ServerProcess.aptInstall(
+                "The redis tests need redis-server, which is not installed (looked in " + BINARIES + "); install it"
+                        + " with: sudo apt-get install -y redis-server (or your system's package of Redis 7)",
+                "redis-server");
     }
 }

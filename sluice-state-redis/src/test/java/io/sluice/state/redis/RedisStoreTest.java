@@ -9,6 +9,7 @@ import io.sluice.StoreSpec;
 import io.sluice.spi.ExternalStoreEngine;
 import io.sluice.state.redis.internal.RedisEngine;
 import io.sluice.state.redis.internal.Settings;
+import io.sluice.testkit.ServerProcess;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.InetAddress;
@@ -231,7 +232,7 @@ class RedisStoreTest {
 
     @Test
     void aServerThatCannotBeReachedFailsTheOpenWithinItsTimeout() throws IOException {
-        int closedPort = RedisServer.freePort();
+        int closedPort = ServerProcess.freePort();
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(
                         () -> open(null, Map.of("uri", "redis://127.0.0.1:" + closedPort, "retry-timeout", "1h")))
                 .isInstanceOf(SluiceException.class)

@@ -1,23 +1,20 @@
 package io.sluice.state.dynamodb.internal;
 
 import io.sluice.SluiceException;
-import io.sluice.spi.ExternalStoreEngine;
-import io.sluice.spi.StoreCodec;
+import io.sluice.spi.WriteBehindStoreEngine;
 import io.sluice.state.dynamodb.DynamoDbBackend;
 import java.io.IOException;
-import java.io.NotSerializableException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiConsumer;
-import java.util.function.Supplier;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -63,11 +60,11 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * {@code TransactWriteItems}: it caps a commit at 100 items, and the open-source DynamoDB-compatible servers the tests
  * run (dynalite) do not implement it; see docs/state-dynamodb.md.
  *
- * <p>One client, one lock: the instance's thread writes and commits, a query thread may read at the same time. A call
- * that cannot reach the server, or is throttled, is retried with back-off for up to {@code retry-timeout}, then fails
- * naming the server; a failed commit keeps its changes.
+ * <p>{@link WriteBehindStoreEngine} gathers the changes, caches reads and retries: a call that cannot reach the server,
+ * or is throttled, is retried with back-off for up to {@code retry-timeout}, then fails naming the server; a failed
+ * commit keeps its changes. The client is safe for any thread, so a query thread may read while the instance writes.
  */
-public final class DynamoDbEngine implements ExternalStoreEngine {
+public final class DynamoDbEngine extends WriteBehindStoreEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbEngine.class);
 
@@ -79,10 +76,8 @@ public final class DynamoDbEngine implements ExternalStoreEngine {
     /** The version item's sort key: no encoded key starts with 0xFF (the codec's type bytes are 0 to 3). */
     static final byte[] VERSION_KEY = {(byte) 0xFF};
 
-    private static final byte[] ABSENT = new byte[0];
     private static final int BATCH_WRITE = 25;
     private static final int BATCH_GET = 100;
-    private static final int KEY_TEXT_LIMIT = 80;
     private static final long FIRST_BACKOFF_MS = 50;
     private static final long MAX_BACKOFF_MS = 1_000;
     private static final Duration TABLE_WAIT = Duration.ofMinutes(2);
@@ -91,30 +86,23 @@ public final class DynamoDbEngine implements ExternalStoreEngine {
     private final Settings settings;
     private final String id;
     private final AttributeValue idValue;
-    private final StoreCodec codec;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final DynamoDbClient client;
+    private final DynamoDbClient client; // safe for any thread
 
-    // Guarded by lock.
-    private final Map<Bytes, byte[]> pending = new HashMap<>(); // key -> value, or null if deleted
-    private final Map<Bytes, byte[]> cache; // key -> value as the server holds it, or ABSENT
-    private long committed = -1;
-    private boolean closed;
-
-    private DynamoDbEngine(String label, Settings settings, String id, DynamoDbClient client) {
-        this.label = label;
+    private DynamoDbEngine(String node, String store, Settings settings, String id, DynamoDbClient client) {
+        super(
+                "dynamodb",
+                node,
+                store,
+                settings.address(),
+                "an item of '" + id + "' read from the dynamodb table '" + settings.table() + "' at "
+                        + settings.address(),
+                settings.cacheEntries(),
+                WriteBehindStoreEngine.Retry.forUpTo(settings.retryTimeout()));
+        this.label = label();
         this.settings = settings;
         this.id = id;
         this.idValue = AttributeValue.fromS(id);
         this.client = client;
-        this.codec = new StoreCodec(Thread.currentThread().getContextClassLoader());
-        int limit = settings.cacheEntries();
-        this.cache = new LinkedHashMap<>(Math.min(limit, 1 << 16), 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Bytes, byte[]> eldest) {
-                return size() > limit;
-            }
-        };
     }
 
     /**
@@ -156,10 +144,10 @@ public final class DynamoDbEngine implements ExternalStoreEngine {
                     + e.getMessage() + "; set '" + DynamoDbBackend.REGION + "' (or AWS_REGION)");
         }
         DynamoDbEngine engine =
-                new DynamoDbEngine(label, settings, graph + "/" + node + "/" + instance + "/" + store, client);
+                new DynamoDbEngine(node, store, settings, graph + "/" + node + "/" + instance + "/" + store, client);
         try {
             engine.ensureTable();
-            engine.committed = engine.readVersion(settings.connectTimeout());
+            engine.openedAt(engine.readVersion(settings.connectTimeout()));
             return engine;
         } catch (SdkException e) {
             client.close();
@@ -169,7 +157,7 @@ public final class DynamoDbEngine implements ExternalStoreEngine {
                         + reason(e) + "; check '" + DynamoDbBackend.ENDPOINT + "' (or " + Settings.ENV_ENDPOINT
                         + "), '" + DynamoDbBackend.REGION + "' and that the server is up");
             }
-            throw engine.refused("open the store", e);
+            throw engine.refused(Call.of("open the store"), e);
         } catch (RuntimeException e) {
             client.close();
             throw e;
@@ -272,79 +260,31 @@ public final class DynamoDbEngine implements ExternalStoreEngine {
         }
     }
 
-    // ---- reads ----
+    // ---- the operations of WriteBehindStoreEngine ----
 
     @Override
-    public Object get(Object key) {
-        byte[] k = encode(key, () -> "the key '" + text(key) + "'");
-        Bytes b = new Bytes(k);
-        byte[] v;
-        lock.lock();
-        try {
-            live();
-            if (pending.containsKey(b)) {
-                v = pending.get(b);
-            } else {
-                v = cache.get(b);
-                if (v == null) {
-                    Map<String, AttributeValue> item =
-                            call("read key '" + text(key) + "'", () -> client.getItem(r -> r.tableName(settings.table())
-                                            .key(key(k))
-                                            .consistentRead(true)
-                                            .projectionExpression(VALUE))
-                                    .item());
-                    v = item == null || !item.containsKey(VALUE)
-                            ? null
-                            : item.get(VALUE).b().asByteArrayUnsafe();
-                    if (settings.cacheEntries() > 0) {
-                        cache.put(b, v == null ? ABSENT : v);
-                    }
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        return v == null || v == ABSENT ? null : decode(v);
+    protected byte[] load(byte[] key) {
+        Map<String, AttributeValue> item = client.getItem(r -> r.tableName(settings.table())
+                        .key(key(key))
+                        .consistentRead(true)
+                        .projectionExpression(VALUE))
+                .item();
+        return item == null || !item.containsKey(VALUE)
+                ? null
+                : item.get(VALUE).b().asByteArrayUnsafe();
     }
 
-    /**
-     * Every key once, with the value it has in the gathered changes or else on the server. The server's part is read
-     * a page at a time, without holding the lock while {@code action} runs, so {@code action} may use the store.
-     */
     @Override
-    public void forEach(BiConsumer<Object, Object> action) {
-        Map<Bytes, byte[]> changes;
-        lock.lock();
-        try {
-            live();
-            changes = new HashMap<>(pending);
-        } finally {
-            lock.unlock();
+    @SuppressWarnings("unchecked")
+    protected Page scan(Object cursor) {
+        QueryResponse page =
+                client.query(query((Map<String, AttributeValue>) cursor).build());
+        List<Entry> entries = new ArrayList<>(page.items().size());
+        for (Map<String, AttributeValue> item : page.items()) {
+            entries.add(new Entry(
+                    item.get(KEY).b().asByteArrayUnsafe(), item.get(VALUE).b().asByteArrayUnsafe()));
         }
-        Map<String, AttributeValue> from = null;
-        do {
-            QueryResponse page;
-            Map<String, AttributeValue> start = from;
-            lock.lock();
-            try {
-                live();
-                page = call("list the store", () -> client.query(query(start).build()));
-            } finally {
-                lock.unlock();
-            }
-            for (Map<String, AttributeValue> item : page.items()) {
-                byte[] k = item.get(KEY).b().asByteArrayUnsafe();
-                if (!changes.containsKey(new Bytes(k))) {
-                    action.accept(decode(k), decode(item.get(VALUE).b().asByteArrayUnsafe()));
-                }
-            }
-            from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (from != null);
-        for (Map.Entry<Bytes, byte[]> change : changes.entrySet()) {
-            if (change.getValue() != null) {
-                action.accept(decode(change.getKey().bytes), decode(change.getValue()));
-            }
-        }
+        return new Page(entries, next(page));
     }
 
     /** The store's items: the partition, below the version item, read consistently. */
@@ -361,177 +301,103 @@ public final class DynamoDbEngine implements ExternalStoreEngine {
         return query;
     }
 
+    private static Map<String, AttributeValue> next(QueryResponse page) {
+        return page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    }
+
     /** The server's count corrected by the gathered changes: a counting query, and a batch read of changed keys. */
     @Override
-    public long size() {
-        lock.lock();
-        try {
-            live();
-            long size = 0;
-            Map<String, AttributeValue> from = null;
-            do {
-                Map<String, AttributeValue> start = from;
-                QueryResponse page = call(
-                        "count the store",
-                        () -> client.query(query(start).select(Select.COUNT).build()));
-                size += page.count();
-                from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                        ? page.lastEvaluatedKey()
-                        : null;
-            } while (from != null);
-            List<Bytes> changed = new ArrayList<>(pending.keySet());
-            java.util.Set<Bytes> held = new java.util.HashSet<>();
-            for (int i = 0; i < changed.size(); i += BATCH_GET) {
-                held.addAll(existing(changed.subList(i, Math.min(i + BATCH_GET, changed.size()))));
-            }
-            for (Bytes key : changed) {
-                boolean put = pending.get(key) != null;
-                if (put && !held.contains(key)) {
-                    size++;
-                } else if (!put && held.contains(key)) {
-                    size--;
-                }
-            }
-            return size;
-        } finally {
-            lock.unlock();
+    protected long count(Collection<Change> changes) {
+        long size = 0;
+        Map<String, AttributeValue> from = null;
+        do {
+            QueryResponse page = client.query(query(from).select(Select.COUNT).build());
+            size += page.count();
+            from = next(page);
+        } while (from != null);
+        List<Change> changed = new ArrayList<>(changes);
+        Set<ByteBuffer> held = new HashSet<>();
+        for (int i = 0; i < changed.size(); i += BATCH_GET) {
+            held.addAll(existing(changed.subList(i, Math.min(i + BATCH_GET, changed.size()))));
         }
+        for (Change change : changed) {
+            boolean there = held.contains(ByteBuffer.wrap(change.keyBytes()));
+            if (!change.isDelete() && !there) {
+                size++;
+            } else if (change.isDelete() && there) {
+                size--;
+            }
+        }
+        return size;
     }
 
-    /** Which of {@code keys} the server holds. */
-    private List<Bytes> existing(List<Bytes> keys) {
+    /** Which of the keys of {@code changes} the server holds. */
+    private List<ByteBuffer> existing(List<Change> changes) {
         List<Map<String, AttributeValue>> wanted = new ArrayList<>();
-        for (Bytes key : keys) {
-            wanted.add(key(key.bytes));
+        for (Change change : changes) {
+            wanted.add(key(change.keyBytes()));
         }
-        List<Bytes> held = new ArrayList<>();
-        call("count the store", () -> {
-            Map<String, KeysAndAttributes> request = Map.of(
-                    settings.table(),
-                    KeysAndAttributes.builder()
-                            .keys(wanted)
-                            .consistentRead(true)
-                            .projectionExpression("#k")
-                            .expressionAttributeNames(Map.of("#k", KEY))
-                            .build());
-            held.clear();
-            long backoff = FIRST_BACKOFF_MS;
-            while (!request.isEmpty()) {
-                Map<String, KeysAndAttributes> asked = request;
-                BatchGetItemResponse response = client.batchGetItem(r -> r.requestItems(asked));
-                for (Map<String, AttributeValue> item :
-                        response.responses().getOrDefault(settings.table(), List.of())) {
-                    held.add(new Bytes(item.get(KEY).b().asByteArrayUnsafe()));
-                }
-                request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
-                if (!request.isEmpty()) {
-                    sleep(backoff);
-                    backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-                }
+        Map<String, KeysAndAttributes> request = Map.of(
+                settings.table(),
+                KeysAndAttributes.builder()
+                        .keys(wanted)
+                        .consistentRead(true)
+                        .projectionExpression("#k")
+                        .expressionAttributeNames(Map.of("#k", KEY))
+                        .build());
+        List<ByteBuffer> held = new ArrayList<>();
+        long backoff = FIRST_BACKOFF_MS;
+        while (!request.isEmpty()) {
+            Map<String, KeysAndAttributes> asked = request;
+            BatchGetItemResponse response = client.batchGetItem(r -> r.requestItems(asked));
+            for (Map<String, AttributeValue> item : response.responses().getOrDefault(settings.table(), List.of())) {
+                held.add(ByteBuffer.wrap(item.get(KEY).b().asByteArrayUnsafe()));
             }
-            return null;
-        });
+            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            if (!request.isEmpty()) {
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+            }
+        }
         return held;
-    }
-
-    // ---- writes ----
-
-    @Override
-    public void put(Object key, Object value) {
-        byte[] k = encode(key, () -> "the key '" + text(key) + "'");
-        byte[] v = encode(value, () -> "the value of key '" + text(key) + "'");
-        lock.lock();
-        try {
-            live();
-            pending.put(new Bytes(k), v);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void delete(Object key) {
-        byte[] k = encode(key, () -> "the key '" + text(key) + "'");
-        lock.lock();
-        try {
-            live();
-            pending.put(new Bytes(k), null);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public long committedVersion() {
-        lock.lock();
-        try {
-            live();
-            committed = call("read the committed version", () -> readVersion(null));
-            return committed;
-        } finally {
-            lock.unlock();
-        }
     }
 
     /**
      * Reads the stored version, then, if {@code version} is above it, writes every changed item (tagged with {@code
-     * version}) in batches, and last the version item, on condition that it still holds a lower version.
+     * version}) in batches, and last the version item, on condition that it still holds a lower version. Repeated
+     * whole after a lost answer: the items are written again with the same values.
      */
     @Override
-    public void commit(long version) {
-        if (version < 0) {
-            throw new IllegalArgumentException(label + ": a commit's version is 0 or more; found " + version);
+    protected boolean write(Collection<Change> changes, long version) {
+        long held = readVersion(null);
+        if (held >= version) {
+            return false; // another engine committed it, or our own earlier attempt whose answer was lost
         }
-        lock.lock();
-        try {
-            live();
-            if (version <= committed) {
-                pending.clear(); // already on the server, with the version that holds them
-                return;
+        AttributeValue tag = AttributeValue.fromN(Long.toString(version));
+        List<WriteRequest> writes = new ArrayList<>(changes.size());
+        for (Change change : changes) {
+            byte[] k = change.keyBytes();
+            if (change.isDelete()) {
+                writes.add(WriteRequest.builder()
+                        .deleteRequest(DeleteRequest.builder().key(key(k)).build())
+                        .build());
+            } else {
+                writes.add(WriteRequest.builder()
+                        .putRequest(PutRequest.builder()
+                                .item(Map.of(ID, idValue, KEY, bytes(k), VALUE, bytes(change.value()), VERSION, tag))
+                                .build())
+                        .build());
             }
-            String doing = "commit version " + version + " (" + pending.size() + " changes)";
-            long held = call(doing, () -> readVersion(null));
-            if (held >= version) {
-                // another engine committed it, or our own earlier attempt whose answer was lost
-                cache.clear();
-                committed = held;
-                pending.clear();
-                return;
-            }
-            AttributeValue tag = AttributeValue.fromN(Long.toString(version));
-            List<WriteRequest> writes = new ArrayList<>(pending.size());
-            for (Map.Entry<Bytes, byte[]> change : pending.entrySet()) {
-                byte[] k = change.getKey().bytes;
-                byte[] v = change.getValue();
-                if (v == null) {
-                    writes.add(WriteRequest.builder()
-                            .deleteRequest(DeleteRequest.builder().key(key(k)).build())
-                            .build());
-                } else {
-                    writes.add(WriteRequest.builder()
-                            .putRequest(PutRequest.builder()
-                                    .item(Map.of(ID, idValue, KEY, bytes(k), VALUE, bytes(v), VERSION, tag))
-                                    .build())
-                            .build());
-                }
-            }
-            for (int i = 0; i < writes.size(); i += BATCH_WRITE) {
-                List<WriteRequest> batch = writes.subList(i, Math.min(i + BATCH_WRITE, writes.size()));
-                call(doing, () -> writeBatch(batch));
-            }
-            call(doing, () -> writeVersion(version));
-            if (settings.cacheEntries() > 0) {
-                pending.forEach((k, v) -> cache.put(k, v == null ? ABSENT : v));
-            }
-            committed = version;
-            pending.clear();
-        } finally {
-            lock.unlock();
         }
+        for (int i = 0; i < writes.size(); i += BATCH_WRITE) {
+            writeBatch(writes.subList(i, Math.min(i + BATCH_WRITE, writes.size())));
+        }
+        writeVersion(version);
+        return true;
     }
 
     /** Writes one batch, again for what the server left unprocessed (throttling), until all of it is written. */
-    private Void writeBatch(List<WriteRequest> batch) {
+    private void writeBatch(List<WriteRequest> batch) {
         Map<String, List<WriteRequest>> request = Map.of(settings.table(), batch);
         long backoff = FIRST_BACKOFF_MS;
         while (!request.isEmpty()) {
@@ -543,10 +409,9 @@ public final class DynamoDbEngine implements ExternalStoreEngine {
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
             }
         }
-        return null;
     }
 
-    private Void writeVersion(long version) {
+    private void writeVersion(long version) {
         try {
             client.putItem(r -> r.tableName(settings.table())
                     .item(Map.of(
@@ -567,68 +432,47 @@ public final class DynamoDbEngine implements ExternalStoreEngine {
                         + " version " + version + "; a store instance takes one writer at a time");
             }
         }
-        return null;
     }
 
-    /** Deletes every item of the store instance, its version included: a deployment starting afresh. */
+    /** Deletes every item of the store instance, its version included. */
     @Override
-    public void clear() {
-        lock.lock();
-        try {
-            live();
-            List<WriteRequest> deletes = new ArrayList<>();
-            Map<String, AttributeValue> from = null;
-            do {
-                Map<String, AttributeValue> start = from;
-                QueryRequest.Builder query = QueryRequest.builder()
-                        .tableName(settings.table())
-                        .keyConditionExpression("#id = :id")
-                        .expressionAttributeNames(Map.of("#id", ID, "#k", KEY))
-                        .expressionAttributeValues(Map.of(":id", idValue))
-                        .projectionExpression("#k")
-                        .consistentRead(true);
-                if (start != null) {
-                    query.exclusiveStartKey(start);
-                }
-                QueryResponse page = call("clear the store", () -> client.query(query.build()));
-                for (Map<String, AttributeValue> item : page.items()) {
-                    deletes.add(WriteRequest.builder()
-                            .deleteRequest(DeleteRequest.builder()
-                                    .key(Map.of(ID, idValue, KEY, item.get(KEY)))
-                                    .build())
-                            .build());
-                }
-                from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                        ? page.lastEvaluatedKey()
-                        : null;
-            } while (from != null);
-            for (int i = 0; i < deletes.size(); i += BATCH_WRITE) {
-                List<WriteRequest> batch = deletes.subList(i, Math.min(i + BATCH_WRITE, deletes.size()));
-                call("clear the store", () -> writeBatch(batch));
+    protected void wipe() {
+        List<WriteRequest> deletes = new ArrayList<>();
+        Map<String, AttributeValue> from = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder()
+                    .tableName(settings.table())
+                    .keyConditionExpression("#id = :id")
+                    .expressionAttributeNames(Map.of("#id", ID, "#k", KEY))
+                    .expressionAttributeValues(Map.of(":id", idValue))
+                    .projectionExpression("#k")
+                    .consistentRead(true);
+            if (from != null) {
+                query.exclusiveStartKey(from);
             }
-            pending.clear();
-            cache.clear();
-            committed = -1;
-        } finally {
-            lock.unlock();
+            QueryResponse page = client.query(query.build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                deletes.add(WriteRequest.builder()
+                        .deleteRequest(DeleteRequest.builder()
+                                .key(Map.of(ID, idValue, KEY, item.get(KEY)))
+                                .build())
+                        .build());
+            }
+            from = next(page);
+        } while (from != null);
+        for (int i = 0; i < deletes.size(); i += BATCH_WRITE) {
+            writeBatch(deletes.subList(i, Math.min(i + BATCH_WRITE, deletes.size())));
         }
     }
 
-    /** Closes the client; changes not committed are dropped (the runtime's log holds them). */
     @Override
-    public void close() {
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            pending.clear();
-            cache.clear();
-            client.close();
-        } finally {
-            lock.unlock();
-        }
+    protected long readVersion() {
+        return readVersion(null);
+    }
+
+    @Override
+    protected void release() {
+        client.close();
     }
 
     // ---- the server ----
@@ -663,52 +507,20 @@ public final class DynamoDbEngine implements ExternalStoreEngine {
         return AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(b));
     }
 
-    /**
-     * Runs {@code op}, again with back-off while the server cannot be reached or throttles, for up to {@code
-     * retry-timeout}. Called with the lock held; {@code op} must be safe to repeat.
-     */
-    private <T> T call(String doing, Supplier<T> op) {
-        long deadline = System.nanoTime() + settings.retryTimeout().toNanos();
-        long backoff = FIRST_BACKOFF_MS;
-        int attempts = 0;
-        while (true) {
-            try {
-                T result = op.get();
-                if (attempts > 0) {
-                    LOG.info(
-                            "{}: dynamodb at {} answers again, after {} attempts",
-                            label,
-                            settings.address(),
-                            attempts + 1);
-                }
-                return result;
-            } catch (SdkException e) {
-                if (!retryable(e)) {
-                    throw refused(doing, e);
-                }
-                attempts++;
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    throw new SluiceException(
-                            label + ": dynamodb at " + settings.address() + " could not be reached to "
-                                    + doing + " after " + attempts + " attempts over "
-                                    + settings.retryTimeout().toMillis()
-                                    + " ms (" + DynamoDbBackend.RETRY_TIMEOUT + "); " + reason(e)
-                                    + "; the changes not yet committed are kept for the next commit",
-                            e);
-                }
-                if (attempts == 1) {
-                    LOG.warn(
-                            "{}: lost dynamodb at {} ({}); retrying for up to {} ms",
-                            label,
-                            settings.address(),
-                            reason(e),
-                            settings.retryTimeout().toMillis());
-                }
-                sleep(Math.min(backoff, left));
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-            }
-        }
+    @Override
+    protected boolean isTransient(Exception failure) {
+        return failure instanceof SdkException e && retryable(e);
+    }
+
+    @Override
+    protected RuntimeException unreachable(Call call, int attempts, Exception last) {
+        return new SluiceException(
+                label + ": dynamodb at " + settings.address() + " could not be reached to " + call.doing()
+                        + (call.isCommit() ? " (" + call.changes() + " changes)" : "") + " after " + attempts
+                        + " attempts over " + settings.retryTimeout().toMillis() + " ms ("
+                        + DynamoDbBackend.RETRY_TIMEOUT + "); " + reason(last)
+                        + "; the changes not yet committed are kept for the next commit",
+                last);
     }
 
     /** A lost or refused connection, a timeout, throttling or a server error: worth another try. */
@@ -727,7 +539,12 @@ public final class DynamoDbEngine implements ExternalStoreEngine {
         return false;
     }
 
-    private SluiceException refused(String doing, SdkException e) {
+    @Override
+    protected RuntimeException refused(Call call, Exception failure) {
+        if (!(failure instanceof SdkException e)) {
+            return super.refused(call, failure);
+        }
+        String doing = call.doing() + (call.isCommit() ? " (" + call.changes() + " changes)" : "");
         String where = label + ": dynamodb at " + settings.address();
         if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
             String code = String.valueOf(service.awsErrorDetails().errorCode());
@@ -748,85 +565,12 @@ public final class DynamoDbEngine implements ExternalStoreEngine {
         return new SluiceException(where + " failed to " + doing + ": " + e.getMessage(), e);
     }
 
-    private void live() {
-        if (closed) {
-            throw new SluiceException(label + ": the dynamodb store is closed, as its node instance has ended");
-        }
-    }
-
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SluiceException("interrupted while waiting to retry dynamodb", e);
-        }
-    }
-
-    private static String reason(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + cause + ")";
-    }
-
-    // ---- bytes ----
-
-    private byte[] encode(Object object, Supplier<String> what) {
-        try {
-            return codec.encode(object);
-        } catch (NotSerializableException e) {
-            String type = object.getClass().getName();
-            String culprit = e.getMessage();
-            String found = culprit.equals(type) ? type : type + " holding " + culprit;
-            throw new SluiceException(label + ": " + what.get() + " cannot be stored in dynamodb; expected a String,"
-                    + " Long, Integer or java.io.Serializable object but found " + found
-                    + ", which is not Serializable; make " + culprit
-                    + " implement java.io.Serializable (a record can)");
-        } catch (IOException e) {
-            throw new SluiceException(
-                    label + ": " + what.get() + " cannot be stored in dynamodb; Java serialization of "
-                            + object.getClass().getName() + " failed: " + e,
-                    e);
-        }
-    }
-
-    private Object decode(byte[] bytes) {
-        try {
-            return codec.decode(bytes);
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
-            throw new SluiceException(
-                    label + ": an item of '" + id + "' read from the dynamodb table '" + settings.table() + "' at "
-                            + settings.address() + " cannot be turned back into an object; " + e
-                            + "; is the class that wrote it on this class path?",
-                    e);
-        }
-    }
-
-    private static String text(Object key) {
-        String text = String.valueOf(key);
-        return text.length() <= KEY_TEXT_LIMIT ? text : text.substring(0, KEY_TEXT_LIMIT) + "…";
-    }
-
-    /** Encoded bytes as a map key: equal when their content is. */
-    private static final class Bytes {
-        final byte[] bytes;
-        private final int hash;
-
-        Bytes(byte[] bytes) {
-            this.bytes = bytes;
-            this.hash = Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Bytes b && b.hash == hash && Arrays.equals(b.bytes, bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
         }
     }
 }

@@ -1,26 +1,17 @@
 package io.sluice.state.redis.internal;
 
 import io.sluice.SluiceException;
-import io.sluice.spi.ExternalStoreEngine;
-import io.sluice.spi.StoreCodec;
+import io.sluice.spi.StoreBytes;
+import io.sluice.spi.WriteBehindStoreEngine;
 import io.sluice.state.redis.RedisBackend;
-import java.io.IOException;
-import java.io.NotSerializableException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -33,26 +24,18 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * One store of one node instance in a Redis hash, written behind: puts and deletes are gathered in memory, keyed by
- * their encoded bytes, and {@link #commit} sends them with the version in one Lua script, which Redis runs atomically.
- * The script checks the stored version first and writes nothing for a version not above it, so a commit retried after
- * a lost reply, or replayed after a restart, is never applied twice.
+ * One store of one node instance in a Redis hash, written behind ({@link WriteBehindStoreEngine} gathers the changes,
+ * caches reads and retries): {@link #commit} sends the changes with the version in one Lua script, which Redis runs
+ * atomically. The script checks the stored version first and writes nothing for a version not above it, so a commit
+ * retried after a lost reply, or replayed after a restart, is never applied twice.
  *
- * <p>One connection, guarded by one lock: the instance's thread writes and commits, a query thread may read ({@link
- * #get}, {@link #forEach}, {@link #size}) at the same time. A call that loses the connection reconnects with back-off
- * for up to {@code retry-timeout}, holding the lock, then fails naming the server; a failed commit keeps its changes.
+ * <p>One connection, guarded by its own lock, as a query thread may read while the instance's thread writes. A call
+ * that loses the connection drops it; the next attempt connects again, with back-off for up to {@code
+ * retry-timeout}, then fails naming the server; a failed commit keeps its changes.
  */
-public final class RedisEngine implements ExternalStoreEngine {
+public final class RedisEngine extends WriteBehindStoreEngine {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RedisEngine.class);
-
-    /** In the cache: the server holds no value for the key. */
-    private static final byte[] ABSENT = new byte[0];
-
-    private static final int KEY_TEXT_LIMIT = 80;
     private static final int SCAN_PAGE = 1_000;
-    private static final long FIRST_BACKOFF_MS = 50;
-    private static final long MAX_BACKOFF_MS = 1_000;
 
     /**
      * KEYS: the hash, the version key. ARGV: the version, the number n of fields set, n field-value pairs, then the
@@ -98,36 +81,29 @@ public final class RedisEngine implements ExternalStoreEngine {
             return size
             """);
 
-    private final String label;
     private final Settings settings;
     private final byte[] hashKey;
     private final byte[] versionKey;
     private final String keyName;
-    private final StoreCodec codec;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock lock = new ReentrantLock(); // guards the connection: a Jedis is one socket
 
     // Guarded by lock.
     private Jedis jedis; // null after a lost connection, until the next call reconnects
-    private final Map<Bytes, byte[]> pending = new HashMap<>(); // key -> value, or null if deleted
-    private final Map<Bytes, byte[]> cache; // key -> value as the server holds it, or ABSENT
     private final Map<byte[], byte[]> shas = new HashMap<>(); // script -> its SHA1, once loaded
-    private long committed = -1;
-    private boolean closed;
 
-    private RedisEngine(String label, Settings settings, String keyName) {
-        this.label = label;
+    private RedisEngine(String node, String store, Settings settings, String keyName) {
+        super(
+                "redis",
+                node,
+                store,
+                settings.address(),
+                "an entry read from the redis hash '" + keyName + "' on " + settings.address(),
+                settings.cacheEntries(),
+                WriteBehindStoreEngine.Retry.forUpTo(settings.retryTimeout()));
         this.settings = settings;
         this.keyName = keyName;
         this.hashKey = bytes(keyName);
         this.versionKey = bytes(keyName + ":version");
-        this.codec = new StoreCodec(Thread.currentThread().getContextClassLoader());
-        int limit = settings.cacheEntries();
-        this.cache = new LinkedHashMap<>(Math.min(limit, 1 << 16), 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Bytes, byte[]> eldest) {
-                return size() > limit;
-            }
-        };
     }
 
     /**
@@ -136,19 +112,18 @@ public final class RedisEngine implements ExternalStoreEngine {
      * {@code connect-timeout} if the server cannot be reached, without retrying: a wrong address should say so at once.
      */
     public static RedisEngine open(String graph, String node, int instance, String store, Settings settings) {
-        String label = "Store '" + store + "' of node '" + node + "'";
         String keyName = settings.prefix() + graph + ":" + node + ":" + instance + ":" + store;
-        RedisEngine engine = new RedisEngine(label, settings, keyName);
+        RedisEngine engine = new RedisEngine(node, store, settings, keyName);
         try {
             engine.jedis = engine.connect();
-            engine.committed = engine.readVersion(engine.jedis);
+            engine.openedAt(engine.readVersion(engine.jedis));
             engine.jedis.getConnection().setSoTimeout(commandTimeout(settings));
             return engine;
         } catch (JedisConnectionException e) {
             engine.drop();
-            throw new SluiceException(label + ": cannot reach the redis server at " + settings.address() + " within "
-                    + settings.connectTimeout().toMillis() + " ms (" + RedisBackend.CONNECT_TIMEOUT + "); "
-                    + reason(e) + "; check '" + RedisBackend.URI + "' (or " + Settings.ENV_URI
+            throw new SluiceException(engine.label() + ": cannot reach the redis server at " + settings.address()
+                    + " within " + settings.connectTimeout().toMillis() + " ms (" + RedisBackend.CONNECT_TIMEOUT
+                    + "); " + reason(e) + "; check '" + RedisBackend.URI + "' (or " + Settings.ENV_URI
                     + ") and that the server is up");
         } catch (JedisDataException e) {
             engine.drop();
@@ -180,224 +155,122 @@ public final class RedisEngine implements ExternalStoreEngine {
                 settings.connectTimeout().toMillis(), settings.retryTimeout().toMillis());
     }
 
-    // ---- reads ----
+    // ---- the operations of WriteBehindStoreEngine ----
 
     @Override
-    public Object get(Object key) {
-        byte[] k = encode(key, () -> "the key '" + text(key) + "'");
-        Bytes b = new Bytes(k);
-        byte[] v;
-        lock.lock();
-        try {
-            live();
-            if (pending.containsKey(b)) {
-                v = pending.get(b);
-            } else {
-                v = cache.get(b);
-                if (v == null) {
-                    v = call("read key '" + text(key) + "'", j -> j.hget(hashKey, k));
-                    if (settings.cacheEntries() > 0) {
-                        cache.put(b, v == null ? ABSENT : v);
-                    }
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        return v == null || v == ABSENT ? null : decode(v);
+    protected byte[] load(byte[] key) {
+        return onServer(j -> j.hget(hashKey, key));
     }
 
-    /**
-     * Every key once, with the value it has in the gathered changes or else on the server. The server's part is read
-     * a page at a time, without holding the lock while {@code action} runs, so {@code action} may use the store.
-     */
     @Override
-    public void forEach(BiConsumer<Object, Object> action) {
-        Map<Bytes, byte[]> changes;
-        lock.lock();
-        try {
-            live();
-            changes = new HashMap<>(pending);
-        } finally {
-            lock.unlock();
+    protected Page scan(Object cursor) {
+        byte[] from = cursor == null ? ScanParams.SCAN_POINTER_START_BINARY : (byte[]) cursor;
+        ScanResult<Map.Entry<byte[], byte[]>> page =
+                onServer(j -> j.hscan(hashKey, from, new ScanParams().count(SCAN_PAGE)));
+        List<Entry> entries = new ArrayList<>(page.getResult().size());
+        for (Map.Entry<byte[], byte[]> entry : page.getResult()) {
+            entries.add(new Entry(entry.getKey(), entry.getValue()));
         }
-        Set<Bytes> seen = new HashSet<>(); // a scan may return a field twice
-        ScanParams params = new ScanParams().count(SCAN_PAGE);
-        byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
-        boolean complete;
-        do {
-            byte[] from = cursor;
-            ScanResult<Map.Entry<byte[], byte[]>> page;
-            lock.lock();
-            try {
-                live();
-                page = call("list the store", j -> j.hscan(hashKey, from, params));
-            } finally {
-                lock.unlock();
-            }
-            for (Map.Entry<byte[], byte[]> entry : page.getResult()) {
-                Bytes field = new Bytes(entry.getKey());
-                if (!changes.containsKey(field) && seen.add(field)) {
-                    action.accept(decode(entry.getKey()), decode(entry.getValue()));
-                }
-            }
-            cursor = page.getCursorAsBytes();
-            complete = page.isCompleteIteration();
-        } while (!complete);
-        for (Map.Entry<Bytes, byte[]> change : changes.entrySet()) {
-            if (change.getValue() != null) {
-                action.accept(decode(change.getKey().bytes), decode(change.getValue()));
-            }
-        }
+        return new Page(entries, page.isCompleteIteration() ? null : page.getCursorAsBytes());
+    }
+
+    /** A scan may return a field twice. */
+    @Override
+    protected boolean scanMayRepeat() {
+        return true;
     }
 
     /** The server's count corrected by the gathered changes, in one round trip. */
     @Override
-    public long size() {
-        lock.lock();
-        try {
-            live();
-            if (pending.isEmpty()) {
-                return call("count the store", j -> j.hlen(hashKey));
-            }
-            List<byte[]> args = new ArrayList<>(pending.size() + 1);
-            args.add(null);
-            int set = 0;
-            for (Map.Entry<Bytes, byte[]> change : pending.entrySet()) {
-                if (change.getValue() != null) {
-                    args.add(change.getKey().bytes);
-                    set++;
-                }
-            }
-            args.set(0, bytes(Integer.toString(set)));
-            for (Map.Entry<Bytes, byte[]> change : pending.entrySet()) {
-                if (change.getValue() == null) {
-                    args.add(change.getKey().bytes);
-                }
-            }
-            return (Long) call("count the store", j -> script(j, SIZE, List.of(hashKey), args));
-        } finally {
-            lock.unlock();
+    protected long count(Collection<Change> changes) {
+        if (changes.isEmpty()) {
+            return onServer(j -> j.hlen(hashKey));
         }
-    }
-
-    // ---- writes ----
-
-    @Override
-    public void put(Object key, Object value) {
-        byte[] k = encode(key, () -> "the key '" + text(key) + "'");
-        byte[] v = encode(value, () -> "the value of key '" + text(key) + "'");
-        lock.lock();
-        try {
-            live();
-            pending.put(new Bytes(k), v);
-        } finally {
-            lock.unlock();
+        List<byte[]> args = new ArrayList<>(changes.size() + 1);
+        args.add(null);
+        int set = 0;
+        for (Change change : changes) {
+            if (!change.isDelete()) {
+                args.add(change.keyBytes());
+                set++;
+            }
         }
+        args.set(0, bytes(Integer.toString(set)));
+        for (Change change : changes) {
+            if (change.isDelete()) {
+                args.add(change.keyBytes());
+            }
+        }
+        return (Long) onServer(j -> script(j, SIZE, List.of(hashKey), args));
     }
 
     @Override
-    public void delete(Object key) {
-        byte[] k = encode(key, () -> "the key '" + text(key) + "'");
-        lock.lock();
-        try {
-            live();
-            pending.put(new Bytes(k), null);
-        } finally {
-            lock.unlock();
+    protected boolean write(Collection<Change> changes, long version) {
+        List<byte[]> args = new ArrayList<>(2 * changes.size() + 2);
+        args.add(bytes(Long.toString(version)));
+        args.add(null);
+        int set = 0;
+        for (Change change : changes) {
+            if (!change.isDelete()) {
+                args.add(change.keyBytes());
+                args.add(change.value());
+                set++;
+            }
         }
+        args.set(1, bytes(Integer.toString(set)));
+        for (Change change : changes) {
+            if (change.isDelete()) {
+                args.add(change.keyBytes());
+            }
+        }
+        Object held = onServer(j -> script(j, COMMIT, List.of(hashKey, versionKey), args));
+        return parseVersion((byte[]) held) < version;
     }
 
     @Override
-    public long committedVersion() {
-        lock.lock();
-        try {
-            live();
-            committed = call("read the committed version", this::readVersion);
-            return committed;
-        } finally {
-            lock.unlock();
-        }
+    protected long readVersion() {
+        return onServer(this::readVersion);
+    }
+
+    /** Deletes the store instance's hash and version at once. */
+    @Override
+    protected void wipe() {
+        onServer(j -> j.del(hashKey, versionKey));
     }
 
     @Override
-    public void commit(long version) {
-        if (version < 0) {
-            throw new IllegalArgumentException(label + ": a commit's version is 0 or more; found " + version);
-        }
+    protected void release() {
         lock.lock();
         try {
-            live();
-            if (version <= committed) {
-                pending.clear(); // already on the server, with the version that holds them
-                return;
-            }
-            List<byte[]> args = new ArrayList<>(2 * pending.size() + 2);
-            args.add(bytes(Long.toString(version)));
-            args.add(null);
-            int set = 0;
-            for (Map.Entry<Bytes, byte[]> change : pending.entrySet()) {
-                if (change.getValue() != null) {
-                    args.add(change.getKey().bytes);
-                    args.add(change.getValue());
-                    set++;
-                }
-            }
-            args.set(1, bytes(Integer.toString(set)));
-            for (Map.Entry<Bytes, byte[]> change : pending.entrySet()) {
-                if (change.getValue() == null) {
-                    args.add(change.getKey().bytes);
-                }
-            }
-            int changes = pending.size();
-            Object held = call(
-                    "commit version " + version + " (" + changes + " changes)",
-                    j -> script(j, COMMIT, List.of(hashKey, versionKey), args));
-            long before = parseVersion((byte[]) held);
-            if (before < version) {
-                if (settings.cacheEntries() > 0) {
-                    pending.forEach((k, v) -> cache.put(k, v == null ? ABSENT : v));
-                }
-                committed = version;
-            } else {
-                // Held already: our own earlier attempt whose answer was lost (before == version), or another writer
-                // ahead of us, whose content the cache may not show.
-                cache.clear();
-                committed = before;
-            }
-            pending.clear();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Deletes the store instance's hash and version on the server at once: a deployment starting afresh. */
-    @Override
-    public void clear() {
-        lock.lock();
-        try {
-            live();
-            call("clear the store", j -> j.del(hashKey, versionKey));
-            pending.clear();
-            cache.clear();
-            committed = -1;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Closes the connection; changes not committed are dropped (the runtime's log holds them). */
-    @Override
-    public void close() {
-        lock.lock();
-        try {
-            closed = true;
-            pending.clear();
-            cache.clear();
             drop();
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    protected boolean isTransient(Exception failure) {
+        return failure instanceof JedisConnectionException;
+    }
+
+    @Override
+    protected RuntimeException unreachable(Call call, int attempts, Exception last) {
+        return new SluiceException(
+                label() + ": the redis server at " + settings.address() + " could not be reached to " + call.doing()
+                        + (call.isCommit() ? " (" + call.changes() + " changes)" : "") + " after " + attempts
+                        + " attempts over " + settings.retryTimeout().toMillis() + " ms ("
+                        + RedisBackend.RETRY_TIMEOUT + "); " + reason(last)
+                        + "; the changes not yet committed are kept for the next commit",
+                last);
+    }
+
+    @Override
+    protected RuntimeException refused(Call call, Exception failure) {
+        if (failure instanceof JedisDataException e) {
+            String doing = call.doing() + (call.isCommit() ? " (" + call.changes() + " changes)" : "");
+            return refused(doing, e);
+        }
+        return super.refused(call, failure);
     }
 
     // ---- the server ----
@@ -414,8 +287,8 @@ public final class RedisEngine implements ExternalStoreEngine {
         try {
             return Long.parseLong(version);
         } catch (NumberFormatException e) {
-            throw new SluiceException(label + ": the redis key '" + keyName + ":version' on " + settings.address()
-                    + " should hold the committed version, a whole number, but holds '" + text(version)
+            throw new SluiceException(label() + ": the redis key '" + keyName + ":version' on " + settings.address()
+                    + " should hold the committed version, a whole number, but holds '" + StoreBytes.shortText(version)
                     + "'; was it written by something else? Give this graph another '" + RedisBackend.PREFIX + "'");
         }
     }
@@ -435,59 +308,28 @@ public final class RedisEngine implements ExternalStoreEngine {
     }
 
     /**
-     * Runs {@code op} on the connection, reconnecting with back-off while the server cannot be reached, for up to
-     * {@code retry-timeout}. Called with the lock held.
+     * Runs {@code op} on the connection, connecting first after a lost one; a lost connection is dropped, for the
+     * next attempt to connect again. One attempt: {@link #retry} tries again.
      */
-    private <T> T call(String doing, Function<Jedis, T> op) {
-        long deadline = System.nanoTime() + settings.retryTimeout().toNanos();
-        long backoff = FIRST_BACKOFF_MS;
-        int attempts = 0;
-        while (true) {
-            try {
-                if (jedis == null) {
-                    jedis = connect();
-                    jedis.getConnection().setSoTimeout(commandTimeout(settings));
-                }
-                T result = op.apply(jedis);
-                if (attempts > 0) {
-                    LOG.info(
-                            "{}: the redis server at {} answers again, after {} attempts",
-                            label,
-                            settings.address(),
-                            attempts + 1);
-                }
-                return result;
-            } catch (JedisConnectionException e) {
-                drop();
-                attempts++;
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    throw new SluiceException(
-                            label + ": the redis server at " + settings.address()
-                                    + " could not be reached to " + doing + " after " + attempts + " attempts over "
-                                    + settings.retryTimeout().toMillis() + " ms (" + RedisBackend.RETRY_TIMEOUT + "); "
-                                    + reason(e) + "; the changes not yet committed are kept for the next commit",
-                            e);
-                }
-                if (attempts == 1) {
-                    LOG.warn(
-                            "{}: lost the redis server at {} ({}); retrying for up to {} ms",
-                            label,
-                            settings.address(),
-                            reason(e),
-                            settings.retryTimeout().toMillis());
-                }
-                sleep(Math.min(backoff, left));
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-            } catch (JedisDataException e) {
-                throw refused(doing, e);
+    private <T> T onServer(Function<Jedis, T> op) {
+        lock.lock();
+        try {
+            if (jedis == null) {
+                jedis = connect();
+                jedis.getConnection().setSoTimeout(commandTimeout(settings));
             }
+            return op.apply(jedis);
+        } catch (JedisConnectionException e) {
+            drop();
+            throw e;
+        } finally {
+            lock.unlock();
         }
     }
 
     private SluiceException refused(String doing, JedisDataException e) {
         String reply = String.valueOf(e.getMessage());
-        String where = label + ": the redis server at " + settings.address();
+        String where = label() + ": the redis server at " + settings.address();
         if (reply.startsWith("NOAUTH")) {
             return new SluiceException(where + " asks for a password (" + reply + "); set '" + RedisBackend.PASSWORD
                     + "' (or " + Settings.ENV_PASSWORD + ", " + Settings.ENV_REDISCLI_AUTH + ")");
@@ -512,89 +354,7 @@ public final class RedisEngine implements ExternalStoreEngine {
         }
     }
 
-    private void live() {
-        if (closed) {
-            throw new SluiceException(label + ": the redis store is closed, as its node instance has ended");
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SluiceException("interrupted while waiting to reconnect to redis", e);
-        }
-    }
-
-    private static String reason(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + cause + ")";
-    }
-
-    // ---- bytes ----
-
-    private byte[] encode(Object object, Supplier<String> what) {
-        try {
-            return codec.encode(object);
-        } catch (NotSerializableException e) {
-            String type = object.getClass().getName();
-            String culprit = e.getMessage();
-            String found = culprit.equals(type) ? type : type + " holding " + culprit;
-            throw new SluiceException(label + ": " + what.get() + " cannot be stored in redis; expected a String,"
-                    + " Long, Integer or java.io.Serializable object but found " + found
-                    + ", which is not Serializable; make " + culprit
-                    + " implement java.io.Serializable (a record can)");
-        } catch (IOException e) {
-            throw new SluiceException(
-                    label + ": " + what.get() + " cannot be stored in redis; Java serialization of "
-                            + object.getClass().getName() + " failed: " + e,
-                    e);
-        }
-    }
-
-    private Object decode(byte[] bytes) {
-        try {
-            return codec.decode(bytes);
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
-            throw new SluiceException(
-                    label + ": an entry read from the redis hash '" + keyName + "' on " + settings.address()
-                            + " cannot be turned back into an object; " + e
-                            + "; is the class that wrote it on this class path?",
-                    e);
-        }
-    }
-
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String text(Object key) {
-        String text = String.valueOf(key);
-        return text.length() <= KEY_TEXT_LIMIT ? text : text.substring(0, KEY_TEXT_LIMIT) + "…";
-    }
-
-    /** Encoded bytes as a map key: equal when their content is. */
-    private static final class Bytes {
-        final byte[] bytes;
-        private final int hash;
-
-        Bytes(byte[] bytes) {
-            this.bytes = bytes;
-            this.hash = java.util.Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Bytes b && b.hash == hash && java.util.Arrays.equals(b.bytes, bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
     }
 }

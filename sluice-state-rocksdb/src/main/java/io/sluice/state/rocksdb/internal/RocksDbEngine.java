@@ -1,11 +1,10 @@
 package io.sluice.state.rocksdb.internal;
 
 import io.sluice.SluiceException;
-import io.sluice.spi.StoreCodec;
+import io.sluice.spi.StoreBytes;
 import io.sluice.spi.StoreEngine;
 import io.sluice.state.rocksdb.RocksDbBackend;
 import java.io.IOException;
-import java.io.NotSerializableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -42,12 +41,11 @@ public final class RocksDbEngine implements StoreEngine {
 
     private static final long MIB = 1L << 20;
     private static final byte[] NO_VALUE = new byte[0];
-    private static final int KEY_TEXT_LIMIT = 80;
 
     private final String label;
     private final String graph;
     private final Path dir;
-    private final StoreCodec codec;
+    private final StoreBytes bytes;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Lock reading = lock.readLock();
     private final Lock writing = lock.writeLock();
@@ -73,7 +71,11 @@ public final class RocksDbEngine implements StoreEngine {
         this.label = label;
         this.graph = graph;
         this.dir = dir;
-        this.codec = new StoreCodec(Thread.currentThread().getContextClassLoader());
+        this.bytes = new StoreBytes(
+                label,
+                "rocksdb",
+                "an entry read from rocksdb in " + dir,
+                Thread.currentThread().getContextClassLoader());
         this.cache = new LRUCache(settings.cacheMb() * MIB);
         this.filter = new BloomFilter(10);
         BlockBasedTableConfig table = new BlockBasedTableConfig()
@@ -142,7 +144,7 @@ public final class RocksDbEngine implements StoreEngine {
 
     @Override
     public Object get(Object key) {
-        byte[] k = encode(key, () -> "the key '" + text(key) + "'");
+        byte[] k = bytes.key(key);
         byte[] v;
         reading.lock();
         try {
@@ -152,17 +154,17 @@ public final class RocksDbEngine implements StoreEngine {
                 lastKeyExists = v != null;
             }
         } catch (RocksDBException e) {
-            throw failure("read key '" + text(key) + "'", e);
+            throw failure("read key '" + StoreBytes.shortText(key) + "'", e);
         } finally {
             reading.unlock();
         }
-        return v == null ? null : decode(v);
+        return v == null ? null : bytes.decode(v);
     }
 
     @Override
     public void put(Object key, Object value) {
-        byte[] k = encode(key, () -> "the key '" + text(key) + "'");
-        byte[] v = encode(value, () -> "the value of key '" + text(key) + "'");
+        byte[] k = bytes.key(key);
+        byte[] v = bytes.value(key, value);
         reading.lock();
         try {
             RocksDB live = live();
@@ -173,7 +175,7 @@ public final class RocksDbEngine implements StoreEngine {
             }
             lastKeyExists = true;
         } catch (RocksDBException e) {
-            throw failure("write key '" + text(key) + "'", e);
+            throw failure("write key '" + StoreBytes.shortText(key) + "'", e);
         } finally {
             reading.unlock();
         }
@@ -181,7 +183,7 @@ public final class RocksDbEngine implements StoreEngine {
 
     @Override
     public void delete(Object key) {
-        byte[] k = encode(key, () -> "the key '" + text(key) + "'");
+        byte[] k = bytes.key(key);
         reading.lock();
         try {
             RocksDB live = live();
@@ -191,7 +193,7 @@ public final class RocksDbEngine implements StoreEngine {
             }
             lastKeyExists = false;
         } catch (RocksDBException e) {
-            throw failure("delete key '" + text(key) + "'", e);
+            throw failure("delete key '" + StoreBytes.shortText(key) + "'", e);
         } finally {
             reading.unlock();
         }
@@ -203,7 +205,7 @@ public final class RocksDbEngine implements StoreEngine {
         reading.lock();
         try (RocksIterator it = live().newIterator(scanOptions)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
-                action.accept(decode(it.key()), decode(it.value()));
+                action.accept(bytes.decode(it.key()), bytes.decode(it.value()));
             }
             it.status();
         } catch (RocksDBException e) {
@@ -303,42 +305,7 @@ public final class RocksDbEngine implements StoreEngine {
         }
     }
 
-    private byte[] encode(Object object, java.util.function.Supplier<String> what) {
-        try {
-            return codec.encode(object);
-        } catch (NotSerializableException e) {
-            String type = object.getClass().getName();
-            String culprit = e.getMessage();
-            String found = culprit.equals(type) ? type : type + " holding " + culprit;
-            throw new SluiceException(label + ": " + what.get() + " cannot be stored in rocksdb; expected a String,"
-                    + " Long, Integer or java.io.Serializable object but found " + found
-                    + ", which is not Serializable; make " + culprit
-                    + " implement java.io.Serializable (a record can)");
-        } catch (IOException e) {
-            throw new SluiceException(
-                    label + ": " + what.get() + " cannot be stored in rocksdb; Java serialization of "
-                            + object.getClass().getName() + " failed: " + e,
-                    e);
-        }
-    }
-
-    private Object decode(byte[] bytes) {
-        try {
-            return codec.decode(bytes);
-        } catch (IOException | ClassNotFoundException e) {
-            throw new SluiceException(
-                    label + ": an entry read from rocksdb in " + dir + " cannot be turned back into an object; " + e
-                            + "; is the class that wrote it on this class path?",
-                    e);
-        }
-    }
-
     private SluiceException failure(String doing, RocksDBException e) {
         return new SluiceException(label + ": rocksdb in " + dir + " failed to " + doing + "; " + e.getMessage(), e);
-    }
-
-    private static String text(Object key) {
-        String text = String.valueOf(key);
-        return text.length() <= KEY_TEXT_LIMIT ? text : text.substring(0, KEY_TEXT_LIMIT) + "…";
     }
 }
