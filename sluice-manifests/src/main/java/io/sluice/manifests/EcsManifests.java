@@ -107,6 +107,7 @@ public final class EcsManifests {
                         .build());
         if (healthPort != null) {
             String path = healthPort == KubernetesManifests.HEALTH_PORT ? "/health/ready" : "/health/live";
+            // With a Host header: the API answers a request without one 421, whatever its path.
             container
                     .portMappings(
                             PortMapping.builder().containerPort(healthPort).build())
@@ -116,7 +117,8 @@ public final class EcsManifests {
                                     "bash",
                                     "-c",
                                     "exec 3<>/dev/tcp/127.0.0.1/" + healthPort + " && printf 'GET " + path
-                                            + " HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3")
+                                            + " HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' >&3 && grep -q"
+                                            + " ' 200 ' <&3")
                             .interval(10)
                             .startPeriod(20)
                             .build());
