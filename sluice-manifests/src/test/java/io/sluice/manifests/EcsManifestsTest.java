@@ -1,6 +1,7 @@
 package io.sluice.manifests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.ComputationalGraph;
 import io.sluice.Sinks;
@@ -17,22 +18,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.CreateServiceRequest;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.Secret;
 
 class EcsManifestsTest {
 
     private static final String PIPELINE = "graph: shop\n";
 
-    private static Map<String, Object> generated() {
-        ComputationalGraph graph = ComputationalGraph.builder("shop")
+    private static ComputationalGraph graph() {
+        return ComputationalGraph.builder("shop")
                 .start("orders", Sources.collection(List.of(1)))
                 .end("ledger", Sinks.collect())
                 .edge("orders -> ledger")
                 .build();
+    }
+
+    private static Map<String, Object> generated() {
         return EcsManifests.generate(
-                graph, PIPELINE, EcsOptions.of("kafka:9092").withNetwork(List.of("subnet-1"), List.of("sg-1")));
+                graph(), PIPELINE, EcsOptions.of("kafka:9092").withNetwork(List.of("subnet-1"), List.of("sg-1")));
     }
 
     @Test
@@ -75,6 +82,57 @@ class EcsManifestsTest {
         assertThat(service.launchType()).isEqualTo(LaunchType.FARGATE);
         assertThat(service.networkConfiguration().awsvpcConfiguration().subnets())
                 .containsExactly("subnet-1");
+    }
+
+    @Test
+    void apiTaskDefinitionMatchesTheGoldenFile() throws Exception {
+        Path golden = Path.of("src/test/resources/golden/shop-api-task-definition.json");
+        String json = EcsManifests.json(generated().get("shop-api-task-definition.json"));
+        if (!Files.exists(golden)) {
+            Files.writeString(golden, json);
+        }
+        assertThat(json).isEqualTo(Files.readString(golden));
+    }
+
+    @Test
+    void theApiReadsItsTokenFromASecretTheTaskDefinitionNamesButDoesNotHold() {
+        ContainerDefinition api = ((RegisterTaskDefinitionRequest) generated().get("shop-api-task-definition.json"))
+                .containerDefinitions()
+                .get(0);
+
+        assertThat(api.secrets())
+                .containsExactly(Secret.builder()
+                        .name("SLUICE_API_TOKEN")
+                        .valueFrom("shop-api-token")
+                        .build());
+        assertThat(api.environment()).extracting(KeyValuePair::name).containsExactly("SLUICE_PIPELINE");
+        assertThat(api.command().get(0)).contains(" --host 0.0.0.0 ").doesNotContain("--token");
+        for (Map.Entry<String, Object> file : generated().entrySet()) {
+            if (file.getValue() instanceof RegisterTaskDefinitionRequest task
+                    && !file.getKey().equals("shop-api-task-definition.json")) {
+                assertThat(task.containerDefinitions().get(0).secrets())
+                        .as(file.getKey() + " serves no API")
+                        .isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void theTokenSecretAndTheRoleThatReadsItCanBeGiven() {
+        String arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-api-AbCdEf";
+        String role = "arn:aws:iam::123456789012:role/sluiceTaskExecution";
+        RegisterTaskDefinitionRequest api = (RegisterTaskDefinitionRequest) EcsManifests.generate(
+                        graph(),
+                        PIPELINE,
+                        EcsOptions.of("kafka:9092").withApiTokenSecret(arn).withExecutionRoleArn(role))
+                .get("shop-api-task-definition.json");
+
+        assertThat(api.containerDefinitions().get(0).secrets().get(0).valueFrom())
+                .isEqualTo(arn);
+        assertThat(api.executionRoleArn()).isEqualTo(role);
+        assertThatThrownBy(() -> EcsOptions.of("kafka:9092").withApiTokenSecret("shop api token"))
+                .hasMessage("EcsOptions.apiTokenSecret: must be the ARN of a Secrets Manager secret, or the ARN or"
+                        + " name of an SSM parameter, found 'shop api token'");
     }
 
     @Test
