@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.NetworkMode;
 import software.amazon.awssdk.services.ecs.model.PortMapping;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.Secret;
 
 /**
  * ECS (Fargate) task definitions and services that run a pipeline on Kafka, built with the AWS SDK's model classes and
@@ -29,6 +30,21 @@ import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
  * {@code /tmp/pipeline.yaml} before {@code sluice} starts. Per node one task definition and one service (one task:
  * a worker runs all of its node's instances); a {@code <graph>-topics} task definition to run once ({@code aws ecs
  * run-task}) before the services; and the API's task definition and service.
+ *
+ * <p><b>The API's token.</b> The API listens on {@code 0.0.0.0}, so every route but the dashboard page and the health
+ * probes needs its bearer token. Its task reads {@code SLUICE_API_TOKEN} through a {@code secrets} entry whose {@code
+ * valueFrom} is {@link EcsOptions#apiTokenSecret()}, by default the SSM parameter {@code <graph>-api-token} of the
+ * task's region, which the user creates once:
+ *
+ * <pre>
+ * aws ssm put-parameter --name shop-api-token --type SecureString --value "$(openssl rand -hex 32)"
+ * </pre>
+ *
+ * <p>ECS reads it with the task execution role ({@link EcsOptions#executionRoleArn()}, allowed {@code
+ * ssm:GetParameters} on it), and registers a task definition with secrets only when it names that role. The files name
+ * the secret and never hold a token: a placeholder would be accepted as one, known to all, and a real token in {@code
+ * environment} could be read by anyone allowed to describe the task definition. Without the secret the API's task
+ * does not start. Its health check reads {@code /health/live}, which needs no token.
  */
 public final class EcsManifests {
 
@@ -53,6 +69,7 @@ public final class EcsManifests {
                         pipelineText,
                         "kafka plan /tmp/pipeline.yaml --create --on-existing continue --bootstrap "
                                 + options.bootstrap(),
+                        null,
                         null));
         for (NodeSpec node : graph.nodes()) {
             String name = app + "-" + KubernetesManifests.dns(node.id());
@@ -64,7 +81,8 @@ public final class EcsManifests {
                             pipelineText,
                             "worker /tmp/pipeline.yaml --node " + node.id() + " --bootstrap " + options.bootstrap()
                                     + " --health-port " + KubernetesManifests.HEALTH_PORT,
-                            KubernetesManifests.HEALTH_PORT));
+                            KubernetesManifests.HEALTH_PORT,
+                            null));
             files.put(name + "-service.json", service(name, options));
         }
         files.put(
@@ -75,7 +93,14 @@ public final class EcsManifests {
                         pipelineText,
                         "serve /tmp/pipeline.yaml --bootstrap " + options.bootstrap() + " --host 0.0.0.0 --port "
                                 + KubernetesManifests.API_PORT,
-                        KubernetesManifests.API_PORT));
+                        KubernetesManifests.API_PORT,
+                        Secret.builder()
+                                .name(KubernetesManifests.API_TOKEN_VARIABLE)
+                                .valueFrom(
+                                        options.apiTokenSecret() != null
+                                                ? options.apiTokenSecret()
+                                                : app + "-api-token")
+                                .build()));
         files.put(app + "-api-service.json", service(app + "-api", options));
         return files;
     }
@@ -93,7 +118,7 @@ public final class EcsManifests {
     }
 
     private static RegisterTaskDefinitionRequest task(
-            String family, EcsOptions options, String pipeline, String sluiceArgs, Integer healthPort) {
+            String family, EcsOptions options, String pipeline, String sluiceArgs, Integer healthPort, Secret secret) {
         ContainerDefinition.Builder container = ContainerDefinition.builder()
                 .name("sluice")
                 .image(options.image())
@@ -105,8 +130,12 @@ public final class EcsManifests {
                         .name("SLUICE_PIPELINE")
                         .value(pipeline)
                         .build());
+        if (secret != null) {
+            container.secrets(secret);
+        }
         if (healthPort != null) {
             String path = healthPort == KubernetesManifests.HEALTH_PORT ? "/health/ready" : "/health/live";
+            // With a Host header: the API answers a request without one 421, whatever its path.
             container
                     .portMappings(
                             PortMapping.builder().containerPort(healthPort).build())
@@ -116,7 +145,8 @@ public final class EcsManifests {
                                     "bash",
                                     "-c",
                                     "exec 3<>/dev/tcp/127.0.0.1/" + healthPort + " && printf 'GET " + path
-                                            + " HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3")
+                                            + " HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' >&3 && grep -q"
+                                            + " ' 200 ' <&3")
                             .interval(10)
                             .startPeriod(20)
                             .build());

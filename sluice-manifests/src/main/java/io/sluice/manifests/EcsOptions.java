@@ -11,9 +11,14 @@ import java.util.Objects;
  * @param bootstrap the Kafka cluster, as the tasks reach it
  * @param subnets the subnets of the tasks
  * @param securityGroups the security groups of the tasks
- * @param executionRoleArn the role ECS uses to pull the image and write logs; {@code null} to leave it out
+ * @param executionRoleArn the role ECS uses to pull the image, write logs and read the API's token; {@code null} to
+ *     leave it out — but ECS registers the API's task definition, which reads a secret, only with one
  * @param cpu CPU units per task (256 = ¼ vCPU)
  * @param memory MiB per task
+ * @param apiTokenSecret where the API's task reads its token ({@code valueFrom} of its {@code SLUICE_API_TOKEN}
+ *     secret): the ARN of a Secrets Manager secret (plain text, or {@code ARN:token::} for the key {@code token} of a
+ *     JSON one), or the ARN or, in the task's region, the name of an SSM parameter; {@code null} for the SSM parameter
+ *     {@code <graph>-api-token}. The task definitions name it and never hold it (see {@link EcsManifests})
  */
 public record EcsOptions(
         String image,
@@ -23,7 +28,8 @@ public record EcsOptions(
         List<String> securityGroups,
         String executionRoleArn,
         String cpu,
-        String memory) {
+        String memory,
+        String apiTokenSecret) {
 
     public EcsOptions {
         Objects.requireNonNull(image, "image");
@@ -34,18 +40,56 @@ public record EcsOptions(
         }
         subnets = List.copyOf(subnets);
         securityGroups = List.copyOf(securityGroups);
+        if (apiTokenSecret != null
+                && (apiTokenSecret.isEmpty() || apiTokenSecret.chars().anyMatch(c -> c <= ' '))) {
+            throw new IllegalArgumentException("EcsOptions.apiTokenSecret: must be the ARN of a Secrets Manager secret,"
+                    + " or the ARN or name of an SSM parameter, found '" + apiTokenSecret + "'");
+        }
     }
 
-    /** Image {@code sluice/sluice:0.1.0}, cluster {@code sluice}, no subnets or groups yet, 512 CPU units, 1024 MiB. */
+    /** As the canonical constructor, the API's token in the SSM parameter {@code <graph>-api-token}. */
+    public EcsOptions(
+            String image,
+            String cluster,
+            String bootstrap,
+            List<String> subnets,
+            List<String> securityGroups,
+            String executionRoleArn,
+            String cpu,
+            String memory) {
+        this(image, cluster, bootstrap, subnets, securityGroups, executionRoleArn, cpu, memory, null);
+    }
+
+    /**
+     * Image {@code sluice/sluice:0.1.0}, cluster {@code sluice}, no subnets or groups yet, no execution role, 512 CPU
+     * units, 1024 MiB, the API's token in the SSM parameter {@code <graph>-api-token}.
+     */
     public static EcsOptions of(String bootstrap) {
         return new EcsOptions("sluice/sluice:0.1.0", "sluice", bootstrap, List.of(), List.of(), null, "512", "1024");
     }
 
     public EcsOptions withNetwork(List<String> subnets, List<String> securityGroups) {
-        return new EcsOptions(image, cluster, bootstrap, subnets, securityGroups, executionRoleArn, cpu, memory);
+        return new EcsOptions(
+                image, cluster, bootstrap, subnets, securityGroups, executionRoleArn, cpu, memory, apiTokenSecret);
     }
 
     public EcsOptions withImage(String image) {
-        return new EcsOptions(image, cluster, bootstrap, subnets, securityGroups, executionRoleArn, cpu, memory);
+        return new EcsOptions(
+                image, cluster, bootstrap, subnets, securityGroups, executionRoleArn, cpu, memory, apiTokenSecret);
+    }
+
+    /**
+     * The task execution role; it must be allowed to read the API's token ({@code ssm:GetParameters} or {@code
+     * secretsmanager:GetSecretValue} on it).
+     */
+    public EcsOptions withExecutionRoleArn(String executionRoleArn) {
+        return new EcsOptions(
+                image, cluster, bootstrap, subnets, securityGroups, executionRoleArn, cpu, memory, apiTokenSecret);
+    }
+
+    /** Where the API's task reads its token, instead of the SSM parameter {@code <graph>-api-token}. */
+    public EcsOptions withApiTokenSecret(String apiTokenSecret) {
+        return new EcsOptions(
+                image, cluster, bootstrap, subnets, securityGroups, executionRoleArn, cpu, memory, apiTokenSecret);
     }
 }

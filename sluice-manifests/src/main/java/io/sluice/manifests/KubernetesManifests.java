@@ -38,12 +38,33 @@ import java.util.Map;
  *
  * <p>Each node's Deployment has one replica running all of the node's instances (its parallelism): Sluice's KAFKA
  * workers split partitions statically by instance, so replicas of one worker would read the same partitions.
+ *
+ * <p><b>The API's token.</b> The coordinator listens on {@code 0.0.0.0}, so every route but the dashboard page and the
+ * health probes needs its bearer token. It reads {@code SLUICE_API_TOKEN} from the key {@code token} of a Secret the
+ * manifests name — {@code <graph>-api-token}, or {@link KubernetesOptions#withApiTokenSecret} — and never hold. Create
+ * it, in the manifests' namespace, before applying them:
+ *
+ * <pre>
+ * kubectl create secret generic shop-api-token -n NAMESPACE --from-literal=token=$(openssl rand -hex 32)
+ * </pre>
+ *
+ * <p>No Secret is generated, not even one with a placeholder: a placeholder of 16 characters or more is a token the
+ * server accepts, so a file applied as generated would guard the API with a token anyone who reads these sources
+ * knows; and applying the file again — which these manifests are made for, the topic Job continuing the deployment —
+ * would put the placeholder back over the real token. Without the Secret the API's pod does not start ({@code
+ * CreateContainerConfigError: secret "shop-api-token" not found}) instead of serving with a token nobody chose, and
+ * the generated file holds nothing secret, so it can be kept in a repository. The probes read {@code /health/live},
+ * which needs no token.
  */
 public final class KubernetesManifests {
 
     static final String PIPELINE_DIR = "/etc/sluice";
     static final int API_PORT = 8080;
     static final int HEALTH_PORT = 8081;
+    /** The environment variable {@code sluice serve} reads its token from. */
+    static final String API_TOKEN_VARIABLE = "SLUICE_API_TOKEN";
+    /** The key of the token in its Secret. */
+    static final String API_TOKEN_KEY = "token";
 
     private KubernetesManifests() {}
 
@@ -139,6 +160,15 @@ public final class KubernetesManifests {
                                 "--port",
                                 Integer.toString(API_PORT)),
                         false))
+                .addNewEnv()
+                .withName(API_TOKEN_VARIABLE)
+                .withNewValueFrom()
+                .withNewSecretKeyRef()
+                .withName(apiTokenSecret(graph, options))
+                .withKey(API_TOKEN_KEY)
+                .endSecretKeyRef()
+                .endValueFrom()
+                .endEnv()
                 .addNewPort()
                 .withName("http")
                 .withContainerPort(API_PORT)
@@ -183,6 +213,11 @@ public final class KubernetesManifests {
             }
         }
         return text.toString();
+    }
+
+    /** The Secret holding the API's token: the one the options name, else {@code <graph>-api-token}. */
+    static String apiTokenSecret(ComputationalGraph graph, KubernetesOptions options) {
+        return options.apiTokenSecret() != null ? options.apiTokenSecret() : dns(graph.name()) + "-api-token";
     }
 
     /** A Deployment of one replica whose selector, pod labels and own labels agree. */

@@ -1,6 +1,7 @@
 package io.sluice.manifests;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * What the generated Kubernetes manifests need to know beyond the graph.
@@ -10,8 +11,16 @@ import java.util.Objects;
  * @param bootstrap the Kafka cluster, as the pods reach it
  * @param cpu the CPU each worker requests, e.g. {@code 250m}
  * @param memory the memory each worker requests and is limited to, e.g. {@code 512Mi}
+ * @param apiTokenSecret the Secret, in {@code namespace}, whose key {@code token} holds the API's token; {@code null}
+ *     for {@code <graph>-api-token}. The manifests name it and never hold it: create it before applying them (see
+ *     {@link KubernetesManifests})
  */
-public record KubernetesOptions(String image, String namespace, String bootstrap, String cpu, String memory) {
+public record KubernetesOptions(
+        String image, String namespace, String bootstrap, String cpu, String memory, String apiTokenSecret) {
+
+    /** A DNS-1123 subdomain, as Kubernetes names Secrets. */
+    private static final Pattern SECRET_NAME =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     public KubernetesOptions {
         Objects.requireNonNull(image, "image");
@@ -22,18 +31,32 @@ public record KubernetesOptions(String image, String namespace, String bootstrap
         }
         Objects.requireNonNull(cpu, "cpu");
         Objects.requireNonNull(memory, "memory");
+        if (apiTokenSecret != null
+                && (apiTokenSecret.length() > 253
+                        || !SECRET_NAME.matcher(apiTokenSecret).matches())) {
+            throw new IllegalArgumentException("KubernetesOptions.apiTokenSecret: must be a Kubernetes name (lower case"
+                    + " letters, digits, '-' and '.', at most 253), found '" + apiTokenSecret + "'");
+        }
     }
 
-    /** The {@code sluice/sluice:0.1.0} image, namespace {@code default}, 250m CPU, 512Mi memory. */
+    /**
+     * The {@code sluice/sluice:0.1.0} image, namespace {@code default}, 250m CPU, 512Mi memory, the API's token in the
+     * Secret {@code <graph>-api-token}.
+     */
     public static KubernetesOptions of(String bootstrap) {
-        return new KubernetesOptions("sluice/sluice:0.1.0", "default", bootstrap, "250m", "512Mi");
+        return new KubernetesOptions("sluice/sluice:0.1.0", "default", bootstrap, "250m", "512Mi", null);
     }
 
     public KubernetesOptions withImage(String image) {
-        return new KubernetesOptions(image, namespace, bootstrap, cpu, memory);
+        return new KubernetesOptions(image, namespace, bootstrap, cpu, memory, apiTokenSecret);
     }
 
     public KubernetesOptions withNamespace(String namespace) {
-        return new KubernetesOptions(image, namespace, bootstrap, cpu, memory);
+        return new KubernetesOptions(image, namespace, bootstrap, cpu, memory, apiTokenSecret);
+    }
+
+    /** The Secret holding the API's token under the key {@code token}, instead of {@code <graph>-api-token}. */
+    public KubernetesOptions withApiTokenSecret(String apiTokenSecret) {
+        return new KubernetesOptions(image, namespace, bootstrap, cpu, memory, apiTokenSecret);
     }
 }

@@ -1,31 +1,45 @@
 package io.sluice.manifests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.ComputationalGraph;
 import io.sluice.Sinks;
 import io.sluice.Sources;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.CreateServiceRequest;
+import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.Secret;
 
 class EcsManifestsTest {
 
     private static final String PIPELINE = "graph: shop\n";
 
-    private static Map<String, Object> generated() {
-        ComputationalGraph graph = ComputationalGraph.builder("shop")
+    private static ComputationalGraph graph() {
+        return ComputationalGraph.builder("shop")
                 .start("orders", Sources.collection(List.of(1)))
                 .end("ledger", Sinks.collect())
                 .edge("orders -> ledger")
                 .build();
+    }
+
+    private static Map<String, Object> generated() {
         return EcsManifests.generate(
-                graph, PIPELINE, EcsOptions.of("kafka:9092").withNetwork(List.of("subnet-1"), List.of("sg-1")));
+                graph(), PIPELINE, EcsOptions.of("kafka:9092").withNetwork(List.of("subnet-1"), List.of("sg-1")));
     }
 
     @Test
@@ -68,5 +82,105 @@ class EcsManifestsTest {
         assertThat(service.launchType()).isEqualTo(LaunchType.FARGATE);
         assertThat(service.networkConfiguration().awsvpcConfiguration().subnets())
                 .containsExactly("subnet-1");
+    }
+
+    @Test
+    void apiTaskDefinitionMatchesTheGoldenFile() throws Exception {
+        Path golden = Path.of("src/test/resources/golden/shop-api-task-definition.json");
+        String json = EcsManifests.json(generated().get("shop-api-task-definition.json"));
+        if (!Files.exists(golden)) {
+            Files.writeString(golden, json);
+        }
+        assertThat(json).isEqualTo(Files.readString(golden));
+    }
+
+    @Test
+    void theApiReadsItsTokenFromASecretTheTaskDefinitionNamesButDoesNotHold() {
+        ContainerDefinition api = ((RegisterTaskDefinitionRequest) generated().get("shop-api-task-definition.json"))
+                .containerDefinitions()
+                .get(0);
+
+        assertThat(api.secrets())
+                .containsExactly(Secret.builder()
+                        .name("SLUICE_API_TOKEN")
+                        .valueFrom("shop-api-token")
+                        .build());
+        assertThat(api.environment()).extracting(KeyValuePair::name).containsExactly("SLUICE_PIPELINE");
+        assertThat(api.command().get(0)).contains(" --host 0.0.0.0 ").doesNotContain("--token");
+        for (Map.Entry<String, Object> file : generated().entrySet()) {
+            if (file.getValue() instanceof RegisterTaskDefinitionRequest task
+                    && !file.getKey().equals("shop-api-task-definition.json")) {
+                assertThat(task.containerDefinitions().get(0).secrets())
+                        .as(file.getKey() + " serves no API")
+                        .isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void theTokenSecretAndTheRoleThatReadsItCanBeGiven() {
+        String arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-api-AbCdEf";
+        String role = "arn:aws:iam::123456789012:role/sluiceTaskExecution";
+        RegisterTaskDefinitionRequest api = (RegisterTaskDefinitionRequest) EcsManifests.generate(
+                        graph(),
+                        PIPELINE,
+                        EcsOptions.of("kafka:9092").withApiTokenSecret(arn).withExecutionRoleArn(role))
+                .get("shop-api-task-definition.json");
+
+        assertThat(api.containerDefinitions().get(0).secrets().get(0).valueFrom())
+                .isEqualTo(arn);
+        assertThat(api.executionRoleArn()).isEqualTo(role);
+        assertThatThrownBy(() -> EcsOptions.of("kafka:9092").withApiTokenSecret("shop api token"))
+                .hasMessage("EcsOptions.apiTokenSecret: must be the ARN of a Secrets Manager secret, or the ARN or"
+                        + " name of an SSM parameter, found 'shop api token'");
+    }
+
+    @Test
+    void apiHealthCheckNamesTheHostSoTheApiAnswersIt() throws Exception {
+        RegisterTaskDefinitionRequest api =
+                (RegisterTaskDefinitionRequest) generated().get("shop-api-task-definition.json");
+        List<String> check = api.containerDefinitions().get(0).healthCheck().command();
+
+        HealthCheckRun up = runHealthCheck(check, "HTTP/1.1 200 OK");
+        HealthCheckRun misdirected = runHealthCheck(check, "HTTP/1.1 421 Misdirected Request");
+
+        assertThat(up.request()).isEqualTo("GET /health/live HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+        assertThat(up.exit()).as("healthy on 200").isZero();
+        assertThat(misdirected.exit()).as("unhealthy otherwise").isNotZero();
+    }
+
+    private record HealthCheckRun(String request, int exit) {}
+
+    /** Runs a task's health check as ECS does ({@code CMD bash -c …}), against a socket answering {@code status}. */
+    private static HealthCheckRun runHealthCheck(List<String> check, String status) throws Exception {
+        assertThat(check.subList(0, 3)).containsExactly("CMD", "bash", "-c");
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(10_000);
+            String script = check.get(3).replace("/127.0.0.1/8080 ", "/127.0.0.1/" + server.getLocalPort() + " ");
+            Process process = new ProcessBuilder("bash", "-c", script)
+                    .redirectErrorStream(true)
+                    .start();
+            String request;
+            try (Socket client = server.accept()) {
+                request = head(client.getInputStream());
+                client.getOutputStream()
+                        .write((status + "\r\nContent-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
+            }
+            assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            return new HealthCheckRun(request, process.exitValue());
+        }
+    }
+
+    /** A request's head, up to and with the blank line that ends it. */
+    private static String head(InputStream in) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        while (!bytes.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            bytes.write(b);
+        }
+        return bytes.toString(StandardCharsets.US_ASCII);
     }
 }

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -115,6 +118,73 @@ class KubernetesManifestsTest {
         Deployment coordinator = yaml.treeToValue(documents.get(5), Deployment.class);
         assertThat(api.getSpec().getSelector())
                 .isEqualTo(coordinator.getSpec().getSelector().getMatchLabels());
+        assertThat(documents
+                        .get(5)
+                        .at("/spec/template/spec/containers/0/env/0/valueFrom/secretKeyRef/name")
+                        .asText())
+                .isEqualTo("shop-api-token");
+    }
+
+    @Test
+    void theApiReadsItsTokenFromASecretTheManifestsNameButDoNotHold() {
+        List<HasMetadata> resources = KubernetesManifests.generate(
+                graph(), PIPELINE, KubernetesOptions.of("kafka:9092").withNamespace("streams"));
+
+        assertThat(resources).extracting(HasMetadata::getKind).doesNotContain("Secret");
+        Container api = container(resources, "shop-api");
+        assertThat(api.getArgs()).containsSequence("--host", "0.0.0.0").doesNotContain("--token");
+        assertThat(api.getEnv()).hasSize(1);
+        EnvVar token = api.getEnv().get(0);
+        assertThat(token.getName()).isEqualTo("SLUICE_API_TOKEN");
+        assertThat(token.getValue()).as("never the token itself").isNull();
+        assertThat(token.getValueFrom().getSecretKeyRef().getName()).isEqualTo("shop-api-token");
+        assertThat(token.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
+        assertThat(token.getValueFrom().getSecretKeyRef().getOptional())
+                .as("no Secret, no API: it does not start with a token nobody chose")
+                .isNotEqualTo(Boolean.TRUE);
+        assertThat(container(resources, "shop-orders").getEnv())
+                .as("workers serve no API")
+                .isEmpty();
+    }
+
+    @Test
+    void theApiProbesAskTheRoutesThatNeedNoToken() {
+        Container api = container(
+                KubernetesManifests.generate(graph(), PIPELINE, KubernetesOptions.of("kafka:9092")), "shop-api");
+
+        for (Probe probe : List.of(api.getLivenessProbe(), api.getReadinessProbe())) {
+            // The API serves /health/live and /health/ready to anyone; every other route needs the token.
+            assertThat(probe.getHttpGet().getPath()).isIn("/health/live", "/health/ready");
+            assertThat(probe.getHttpGet().getHttpHeaders()).isEmpty();
+        }
+    }
+
+    @Test
+    void theTokenSecretCanBeNamed() {
+        Container api = container(
+                KubernetesManifests.generate(
+                        graph(), PIPELINE, KubernetesOptions.of("kafka:9092").withApiTokenSecret("sluice.shop-token")),
+                "shop-api");
+
+        assertThat(api.getEnv().get(0).getValueFrom().getSecretKeyRef().getName())
+                .isEqualTo("sluice.shop-token");
+        assertThatThrownBy(() -> KubernetesOptions.of("kafka:9092").withApiTokenSecret("Shop_Token"))
+                .hasMessage("KubernetesOptions.apiTokenSecret: must be a Kubernetes name (lower case letters, digits,"
+                        + " '-' and '.', at most 253), found 'Shop_Token'");
+    }
+
+    private static Container container(List<HasMetadata> resources, String deployment) {
+        return resources.stream()
+                .filter(r ->
+                        r instanceof Deployment && r.getMetadata().getName().equals(deployment))
+                .map(r -> ((Deployment) r)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
