@@ -14,6 +14,7 @@ import io.sluice.Robustness;
 import io.sluice.internal.local.NodeInstance;
 import io.sluice.kafka.Guarantee;
 import io.sluice.kafka.KafkaOptions;
+import io.sluice.kafka.Serde;
 import io.sluice.kafka.TopicPlan;
 import io.sluice.spi.InstanceStore;
 import io.sluice.spi.InstanceStores;
@@ -54,6 +55,7 @@ final class InstanceWorker implements Runnable {
     private final NodeSpec spec;
     private final int index;
     private final KafkaOptions options;
+    private final Serde serde;
     private final TopicPlan plan;
     private final boolean exactlyOnce;
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
@@ -95,6 +97,7 @@ final class InstanceWorker implements Runnable {
         this.spec = spec;
         this.index = index;
         this.options = deployment.options();
+        this.serde = JsonSerde.of(options);
         this.plan = deployment.plan();
         this.exactlyOnce = options.guarantee() == Guarantee.EXACTLY_ONCE;
         this.level = graph.robustness().levelOf(spec.id());
@@ -145,14 +148,30 @@ final class InstanceWorker implements Runnable {
             for (String port : spec.ports()) {
                 TopicPlan.Topic topic = plan.topic(TopicPlan.outputTopic(graph.name(), spec.id(), port));
                 PortWriter writer = new PortWriter(
-                        producer, options.serde(), topic.name(), topic.partitions(), keyOf(port), index, sendFailure);
+                        producer,
+                        spec.id(),
+                        port.equals(io.sluice.Emitter.DEFAULT_PORT) ? "emitted" : "emitted on port '" + port + "'",
+                        serde,
+                        topic.name(),
+                        topic.partitions(),
+                        keyOf(port),
+                        index,
+                        sendFailure);
                 outputs.put(port, writer);
                 writers.add(writer);
             }
             if (graph.robustness().replays() && spec.kind() != NodeKind.START && !deadLetterNode) {
                 TopicPlan.Topic topic = plan.topic(TopicPlan.deadLetterTopic(graph.name()));
                 deadLetters = new PortWriter(
-                        producer, options.serde(), topic.name(), topic.partitions(), null, index, sendFailure);
+                        producer,
+                        spec.id(),
+                        "gave up on an item and wrote to the dead-letter topic",
+                        serde,
+                        topic.name(),
+                        topic.partitions(),
+                        null,
+                        index,
+                        sendFailure);
                 writers.add(deadLetters); // so that the dead-letter node sees this instance end
             }
             NodeInstance created = NodeInstance.create(
@@ -297,8 +316,8 @@ final class InstanceWorker implements Runnable {
                 attempt(node, item);
                 return;
             } catch (NodeFailedException e) {
-                if (!deployment.isRunning()) {
-                    throw e;
+                if (!deployment.isRunning() || e.getCause() instanceof ItemTypeException) {
+                    throw e; // an item KAFKA cannot move is the deployment's mistake, not this record's
                 }
                 ItemFailure failure = ItemFailure.of(e, attempt);
                 failures.add(failure);
@@ -433,7 +452,7 @@ final class InstanceWorker implements Runnable {
 
     private Object read(ConsumerRecord<byte[], byte[]> record) {
         try {
-            return options.serde().deserialize(record.value(), record.headers());
+            return serde.deserialize(record.value(), record.headers());
         } catch (RuntimeException e) {
             throw new NodeFailedException(
                     spec.id(),
@@ -472,7 +491,12 @@ final class InstanceWorker implements Runnable {
     private void sendResult(Object item) {
         beginIfNeeded();
         RecordHeaders headers = new RecordHeaders();
-        byte[] value = options.serde().serialize(item, headers);
+        byte[] value;
+        try {
+            value = serde.serialize(item, headers);
+        } catch (ItemTypeException e) {
+            throw PortWriter.refused(spec.id(), "kept as a result", e);
+        }
         send(new ProducerRecord<>(TopicPlan.resultsTopic(graph.name(), spec.id()), 0, (byte[]) null, value, headers));
     }
 
@@ -569,7 +593,13 @@ final class InstanceWorker implements Runnable {
             if (store.hasChanges()) {
                 beginIfNeeded();
                 String topic = TopicPlan.storeTopic(graph.name(), spec.id(), store.name());
-                store.drainChanges((key, value) -> send(Changelog.record(topic, index, options.serde(), key, value)));
+                store.drainChanges((key, value) -> {
+                    try {
+                        send(Changelog.record(topic, index, serde, key, value));
+                    } catch (ItemTypeException e) {
+                        throw PortWriter.refused(spec.id(), "wrote to its store '" + store.name() + "'", e);
+                    }
+                });
             }
         }
     }
@@ -600,8 +630,7 @@ final class InstanceWorker implements Runnable {
                 readToEnd(
                         reader,
                         tp,
-                        record -> store.restore(
-                                Changelog.key(record, options.serde()), Changelog.value(record, options.serde())));
+                        record -> store.restore(Changelog.key(record, serde), Changelog.value(record, serde)));
             }
             if (start || resumable != null) {
                 byte[] key = Changelog.positionKey(spec.id(), index);

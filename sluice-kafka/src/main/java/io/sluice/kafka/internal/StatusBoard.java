@@ -128,7 +128,7 @@ final class StatusBoard {
                         }
                         return true;
                     },
-                    record -> results.add((T) options.serde().deserialize(record.value(), record.headers())));
+                    record -> results.add((T) JsonSerde.of(options).deserialize(record.value(), record.headers())));
         }
         return results;
     }

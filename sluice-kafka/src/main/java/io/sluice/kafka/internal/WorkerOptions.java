@@ -36,6 +36,8 @@ import java.util.TreeSet;
  * delete-topics-on-close=false
  * on-existing=refuse            (what the deploying side does with an earlier deployment's topics; workers join)
  * serde=json                    (or the class name of a Serde with a public no-argument constructor)
+ * allowed-types=com.acme.Order,com.acme.Orders$Line    (binary class names, comma-separated)
+ * allowed-packages=com.acme.model                      (each with its subpackages)
  * client.security.protocol=SASL_SSL
  * </pre>
  *
@@ -57,7 +59,9 @@ public final class WorkerOptions {
             "commit-interval",
             "delete-topics-on-close",
             "on-existing",
-            "serde");
+            "serde",
+            "allowed-types",
+            "allowed-packages");
 
     private WorkerOptions() {}
 
@@ -72,6 +76,12 @@ public final class WorkerOptions {
         properties.setProperty("delete-topics-on-close", Boolean.toString(options.deleteTopicsOnClose()));
         properties.setProperty("on-existing", options.onExisting().label());
         properties.setProperty("serde", serdeName(options.serde()));
+        properties.setProperty(
+                "allowed-types",
+                String.join(",", new TreeSet<>(options.allowedTypes().classes())));
+        properties.setProperty(
+                "allowed-packages",
+                String.join(",", new TreeSet<>(options.allowedTypes().packages())));
         options.clientProperties().forEach((key, value) -> properties.setProperty(CLIENT + key, value));
         return properties;
     }
@@ -135,6 +145,11 @@ public final class WorkerOptions {
                     case "delete-topics-on-close" -> options.withDeleteTopicsOnClose(parseBoolean(value));
                     case "on-existing" -> options.withOnExisting(OnExisting.of(value));
                     case "serde" -> options.withSerde(serde(value));
+                    case "allowed-types" ->
+                        options.withAllowedTypes(options.allowedTypes().withClassNames(list(value)));
+                    case "allowed-packages" ->
+                        options.withAllowedTypes(
+                                options.allowedTypes().withPackages(list(value).toArray(String[]::new)));
                     default ->
                         throw new SluiceException("Worker options: unknown property '" + key + "'; expected one of "
                                 + KEYS + " or " + CLIENT + "<Kafka client property>");
@@ -153,7 +168,9 @@ public final class WorkerOptions {
     public static String summary(KafkaOptions options) {
         return "guarantee=" + options.guarantee().label() + ", replication=" + options.replicationFactor()
                 + ", timeout=" + options.timeout() + ", commit-interval=" + options.commitInterval() + ", serde="
-                + serdeName(options.serde()) + ", client properties="
+                + serdeName(options.serde()) + ", allowed types="
+                + new TreeSet<>(options.allowedTypes().classes())
+                + ", allowed packages=" + new TreeSet<>(options.allowedTypes().packages()) + ", client properties="
                 + new TreeSet<>(options.clientProperties().keySet());
     }
 
@@ -164,7 +181,7 @@ public final class WorkerOptions {
      */
     public static void requirePassable(KafkaOptions options) {
         Serde serde = options.serde();
-        if (serde == Serdes.json()) {
+        if (serde instanceof JsonSerde) {
             return;
         }
         String problem = problemOf(serde.getClass());
@@ -179,7 +196,7 @@ public final class WorkerOptions {
     }
 
     private static String serdeName(Serde serde) {
-        return serde == Serdes.json() ? JSON : serde.getClass().getName();
+        return serde instanceof JsonSerde ? JSON : serde.getClass().getName();
     }
 
     /** What keeps a worker from making an instance of {@code type} by name; {@code null} if nothing does. */
@@ -237,6 +254,14 @@ public final class WorkerOptions {
         } catch (ReflectiveOperationException e) {
             throw new SluiceException("Serde '" + name + "' cannot be made: " + e, e);
         }
+    }
+
+    /** The entries of a comma-separated list, blanks left out. */
+    private static List<String> list(String value) {
+        return java.util.Arrays.stream(value.split(","))
+                .map(String::strip)
+                .filter(entry -> !entry.isEmpty())
+                .toList();
     }
 
     private static boolean parseBoolean(String value) {
