@@ -90,7 +90,27 @@ final class ItemTypes {
 
     /** What is known of a class, once. */
     private record ClassInfo(
-            Class<?> type, Kind kind, JavaType javaType, String name, boolean allowed, List<Property> open) {}
+            Class<?> type,
+            Kind kind,
+            JavaType javaType,
+            String name,
+            boolean allowed,
+            List<Property> open,
+            Described alone) {}
+
+    /** What is known of a class; for an allowed class with nothing inside to walk, what to write for it, once. */
+    private static ClassInfo classInfo(
+            Class<?> type, Kind kind, JavaType javaType, String name, boolean allowed, List<Property> open) {
+        boolean closed = allowed && open.isEmpty() && (kind == Kind.LEAF || kind == Kind.BEAN);
+        return new ClassInfo(
+                type,
+                kind,
+                javaType,
+                name,
+                allowed,
+                open,
+                closed ? new Described(javaType, List.of(), List.of()) : null);
+    }
 
     private final ObjectMapper mapper;
     private final TypeFactory types;
@@ -128,6 +148,10 @@ final class ItemTypes {
      * @throws ItemTypeException naming the item's class, and the position and class that cannot travel
      */
     Described describe(Object item) {
+        Described alone = item == null ? null : infos.get(item.getClass()).alone;
+        if (alone != null) {
+            return alone; // a record (or a scalar) of a class whose fields fix their values' classes
+        }
         Walk walk = new Walk(item);
         JavaType type = settle(walk.exact(item, "", 0));
         List<JavaType> hints = walk.hintTypes;
@@ -298,19 +322,18 @@ final class ItemTypes {
             Collection<?> values = container instanceof Map<?, ?> map ? map.values() : (Collection<?>) container;
             int n = values.size();
             JavaType[] found = new JavaType[n];
-            String[] at = new String[n];
+            Object[] keys = container instanceof Map<?, ?> ? new Object[n] : null; // pointers are made when needed
             Object[] items = new Object[n];
             JavaType common = null;
             boolean mixed = false;
             int i = 0;
             if (container instanceof Map<?, ?> map) {
                 for (Map.Entry<?, ?> entry : map.entrySet()) {
-                    at[i] = pointer + "/" + escape(keyText(entry.getKey()));
+                    keys[i] = entry.getKey();
                     items[i++] = entry.getValue();
                 }
             } else {
                 for (Object value : values) {
-                    at[i] = pointer + "/" + i;
                     items[i++] = value;
                 }
             }
@@ -327,7 +350,7 @@ final class ItemTypes {
                         continue; // the same closed class again: the same type, nothing inside to walk
                     }
                 }
-                JavaType type = exact(value, at[i], depth + 1);
+                JavaType type = exact(value, at(pointer, keys, i), depth + 1);
                 found[i] = type;
                 lastClass = value.getClass();
                 if (common == null) {
@@ -343,10 +366,15 @@ final class ItemTypes {
             }
             for (i = 0; i < n; i++) {
                 if (items[i] != null && !natural(items[i])) {
-                    hint(at[i], found[i]);
+                    hint(at(pointer, keys, i), found[i]);
                 }
             }
             return object;
+        }
+
+        /** The pointer of element {@code i} of a list or set ({@code keys} null), or of a map's value. */
+        private static String at(String pointer, Object[] keys, int i) {
+            return pointer + "/" + (keys == null ? Integer.toString(i) : escape(keyText(keys[i])));
         }
 
         /**
@@ -622,19 +650,19 @@ final class ItemTypes {
             return infos.get(ZoneId.class); // ZoneRegion, which is not public
         }
         if (List.class.isAssignableFrom(type)) {
-            return new ClassInfo(type, Kind.LIST, null, type.getName(), true, List.of());
+            return classInfo(type, Kind.LIST, null, type.getName(), true, List.of());
         }
         if (Set.class.isAssignableFrom(type)) {
-            return new ClassInfo(type, Kind.SET, null, type.getName(), true, List.of());
+            return classInfo(type, Kind.SET, null, type.getName(), true, List.of());
         }
         if (Map.class.isAssignableFrom(type)) {
-            return new ClassInfo(type, Kind.MAP, null, type.getName(), true, List.of());
+            return classInfo(type, Kind.MAP, null, type.getName(), true, List.of());
         }
         if (Map.Entry.class.isAssignableFrom(type)) {
-            return new ClassInfo(type, Kind.ENTRY, null, type.getName(), true, List.of());
+            return classInfo(type, Kind.ENTRY, null, type.getName(), true, List.of());
         }
         if (Collection.class.isAssignableFrom(type)) {
-            return new ClassInfo(type, Kind.OTHER_COLLECTION, null, type.getName(), false, List.of());
+            return classInfo(type, Kind.OTHER_COLLECTION, null, type.getName(), false, List.of());
         }
         JavaType javaType = types.constructType(type);
         if (type.isArray()) {
@@ -643,7 +671,7 @@ final class ItemTypes {
                 element = element.getComponentType();
             }
             boolean allowed = element.isPrimitive() || policy.allows(element.getName());
-            return new ClassInfo(type, Kind.ARRAY, javaType, type.getTypeName(), allowed, List.of());
+            return classInfo(type, Kind.ARRAY, javaType, type.getTypeName(), allowed, List.of());
         }
         boolean allowed = policy.allows(type.getName());
         JsonSerializer<Object> serializer;
@@ -654,7 +682,7 @@ final class ItemTypes {
                     type.getName() + ", which Jackson cannot write as JSON: " + e.getOriginalMessage(), e);
         }
         if (!(serializer instanceof BeanSerializerBase)) {
-            return new ClassInfo(type, Kind.LEAF, javaType, type.getName(), allowed, List.of());
+            return classInfo(type, Kind.LEAF, javaType, type.getName(), allowed, List.of());
         }
         SerializationConfig config = mapper.getSerializationConfig();
         BeanDescription description = config.introspect(javaType);
@@ -666,7 +694,7 @@ final class ItemTypes {
         } finally {
             underWay.remove(type);
         }
-        return new ClassInfo(type, Kind.BEAN, javaType, type.getName(), allowed, List.copyOf(open));
+        return classInfo(type, Kind.BEAN, javaType, type.getName(), allowed, List.copyOf(open));
     }
 
     /** The properties of a bean whose declared types do not fix their values' classes. */

@@ -79,6 +79,8 @@ public final class JsonSerde implements Serde {
     private final ItemTypes types;
     private final ObjectReader plain;
     private final Map<JavaType, Codec> codecs = new ConcurrentHashMap<>();
+    /** The codecs of the type headers read last, by a hash of the header: parsing and a String per record cost. */
+    private final Codec[] recent = new Codec[16];
 
     /** The writer and reader of one type, and its header. */
     private record Codec(byte[] header, ObjectWriter writer, ObjectReader reader) {}
@@ -209,7 +211,13 @@ public final class JsonSerde implements Serde {
                     + " is no longer read), or by a tool that set " + FORMAT + " without " + TYPE
                     + "; see docs/kafka-records.md");
         }
-        JavaType type = types.parse(new String(typeHeader.value(), StandardCharsets.UTF_8));
+        byte[] name = typeHeader.value();
+        int slot = Arrays.hashCode(name) & (recent.length - 1);
+        Codec codec = recent[slot];
+        if (codec == null || !Arrays.equals(codec.header, name)) {
+            codec = codec(types.parse(new String(name, StandardCharsets.UTF_8)));
+            recent[slot] = codec; // a benign race: codecs are immutable, and any one will do
+        }
         Map<String, JavaType> hints = null;
         for (Header header : headers) {
             String key = header.key();
@@ -224,14 +232,14 @@ public final class JsonSerde implements Serde {
                         key.substring(TYPE.length()), types.parse(new String(header.value(), StandardCharsets.UTF_8)));
             }
         }
-        ObjectReader reader = codec(type).reader;
+        ObjectReader reader = codec.reader;
         try {
             return hints == null
                     ? reader.readValue(data)
                     : reader.withAttribute(Hinted.HINTS, hints).readValue(data);
         } catch (IOException e) {
             throw new UncheckedIOException(
-                    "not the plain JSON of " + ItemTypes.canonical(type) + ": " + e.getMessage(), e);
+                    "not the plain JSON of " + new String(name, StandardCharsets.UTF_8) + ": " + e.getMessage(), e);
         }
     }
 
