@@ -31,6 +31,9 @@ import java.util.Objects;
  *     node that emits (or stores, or keeps as a result) an item of another type fails the deployment on the spot,
  *     naming the node and the class, and a record whose type header names another class is refused unread. Nothing by
  *     default; see {@link AllowedTypes} and {@code docs/kafka-records.md}
+ * @param keptResults how many of the latest results of each end node a deployment handle keeps in memory to answer
+ *     {@link io.sluice.Deployment#results} from; older pages are read again from the results topic. {@value
+ *     #DEFAULT_KEPT_RESULTS} by default
  */
 public record KafkaOptions(
         String bootstrapServers,
@@ -43,8 +46,12 @@ public record KafkaOptions(
         Workers workers,
         Duration commitInterval,
         OnExisting onExisting,
-        AllowedTypes allowedTypes)
+        AllowedTypes allowedTypes,
+        int keptResults)
         implements DeploymentOptions {
+
+    /** How many of the latest results of each end node a deployment keeps in memory unless set otherwise. */
+    public static final int DEFAULT_KEPT_RESULTS = 100_000;
 
     public KafkaOptions {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -68,12 +75,15 @@ public record KafkaOptions(
         }
         Objects.requireNonNull(onExisting, "onExisting");
         Objects.requireNonNull(allowedTypes, "allowedTypes");
+        if (keptResults < 1) {
+            throw new IllegalArgumentException("KafkaOptions.keptResults: must be ≥ 1, found " + keptResults);
+        }
     }
 
     /**
      * At-least-once, replication 1, topics kept on close, a 30 s timeout, JSON, workers on threads, commits every
      * 100 ms, refuses to deploy over topics an earlier deployment left, moves only the item types always allowed
-     * (see {@link AllowedTypes}).
+     * (see {@link AllowedTypes}), keeps the latest {@value #DEFAULT_KEPT_RESULTS} results of each end node in memory.
      */
     public static KafkaOptions of(String bootstrapServers) {
         return new KafkaOptions(
@@ -87,7 +97,8 @@ public record KafkaOptions(
                 Workers.threads(),
                 Duration.ofMillis(100),
                 OnExisting.REFUSE,
-                AllowedTypes.none());
+                AllowedTypes.none(),
+                DEFAULT_KEPT_RESULTS);
     }
 
     @Override
@@ -107,7 +118,8 @@ public record KafkaOptions(
                 workers,
                 commitInterval,
                 onExisting,
-                allowedTypes);
+                allowedTypes,
+                keptResults);
     }
 
     public KafkaOptions withGuarantee(Guarantee guarantee) {
@@ -122,7 +134,8 @@ public record KafkaOptions(
                 workers,
                 commitInterval,
                 onExisting,
-                allowedTypes);
+                allowedTypes,
+                keptResults);
     }
 
     public KafkaOptions withReplicationFactor(int replicationFactor) {
@@ -137,7 +150,8 @@ public record KafkaOptions(
                 workers,
                 commitInterval,
                 onExisting,
-                allowedTypes);
+                allowedTypes,
+                keptResults);
     }
 
     public KafkaOptions withDeleteTopicsOnClose(boolean deleteTopicsOnClose) {
@@ -152,7 +166,8 @@ public record KafkaOptions(
                 workers,
                 commitInterval,
                 onExisting,
-                allowedTypes);
+                allowedTypes,
+                keptResults);
     }
 
     public KafkaOptions withTimeout(Duration timeout) {
@@ -167,7 +182,8 @@ public record KafkaOptions(
                 workers,
                 commitInterval,
                 onExisting,
-                allowedTypes);
+                allowedTypes,
+                keptResults);
     }
 
     public KafkaOptions withSerde(Serde serde) {
@@ -182,7 +198,8 @@ public record KafkaOptions(
                 workers,
                 commitInterval,
                 onExisting,
-                allowedTypes);
+                allowedTypes,
+                keptResults);
     }
 
     public KafkaOptions withWorkers(Workers workers) {
@@ -197,7 +214,8 @@ public record KafkaOptions(
                 workers,
                 commitInterval,
                 onExisting,
-                allowedTypes);
+                allowedTypes,
+                keptResults);
     }
 
     public KafkaOptions withCommitInterval(Duration commitInterval) {
@@ -212,7 +230,8 @@ public record KafkaOptions(
                 workers,
                 commitInterval,
                 onExisting,
-                allowedTypes);
+                allowedTypes,
+                keptResults);
     }
 
     public KafkaOptions withClientProperties(Map<String, String> clientProperties) {
@@ -227,7 +246,8 @@ public record KafkaOptions(
                 workers,
                 commitInterval,
                 onExisting,
-                allowedTypes);
+                allowedTypes,
+                keptResults);
     }
 
     /** These options with another choice for what an earlier deployment of the graph left; see {@link OnExisting}. */
@@ -243,7 +263,8 @@ public record KafkaOptions(
                 workers,
                 commitInterval,
                 onExisting,
-                allowedTypes);
+                allowedTypes,
+                keptResults);
     }
 
     /**
@@ -279,6 +300,24 @@ public record KafkaOptions(
                 workers,
                 commitInterval,
                 onExisting,
-                allowedTypes);
+                allowedTypes,
+                keptResults);
+    }
+
+    /** These options keeping the latest {@code keptResults} results of each end node in memory. */
+    public KafkaOptions withKeptResults(int keptResults) {
+        return new KafkaOptions(
+                bootstrapServers,
+                guarantee,
+                replicationFactor,
+                deleteTopicsOnClose,
+                timeout,
+                serde,
+                clientProperties,
+                workers,
+                commitInterval,
+                onExisting,
+                allowedTypes,
+                keptResults);
     }
 }

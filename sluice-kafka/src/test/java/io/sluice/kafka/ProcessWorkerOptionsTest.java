@@ -151,7 +151,8 @@ class ProcessWorkerOptionsTest {
                 .withCommitInterval(Duration.ofNanos(1_500_000))
                 .withOnExisting(OnExisting.FRESH)
                 .withAllowedTypes(TaggingSerde.class, ProcessWorkerOptionsTest.class)
-                .withAllowedPackages("com.acme.model", "org.example");
+                .withAllowedPackages("com.acme.model", "org.example")
+                .withKeptResults(42);
         ByteArrayOutputStream written = new ByteArrayOutputStream();
 
         WorkerOptions.write(options, written);
@@ -164,7 +165,7 @@ class ProcessWorkerOptionsTest {
                 .isEqualTo("guarantee=exactly-once, replication=3, timeout=PT12.345S, commit-interval=PT0.0015S,"
                         + " serde=" + TaggingSerde.class.getName() + ", allowed types=["
                         + ProcessWorkerOptionsTest.class.getName() + ", " + TaggingSerde.class.getName() + "],"
-                        + " allowed packages=[com.acme.model, org.example],"
+                        + " allowed packages=[com.acme.model, org.example], kept results=42,"
                         + " client properties=[sasl.jaas.config, security.protocol]");
         assertThat(WorkerOptions.read(
                         new ByteArrayInputStream("bootstrap=k:1\nserde=json\n".getBytes(StandardCharsets.UTF_8))))
@@ -180,7 +181,7 @@ class ProcessWorkerOptionsTest {
                 .hasMessage(
                         "Worker options: unknown property 'commit-intervall'; expected one of [bootstrap, guarantee,"
                                 + " replication, timeout, commit-interval, delete-topics-on-close, on-existing, serde,"
-                                + " allowed-types, allowed-packages] or client.<Kafka client property>");
+                                + " allowed-types, allowed-packages, kept-results] or client.<Kafka client property>");
         assertThatThrownBy(() -> read("bootstrap=k:1\nallowed-packages=java.util\n"))
                 .hasMessageStartingWith("Worker options: property 'allowed-packages': AllowedTypes.packages:"
                         + " 'java.util' is part of the JDK");
@@ -256,7 +257,7 @@ class ProcessWorkerOptionsTest {
         assertThat(Files.readAllLines(logs.resolve("probe.log")))
                 .contains("sluice-worker: options: guarantee=at-least-once, replication=1, timeout=PT30S,"
                         + " commit-interval=PT0.25S, serde=" + TaggingSerde.class.getName()
-                        + ", allowed types=[], allowed packages=[],"
+                        + ", allowed types=[], allowed packages=[], kept results=100000,"
                         + " client properties=[interceptor.classes]");
     }
 

@@ -38,6 +38,7 @@ import java.util.TreeSet;
  * serde=json                    (or the class name of a Serde with a public no-argument constructor)
  * allowed-types=com.acme.Order,com.acme.Orders$Line    (binary class names, comma-separated)
  * allowed-packages=com.acme.model                      (each with its subpackages)
+ * kept-results=100000
  * client.security.protocol=SASL_SSL
  * </pre>
  *
@@ -61,7 +62,8 @@ public final class WorkerOptions {
             "on-existing",
             "serde",
             "allowed-types",
-            "allowed-packages");
+            "allowed-packages",
+            "kept-results");
 
     private WorkerOptions() {}
 
@@ -82,6 +84,7 @@ public final class WorkerOptions {
         properties.setProperty(
                 "allowed-packages",
                 String.join(",", new TreeSet<>(options.allowedTypes().packages())));
+        properties.setProperty("kept-results", Integer.toString(options.keptResults()));
         options.clientProperties().forEach((key, value) -> properties.setProperty(CLIENT + key, value));
         return properties;
     }
@@ -150,13 +153,16 @@ public final class WorkerOptions {
                     case "allowed-packages" ->
                         options.withAllowedTypes(
                                 options.allowedTypes().withPackages(list(value).toArray(String[]::new)));
+                    case "kept-results" -> options.withKeptResults(Integer.parseInt(value));
                     default ->
                         throw new SluiceException("Worker options: unknown property '" + key + "'; expected one of "
                                 + KEYS + " or " + CLIENT + "<Kafka client property>");
                 };
             } catch (NumberFormatException | DateTimeParseException e) {
                 throw new SluiceException("Worker options: property '" + key + "' is '" + value + "'; expected "
-                        + (key.equals("replication") ? "a number" : "an ISO-8601 duration such as PT30S"));
+                        + (key.equals("replication") || key.equals("kept-results")
+                                ? "a number"
+                                : "an ISO-8601 duration such as PT30S"));
             } catch (IllegalArgumentException e) {
                 throw new SluiceException("Worker options: property '" + key + "': " + e.getMessage());
             }
@@ -170,7 +176,8 @@ public final class WorkerOptions {
                 + ", timeout=" + options.timeout() + ", commit-interval=" + options.commitInterval() + ", serde="
                 + serdeName(options.serde()) + ", allowed types="
                 + new TreeSet<>(options.allowedTypes().classes())
-                + ", allowed packages=" + new TreeSet<>(options.allowedTypes().packages()) + ", client properties="
+                + ", allowed packages=" + new TreeSet<>(options.allowedTypes().packages()) + ", kept results="
+                + options.keptResults() + ", client properties="
                 + new TreeSet<>(options.clientProperties().keySet());
     }
 
