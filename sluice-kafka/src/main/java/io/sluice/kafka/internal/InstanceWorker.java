@@ -62,6 +62,7 @@ final class InstanceWorker implements Runnable {
     private final List<PortWriter> writers = new ArrayList<>();
 
     private volatile NodeInstance instance;
+    private NodeInstance self; // the same, for this worker's own thread: no volatile read per record sent
     private volatile long lag;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
@@ -177,6 +178,7 @@ final class InstanceWorker implements Runnable {
             NodeInstance created = NodeInstance.create(
                     graph.name(), spec, index, (node, item) -> hold(this::sendResult, item), withTransaction(outputs));
             instance = created;
+            self = created;
             stores = created.stores();
             stores.trackChanges();
             resumable = created.resumable(); // a start node's input position, or an end node's output position
@@ -477,9 +479,15 @@ final class InstanceWorker implements Runnable {
     private Map<String, java.util.function.Consumer<Object>> withTransaction(Map<String, PortWriter> outputs) {
         Map<String, java.util.function.Consumer<Object>> wrapped = new HashMap<>();
         outputs.forEach((port, writer) -> {
-            java.util.function.Consumer<Object> send = exactlyOnce
+            boolean publish = deployment.readsCountersLive();
+            java.util.function.Consumer<Object> send = exactlyOnce || publish
                     ? item -> {
-                        beginIfNeeded();
+                        if (exactlyOnce) {
+                            beginIfNeeded();
+                        }
+                        if (publish) {
+                            self.publish(); // counted out before anything downstream can count it in
+                        }
                         writer.accept(item);
                     }
                     : writer;

@@ -150,6 +150,12 @@ final class KafkaDeployment implements Deployment, WorkerHost {
         lifecycle.partEnded();
     }
 
+    /** Worker threads: this JVM reads their counters to compare nodes. */
+    @Override
+    public boolean readsCountersLive() {
+        return supervisors.isEmpty();
+    }
+
     private void stopWorkers() {
         workers.forEach(InstanceWorker::wakeUp);
         supervisors.forEach(s -> s.stop(options.timeout()));
@@ -220,7 +226,7 @@ final class KafkaDeployment implements Deployment, WorkerHost {
     }
 
     /**
-     * With workers as threads, their counters; with worker
+     * With workers as threads, their counters read downstream first ({@link StatusBoard#snapshot}); with worker
      * processes, what they last published, read to the end of the status topic.
      *
      * @throws io.sluice.kafka.StaleStatusException if worker processes' status cannot be read to the end of the topic
@@ -229,7 +235,7 @@ final class KafkaDeployment implements Deployment, WorkerHost {
     @Override
     public DeploymentStatus status() {
         Collection<InstanceStatus> instances = supervisors.isEmpty()
-                ? workers.stream().map(w -> StatusBoard.of(w, null)).toList()
+                ? StatusBoard.snapshot(graph, workers, null)
                 : statusView.read(options.timeout()).values();
         return StatusBoard.summarize(id, graph, lifecycle.state(), instances, lifecycle.failureMessage());
     }

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,14 +74,42 @@ final class StatusBoard {
                 worker.recentFailures());
     }
 
-    /** Publishes the status of every worker, keyed {@code node/instance}. */
+    /**
+     * The status of every worker, read downstream first — in reverse topological order of their nodes — so that the
+     * monotonic counters never show a node ahead of its upstream: an item counted in by a node was counted out by its
+     * upstream before it was sent (workers of a deployment whose status is read in its own JVM publish their counters
+     * before each record they send), and that count can only have grown by the time it is read. Returned upstream
+     * first.
+     */
+    static List<InstanceStatus> snapshot(ComputationalGraph graph, Collection<InstanceWorker> workers, String failure) {
+        Map<String, Integer> order = new HashMap<>();
+        List<String> topological = graph.topologicalOrder();
+        for (int i = 0; i < topological.size(); i++) {
+            order.put(topological.get(i), i);
+        }
+        List<InstanceWorker> downstreamFirst = new ArrayList<>(workers);
+        downstreamFirst.sort(
+                Comparator.comparing((InstanceWorker w) -> order.get(w.spec().id()))
+                        .reversed());
+        List<InstanceStatus> statuses = new ArrayList<>();
+        for (InstanceWorker worker : downstreamFirst) {
+            statuses.add(of(worker, failure));
+        }
+        java.util.Collections.reverse(statuses);
+        return statuses;
+    }
+
+    /**
+     * Publishes the status of every worker, keyed {@code node/instance}: a {@link #snapshot}, upstream first, so that a
+     * reader whose read ends between two records of one round sees upstream nodes at the newer round and downstream
+     * ones at the older — never a downstream node ahead.
+     */
     static void publish(
             KafkaProducer<byte[], byte[]> producer,
             ComputationalGraph graph,
             Collection<InstanceWorker> workers,
             String failure) {
-        for (InstanceWorker worker : workers) {
-            InstanceStatus status = of(worker, failure);
+        for (InstanceStatus status : snapshot(graph, workers, failure)) {
             producer.send(new ProducerRecord<>(
                     TopicPlan.statusTopic(graph.name()),
                     0,

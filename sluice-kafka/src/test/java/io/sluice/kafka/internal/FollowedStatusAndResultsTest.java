@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.ComputationalGraph;
 import io.sluice.Deployment;
 import io.sluice.DeploymentState;
+import io.sluice.DeploymentStatus;
 import io.sluice.ResultPage;
 import io.sluice.Sinks;
 import io.sluice.Sources;
@@ -16,6 +17,8 @@ import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.StaleStatusException;
 import io.sluice.testkit.KafkaBroker;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -25,7 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A deployment handle follows its status and results topics: each call reads only what is new, results are numbered
  * from the first the topic holds and paged from memory or, when older than memory keeps, from the topic again; a
- * status that cannot be read to the end says so.
+ * status that cannot be read to the end says so; and workers' counters are read so that no node runs ahead of its
+ * upstream.
  */
 class FollowedStatusAndResultsTest {
 
@@ -134,5 +138,39 @@ class FollowedStatusAndResultsTest {
                 broker.close();
             }
         }
+    }
+
+    @Test
+    void workersCountersNeverShowANodeAheadOfItsUpstream() throws Exception {
+        ComputationalGraph graph = ComputationalGraph.builder("consistent-" + RUN.incrementAndGet())
+                .start("numbers", Sources.generator(300_000, i -> i))
+                .map("a", (Long x) -> x)
+                .map("b", (Long x) -> x)
+                .end("out", Sinks.discard())
+                .edge("numbers -> a -> b -> out")
+                .build();
+        KafkaOptions options =
+                KafkaOptions.of(KafkaBroker.shared().bootstrapServers()).withDeleteTopicsOnClose(true);
+        List<String> ahead = new ArrayList<>();
+        int snapshots = 0;
+
+        try (Deployment deployment = graph.deploy(SystemType.KAFKA, options)) {
+            DeploymentStatus status;
+            do {
+                status = deployment.status();
+                snapshots++;
+                for (String[] edge : new String[][] {{"numbers", "a"}, {"a", "b"}, {"b", "out"}}) {
+                    long out = status.node(edge[0]).itemsOut();
+                    long in = status.node(edge[1]).itemsIn();
+                    if (in > out) {
+                        ahead.add(edge[1] + " in " + in + " > " + edge[0] + " out " + out);
+                    }
+                }
+                Thread.sleep(2); // pacing the reads, so that the workers get the CPU too
+            } while (!status.state().isFinal());
+            assertThat(status.state()).isEqualTo(DeploymentState.COMPLETED);
+        }
+        assertThat(snapshots).isGreaterThan(1);
+        assertThat(ahead).isEmpty();
     }
 }
