@@ -10,9 +10,11 @@ import io.sluice.kafka.Workers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.StringReader;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -89,9 +91,17 @@ public final class WorkerOptions {
         return properties;
     }
 
-    /** Writes {@link #toProperties} to {@code out}. */
+    /**
+     * The line that ends the options on a stream, so that a reader can stop there while the stream stays open — how a
+     * supervisor keeps a worker's standard input as its lifeline. A comment to anything else that reads properties.
+     */
+    public static final String END = "#sluice: end of options";
+
+    /** Writes {@link #toProperties} to {@code out}, then the line {@link #END}. */
     public static void write(KafkaOptions options, OutputStream out) throws IOException {
         toProperties(options).store(out, "KafkaOptions of a Sluice worker");
+        out.write((END + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
     }
 
     /**
@@ -111,11 +121,32 @@ public final class WorkerOptions {
      */
     public static KafkaOptions read(InputStream in, String bootstrap) throws IOException {
         Properties properties = new Properties();
-        properties.load(in);
+        properties.load(new StringReader(upToEnd(in)));
         if (bootstrap != null) {
             properties.putIfAbsent("bootstrap", bootstrap);
         }
         return fromProperties(properties);
+    }
+
+    /**
+     * The text of {@code in} up to the line {@link #END} or the end of the stream, read a byte at a time so that
+     * nothing after that line is taken from the stream.
+     */
+    private static String upToEnd(InputStream in) throws IOException {
+        StringBuilder text = new StringBuilder();
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b >= 0; b = in.read()) {
+            if (b == '\n') {
+                if (line.toString().strip().equals(END)) {
+                    break;
+                }
+                text.append(line).append('\n');
+                line.setLength(0);
+            } else {
+                line.append((char) b); // ISO 8859-1, as Properties.store writes, other characters escaped
+            }
+        }
+        return text.append(line).toString();
     }
 
     /**
