@@ -56,6 +56,13 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--health-port", paramLabel = "PORT", description = "answer Kubernetes probes on this port")
     Integer healthPort;
 
+    @Option(
+            names = "--lifeline",
+            paramLabel = "PID",
+            description = "stop the node and exit once process PID has ended, or (with --options -) once standard"
+                    + " input closes: how a supervisor keeps its workers from outliving it")
+    Long lifeline;
+
     @Override
     public Integer call() {
         if ((file == null) == (factory == null)) {
@@ -69,6 +76,7 @@ final class WorkerCommand implements Callable<Integer> {
         add(args, "--replication", replication);
         add(args, "--timeout-ms", timeoutMs);
         add(args, "--health-port", healthPort);
+        add(args, "--lifeline", lifeline);
         return Worker.run(args.toArray(String[]::new));
     }
 

@@ -27,6 +27,13 @@ import java.util.Objects;
  * @param onExisting what a deployment does when the graph's topics already exist on the cluster, left by an earlier
  *     deployment of a graph of the same name: {@link OnExisting#REFUSE} (default), {@link OnExisting#FRESH} or
  *     {@link OnExisting#CONTINUE}
+ * @param allowedTypes the item types of the user's own that the JSON serde moves, beyond those always allowed: a
+ *     node that emits (or stores, or keeps as a result) an item of another type fails the deployment on the spot,
+ *     naming the node and the class, and a record whose type header names another class is refused unread. Nothing by
+ *     default; see {@link AllowedTypes} and {@code docs/kafka-records.md}
+ * @param keptResults how many of the latest results of each end node a deployment handle keeps in memory to answer
+ *     {@link io.sluice.Deployment#results} from; older pages are read again from the results topic. {@value
+ *     #DEFAULT_KEPT_RESULTS} by default
  */
 public record KafkaOptions(
         String bootstrapServers,
@@ -38,8 +45,13 @@ public record KafkaOptions(
         Map<String, String> clientProperties,
         Workers workers,
         Duration commitInterval,
-        OnExisting onExisting)
+        OnExisting onExisting,
+        AllowedTypes allowedTypes,
+        int keptResults)
         implements DeploymentOptions {
+
+    /** How many of the latest results of each end node a deployment keeps in memory unless set otherwise. */
+    public static final int DEFAULT_KEPT_RESULTS = 100_000;
 
     public KafkaOptions {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -62,11 +74,16 @@ public record KafkaOptions(
                     "KafkaOptions.commitInterval: must be zero or positive, found " + commitInterval);
         }
         Objects.requireNonNull(onExisting, "onExisting");
+        Objects.requireNonNull(allowedTypes, "allowedTypes");
+        if (keptResults < 1) {
+            throw new IllegalArgumentException("KafkaOptions.keptResults: must be ≥ 1, found " + keptResults);
+        }
     }
 
     /**
      * At-least-once, replication 1, topics kept on close, a 30 s timeout, JSON, workers on threads, commits every
-     * 100 ms, refuses to deploy over topics an earlier deployment left.
+     * 100 ms, refuses to deploy over topics an earlier deployment left, moves only the item types always allowed
+     * (see {@link AllowedTypes}), keeps the latest {@value #DEFAULT_KEPT_RESULTS} results of each end node in memory.
      */
     public static KafkaOptions of(String bootstrapServers) {
         return new KafkaOptions(
@@ -79,7 +96,9 @@ public record KafkaOptions(
                 Map.of(),
                 Workers.threads(),
                 Duration.ofMillis(100),
-                OnExisting.REFUSE);
+                OnExisting.REFUSE,
+                AllowedTypes.none(),
+                DEFAULT_KEPT_RESULTS);
     }
 
     @Override
@@ -98,7 +117,9 @@ public record KafkaOptions(
                 clientProperties,
                 workers,
                 commitInterval,
-                onExisting);
+                onExisting,
+                allowedTypes,
+                keptResults);
     }
 
     public KafkaOptions withGuarantee(Guarantee guarantee) {
@@ -112,7 +133,9 @@ public record KafkaOptions(
                 clientProperties,
                 workers,
                 commitInterval,
-                onExisting);
+                onExisting,
+                allowedTypes,
+                keptResults);
     }
 
     public KafkaOptions withReplicationFactor(int replicationFactor) {
@@ -126,7 +149,9 @@ public record KafkaOptions(
                 clientProperties,
                 workers,
                 commitInterval,
-                onExisting);
+                onExisting,
+                allowedTypes,
+                keptResults);
     }
 
     public KafkaOptions withDeleteTopicsOnClose(boolean deleteTopicsOnClose) {
@@ -140,7 +165,9 @@ public record KafkaOptions(
                 clientProperties,
                 workers,
                 commitInterval,
-                onExisting);
+                onExisting,
+                allowedTypes,
+                keptResults);
     }
 
     public KafkaOptions withTimeout(Duration timeout) {
@@ -154,7 +181,9 @@ public record KafkaOptions(
                 clientProperties,
                 workers,
                 commitInterval,
-                onExisting);
+                onExisting,
+                allowedTypes,
+                keptResults);
     }
 
     public KafkaOptions withSerde(Serde serde) {
@@ -168,7 +197,9 @@ public record KafkaOptions(
                 clientProperties,
                 workers,
                 commitInterval,
-                onExisting);
+                onExisting,
+                allowedTypes,
+                keptResults);
     }
 
     public KafkaOptions withWorkers(Workers workers) {
@@ -182,7 +213,9 @@ public record KafkaOptions(
                 clientProperties,
                 workers,
                 commitInterval,
-                onExisting);
+                onExisting,
+                allowedTypes,
+                keptResults);
     }
 
     public KafkaOptions withCommitInterval(Duration commitInterval) {
@@ -196,7 +229,9 @@ public record KafkaOptions(
                 clientProperties,
                 workers,
                 commitInterval,
-                onExisting);
+                onExisting,
+                allowedTypes,
+                keptResults);
     }
 
     public KafkaOptions withClientProperties(Map<String, String> clientProperties) {
@@ -210,7 +245,9 @@ public record KafkaOptions(
                 clientProperties,
                 workers,
                 commitInterval,
-                onExisting);
+                onExisting,
+                allowedTypes,
+                keptResults);
     }
 
     /** These options with another choice for what an earlier deployment of the graph left; see {@link OnExisting}. */
@@ -225,6 +262,62 @@ public record KafkaOptions(
                 clientProperties,
                 workers,
                 commitInterval,
-                onExisting);
+                onExisting,
+                allowedTypes,
+                keptResults);
+    }
+
+    /**
+     * These options, allowing {@code types} too: the JSON serde moves items of these classes (an array class stands for
+     * its element class). Adds to the types allowed so far.
+     *
+     * <pre>{@code
+     * KafkaOptions.of("kafka:9092").withAllowedTypes(WordCount.Count.class)
+     * }</pre>
+     */
+    public KafkaOptions withAllowedTypes(Class<?>... types) {
+        return withAllowedTypes(allowedTypes.withClasses(types));
+    }
+
+    /**
+     * These options, allowing every class of the packages {@code names} and of their subpackages too ({@code
+     * "com.acme.model"}). Adds to the types allowed so far.
+     */
+    public KafkaOptions withAllowedPackages(String... names) {
+        return withAllowedTypes(allowedTypes.withPackages(names));
+    }
+
+    /** These options with exactly {@code allowedTypes} allowed beyond the types always allowed. */
+    public KafkaOptions withAllowedTypes(AllowedTypes allowedTypes) {
+        return new KafkaOptions(
+                bootstrapServers,
+                guarantee,
+                replicationFactor,
+                deleteTopicsOnClose,
+                timeout,
+                serde,
+                clientProperties,
+                workers,
+                commitInterval,
+                onExisting,
+                allowedTypes,
+                keptResults);
+    }
+
+    /** These options keeping the latest {@code keptResults} results of each end node in memory. */
+    public KafkaOptions withKeptResults(int keptResults) {
+        return new KafkaOptions(
+                bootstrapServers,
+                guarantee,
+                replicationFactor,
+                deleteTopicsOnClose,
+                timeout,
+                serde,
+                clientProperties,
+                workers,
+                commitInterval,
+                onExisting,
+                allowedTypes,
+                keptResults);
     }
 }

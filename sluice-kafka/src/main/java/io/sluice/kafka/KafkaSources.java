@@ -1,6 +1,7 @@
 package io.sluice.kafka;
 
 import io.sluice.StartNode;
+import io.sluice.kafka.internal.JsonSerde;
 import io.sluice.kafka.internal.TopicSource;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -20,12 +21,15 @@ public final class KafkaSources {
 
     private KafkaSources() {}
 
-    /** Every record of {@code topic}, its value read with {@code options.serde()}; runs until stopped. */
+    /**
+     * Every record of {@code topic}, its value read with {@code options.serde()} (the JSON serde allowing {@code
+     * options.allowedTypes()}; a value without Sluice's headers is read as plain JSON); runs until stopped.
+     */
     public static Topic<Object> topic(KafkaOptions options, String topic) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(topic, "topic");
-        return new Topic<>(
-                options, topic, false, record -> options.serde().deserialize(record.value(), record.headers()));
+        Serde serde = JsonSerde.of(options);
+        return new Topic<>(options, topic, false, record -> serde.deserialize(record.value(), record.headers()));
     }
 
     /** The start nodes of one topic; {@link #asStrings()} and {@link #untilEnd()} give variants. */

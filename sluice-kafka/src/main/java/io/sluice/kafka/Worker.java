@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The worker entry point: runs every instance of one node of a graph on Kafka, in this process. The same command runs
@@ -18,16 +19,24 @@ import java.util.Map;
  * <pre>
  * java -cp … io.sluice.kafka.Worker --factory com.example.RevenueGraph --node tag --bootstrap kafka:9092
  *     [--options FILE|-] [--guarantee exactly-once] [--replication 3] [--timeout-ms 30000] [--health-port N]
+ *     [--lifeline PID]
  * </pre>
  *
  * <p>{@code --options} reads every {@link KafkaOptions} field from a properties file, or from standard input for
  * {@code -} (how a deployment's supervisor passes them, so that client passwords never show on a command line): see
  * {@link WorkerOptions}. The flags given after it override its values.
  *
+ * <p>{@code --lifeline PID} ties the worker to the process that launched it, as a deployment's supervisor does: the
+ * worker stops its node (as on SIGTERM; an open transaction is aborted, and a restarted worker resumes from the
+ * committed offsets) and exits once that process has ended or — with {@code --options -} — once its standard input,
+ * which the supervisor holds open, is closed. So workers do not outlive a deployer that was killed.
+ *
  * <p>Exit codes: 0 the node completed (or was stopped), 1 the node failed ({@value NodeProcess#FAILURE_PREFIX} and
  * the failure are the last line on standard error), 2 a usage mistake.
  */
 public final class Worker {
+
+    private static final Duration LIFELINE_POLL = Duration.ofMillis(250);
 
     private Worker() {}
 
@@ -43,7 +52,8 @@ public final class Worker {
         } catch (IllegalArgumentException e) {
             System.err.println("sluice-worker: " + e.getMessage());
             System.err.println("usage: --factory CLASS|FILE --node ID --bootstrap HOST:PORT [--options FILE|-]"
-                    + " [--guarantee at-least-once|exactly-once] [--replication N] [--timeout-ms N] [--health-port N]");
+                    + " [--guarantee at-least-once|exactly-once] [--replication N] [--timeout-ms N] [--health-port N]"
+                    + " [--lifeline PID]");
             return 2;
         }
         try {
@@ -65,6 +75,9 @@ public final class Worker {
                     },
                     "sluice-worker-stop");
             Runtime.getRuntime().addShutdownHook(stopper);
+            if (flags.containsKey("lifeline")) {
+                watchLifeline(process, Long.parseLong(flags.get("lifeline")), "-".equals(flags.get("options")));
+            }
             NodeFailedException failure;
             try {
                 failure = process.run();
@@ -101,6 +114,48 @@ public final class Worker {
                     + (e.getMessage() == null ? "" : ": " + e.getMessage().replace('\n', ' ')));
             e.printStackTrace();
             return NodeProcess.EXIT_NODE_FAILED;
+        }
+    }
+
+    /**
+     * Stops the node and exits once process {@code pid} has ended or, if {@code stdin}, once standard input closes:
+     * the supervisor holds the other end of that pipe, and the operating system closes it when the supervisor's JVM
+     * dies, however it dies.
+     */
+    private static void watchLifeline(NodeProcess process, long pid, boolean stdin) {
+        Optional<ProcessHandle> parent = ProcessHandle.of(pid);
+        Runnable stop = () -> {
+            try {
+                process.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            System.exit(0);
+        };
+        Thread.ofPlatform().daemon().name("sluice-worker-lifeline").start(() -> {
+            while (parent.isPresent() && parent.get().isAlive()) {
+                try {
+                    Thread.sleep(LIFELINE_POLL);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            System.out.println("sluice-worker: the process that launched it (" + pid + ") has ended; stopping");
+            stop.run();
+        });
+        if (stdin) {
+            Thread.ofPlatform().daemon().name("sluice-worker-stdin").start(() -> {
+                try {
+                    while (System.in.read() >= 0) {
+                        // nothing is sent after the options: the pipe is only held open
+                    }
+                } catch (java.io.IOException e) {
+                    // closed all the same
+                }
+                System.out.println("sluice-worker: its standard input, held by the process that launched it (" + pid
+                        + "), closed; stopping");
+                stop.run();
+            });
         }
     }
 
@@ -178,7 +233,15 @@ public final class Worker {
     private static Map<String, String> parse(String[] args) {
         Map<String, String> flags = new LinkedHashMap<>();
         List<String> known = List.of(
-                "factory", "node", "bootstrap", "options", "guarantee", "replication", "timeout-ms", "health-port");
+                "factory",
+                "node",
+                "bootstrap",
+                "options",
+                "guarantee",
+                "replication",
+                "timeout-ms",
+                "health-port",
+                "lifeline");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--") || !known.contains(arg.substring(2))) {
@@ -198,6 +261,10 @@ public final class Worker {
         }
         if (!missing.isEmpty()) {
             throw new IllegalArgumentException("missing " + missing);
+        }
+        if (flags.containsKey("lifeline") && !flags.get("lifeline").matches("\\d{1,18}")) {
+            throw new IllegalArgumentException(
+                    "--lifeline must be a process id, found '" + flags.get("lifeline") + "'");
         }
         String guarantee = flags.getOrDefault("guarantee", "at-least-once");
         if (!guarantee.equals("at-least-once") && !guarantee.equals("exactly-once")) {

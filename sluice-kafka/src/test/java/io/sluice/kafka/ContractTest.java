@@ -51,11 +51,14 @@ class ContractTest {
             return switch (this) {
                 case LOCAL -> LocalOptions.defaults();
                 case KAFKA_AT_LEAST_ONCE ->
-                    KafkaOptions.of(KafkaBroker.shared().bootstrapServers()).withDeleteTopicsOnClose(true);
+                    KafkaOptions.of(KafkaBroker.shared().bootstrapServers())
+                            .withDeleteTopicsOnClose(true)
+                            .withAllowedTypes(Count.class, Event.class);
                 case KAFKA_EXACTLY_ONCE ->
                     KafkaOptions.of(KafkaBroker.shared().bootstrapServers())
                             .withGuarantee(Guarantee.EXACTLY_ONCE)
-                            .withDeleteTopicsOnClose(true);
+                            .withDeleteTopicsOnClose(true)
+                            .withAllowedTypes(Count.class, Event.class);
             };
         }
     }

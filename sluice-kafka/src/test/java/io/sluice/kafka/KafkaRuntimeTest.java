@@ -141,6 +141,8 @@ class KafkaRuntimeTest {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
             RecordHeaders headers = new RecordHeaders();
             headers.add("sluice.format", "json".getBytes(StandardCharsets.UTF_8));
+            headers.add(
+                    "sluice.type", "java.util.Map<java.lang.String,java.lang.Long>".getBytes(StandardCharsets.UTF_8));
             producer.send(new ProducerRecord<>(
                             topic, 0, (byte[]) null, "{not json".getBytes(StandardCharsets.UTF_8), headers))
                     .get();
@@ -151,7 +153,7 @@ class KafkaRuntimeTest {
             assertThatThrownBy(() -> deployment.awaitCompletion(TIMEOUT))
                     .isInstanceOf(NodeFailedException.class)
                     .hasMessageStartingWith("Node 'out' cannot read the record at topic '" + topic + "' partition 0"
-                            + " offset 0: not the JSON this serde writes: ")
+                            + " offset 0: not the plain JSON of java.util.Map<java.lang.String,java.lang.Long>: ")
                     .hasMessageEndingWith("; the record was not processed");
             assertThat(deployment.status().state()).isEqualTo(DeploymentState.FAILED);
         }

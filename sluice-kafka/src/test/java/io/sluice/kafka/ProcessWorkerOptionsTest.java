@@ -149,7 +149,10 @@ class ProcessWorkerOptionsTest {
                 .withSerde(new TaggingSerde())
                 .withClientProperties(Map.of("security.protocol", "SASL_SSL", "sasl.jaas.config", "secret = \"x=y\""))
                 .withCommitInterval(Duration.ofNanos(1_500_000))
-                .withOnExisting(OnExisting.FRESH);
+                .withOnExisting(OnExisting.FRESH)
+                .withAllowedTypes(TaggingSerde.class, ProcessWorkerOptionsTest.class)
+                .withAllowedPackages("com.acme.model", "org.example")
+                .withKeptResults(42);
         ByteArrayOutputStream written = new ByteArrayOutputStream();
 
         WorkerOptions.write(options, written);
@@ -160,8 +163,10 @@ class ProcessWorkerOptionsTest {
         assertThat(WorkerOptions.summary(read))
                 .as("the summary a worker logs names client properties but never shows their values")
                 .isEqualTo("guarantee=exactly-once, replication=3, timeout=PT12.345S, commit-interval=PT0.0015S,"
-                        + " serde=" + TaggingSerde.class.getName()
-                        + ", client properties=[sasl.jaas.config, security.protocol]");
+                        + " serde=" + TaggingSerde.class.getName() + ", allowed types=["
+                        + ProcessWorkerOptionsTest.class.getName() + ", " + TaggingSerde.class.getName() + "],"
+                        + " allowed packages=[com.acme.model, org.example], kept results=42,"
+                        + " client properties=[sasl.jaas.config, security.protocol]");
         assertThat(WorkerOptions.read(
                         new ByteArrayInputStream("bootstrap=k:1\nserde=json\n".getBytes(StandardCharsets.UTF_8))))
                 .isEqualTo(KafkaOptions.of("k:1"));
@@ -175,8 +180,11 @@ class ProcessWorkerOptionsTest {
         assertThatThrownBy(() -> read("bootstrap=k:1\ncommit-intervall=PT1S\n"))
                 .hasMessage(
                         "Worker options: unknown property 'commit-intervall'; expected one of [bootstrap, guarantee,"
-                                + " replication, timeout, commit-interval, delete-topics-on-close, on-existing, serde] or"
-                                + " client.<Kafka client property>");
+                                + " replication, timeout, commit-interval, delete-topics-on-close, on-existing, serde,"
+                                + " allowed-types, allowed-packages, kept-results] or client.<Kafka client property>");
+        assertThatThrownBy(() -> read("bootstrap=k:1\nallowed-packages=java.util\n"))
+                .hasMessageStartingWith("Worker options: property 'allowed-packages': AllowedTypes.packages:"
+                        + " 'java.util' is part of the JDK");
         assertThatThrownBy(() -> read("bootstrap=k:1\nserde=" + ConfiguredSerde.class.getName() + "\n"))
                 .hasMessage("Serde '" + ConfiguredSerde.class.getName() + "': a worker makes its serde from the class"
                         + " name, so it needs a public class with a public no-argument constructor, but it has none");
@@ -249,7 +257,8 @@ class ProcessWorkerOptionsTest {
         assertThat(Files.readAllLines(logs.resolve("probe.log")))
                 .contains("sluice-worker: options: guarantee=at-least-once, replication=1, timeout=PT30S,"
                         + " commit-interval=PT0.25S, serde=" + TaggingSerde.class.getName()
-                        + ", client properties=[interceptor.classes]");
+                        + ", allowed types=[], allowed packages=[], kept results=100000,"
+                        + " client properties=[interceptor.classes]");
     }
 
     @Test

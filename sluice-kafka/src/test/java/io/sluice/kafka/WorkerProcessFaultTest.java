@@ -134,6 +134,7 @@ class WorkerProcessFaultTest {
             throws Exception {
         KafkaOptions options = KafkaOptions.of(KafkaBroker.shared().bootstrapServers())
                 .withGuarantee(guarantee)
+                .withAllowedTypes(Tally.class)
                 .withDeleteTopicsOnClose(true)
                 .withWorkers(Workers.processes(factory.getClass(), logs));
         ComputationalGraph graph = factory.create();

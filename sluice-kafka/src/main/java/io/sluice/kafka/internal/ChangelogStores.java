@@ -42,7 +42,7 @@ final class ChangelogStores {
 
     private static StoreQueries.Instances read(
             String graph, KafkaOptions options, String what, String topic, Predicate<Object> wanted) {
-        Serde serde = options.serde();
+        Serde serde = JsonSerde.of(options);
         List<Map<Object, ConsumerRecord<byte[], byte[]>>> latest = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = Clients.reader(options, graph + "-state-reader")) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic);

@@ -13,6 +13,7 @@ import io.sluice.Resumable;
 import io.sluice.Robustness;
 import io.sluice.kafka.Guarantee;
 import io.sluice.kafka.KafkaOptions;
+import io.sluice.kafka.Serde;
 import io.sluice.kafka.TopicPlan;
 import io.sluice.spi.InstanceStore;
 import io.sluice.spi.InstanceStores;
@@ -54,12 +55,14 @@ final class InstanceWorker implements Runnable {
     private final NodeSpec spec;
     private final int index;
     private final KafkaOptions options;
+    private final Serde serde;
     private final TopicPlan plan;
     private final boolean exactlyOnce;
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private final List<PortWriter> writers = new ArrayList<>();
 
     private volatile NodeInstance instance;
+    private NodeInstance self; // the same, for this worker's own thread: no volatile read per record sent
     private volatile long lag;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
@@ -95,6 +98,7 @@ final class InstanceWorker implements Runnable {
         this.spec = spec;
         this.index = index;
         this.options = deployment.options();
+        this.serde = JsonSerde.of(options);
         this.plan = deployment.plan();
         this.exactlyOnce = options.guarantee() == Guarantee.EXACTLY_ONCE;
         this.level = graph.robustness().levelOf(spec.id());
@@ -145,19 +149,36 @@ final class InstanceWorker implements Runnable {
             for (String port : spec.ports()) {
                 TopicPlan.Topic topic = plan.topic(TopicPlan.outputTopic(graph.name(), spec.id(), port));
                 PortWriter writer = new PortWriter(
-                        producer, options.serde(), topic.name(), topic.partitions(), keyOf(port), index, sendFailure);
+                        producer,
+                        spec.id(),
+                        port.equals(io.sluice.Emitter.DEFAULT_PORT) ? "emitted" : "emitted on port '" + port + "'",
+                        serde,
+                        topic.name(),
+                        topic.partitions(),
+                        keyOf(port),
+                        index,
+                        sendFailure);
                 outputs.put(port, writer);
                 writers.add(writer);
             }
             if (graph.robustness().replays() && spec.kind() != NodeKind.START && !deadLetterNode) {
                 TopicPlan.Topic topic = plan.topic(TopicPlan.deadLetterTopic(graph.name()));
                 deadLetters = new PortWriter(
-                        producer, options.serde(), topic.name(), topic.partitions(), null, index, sendFailure);
+                        producer,
+                        spec.id(),
+                        "gave up on an item and wrote to the dead-letter topic",
+                        serde,
+                        topic.name(),
+                        topic.partitions(),
+                        null,
+                        index,
+                        sendFailure);
                 writers.add(deadLetters); // so that the dead-letter node sees this instance end
             }
             NodeInstance created = NodeInstance.create(
                     graph.name(), spec, index, (node, item) -> hold(this::sendResult, item), withTransaction(outputs));
             instance = created;
+            self = created;
             stores = created.stores();
             stores.trackChanges();
             resumable = created.resumable(); // a start node's input position, or an end node's output position
@@ -297,8 +318,8 @@ final class InstanceWorker implements Runnable {
                 attempt(node, item);
                 return;
             } catch (NodeFailedException e) {
-                if (!deployment.isRunning()) {
-                    throw e;
+                if (!deployment.isRunning() || e.getCause() instanceof ItemTypeException) {
+                    throw e; // an item KAFKA cannot move is the deployment's mistake, not this record's
                 }
                 ItemFailure failure = ItemFailure.of(e, attempt);
                 failures.add(failure);
@@ -433,7 +454,7 @@ final class InstanceWorker implements Runnable {
 
     private Object read(ConsumerRecord<byte[], byte[]> record) {
         try {
-            return options.serde().deserialize(record.value(), record.headers());
+            return serde.deserialize(record.value(), record.headers());
         } catch (RuntimeException e) {
             throw new NodeFailedException(
                     spec.id(),
@@ -458,9 +479,15 @@ final class InstanceWorker implements Runnable {
     private Map<String, java.util.function.Consumer<Object>> withTransaction(Map<String, PortWriter> outputs) {
         Map<String, java.util.function.Consumer<Object>> wrapped = new HashMap<>();
         outputs.forEach((port, writer) -> {
-            java.util.function.Consumer<Object> send = exactlyOnce
+            boolean publish = deployment.readsCountersLive();
+            java.util.function.Consumer<Object> send = exactlyOnce || publish
                     ? item -> {
-                        beginIfNeeded();
+                        if (exactlyOnce) {
+                            beginIfNeeded();
+                        }
+                        if (publish) {
+                            self.publish(); // counted out before anything downstream can count it in
+                        }
                         writer.accept(item);
                     }
                     : writer;
@@ -472,7 +499,12 @@ final class InstanceWorker implements Runnable {
     private void sendResult(Object item) {
         beginIfNeeded();
         RecordHeaders headers = new RecordHeaders();
-        byte[] value = options.serde().serialize(item, headers);
+        byte[] value;
+        try {
+            value = serde.serialize(item, headers);
+        } catch (ItemTypeException e) {
+            throw PortWriter.refused(spec.id(), "kept as a result", e);
+        }
         send(new ProducerRecord<>(TopicPlan.resultsTopic(graph.name(), spec.id()), 0, (byte[]) null, value, headers));
     }
 
@@ -569,7 +601,13 @@ final class InstanceWorker implements Runnable {
             if (store.hasChanges()) {
                 beginIfNeeded();
                 String topic = TopicPlan.storeTopic(graph.name(), spec.id(), store.name());
-                store.drainChanges((key, value) -> send(Changelog.record(topic, index, options.serde(), key, value)));
+                store.drainChanges((key, value) -> {
+                    try {
+                        send(Changelog.record(topic, index, serde, key, value));
+                    } catch (ItemTypeException e) {
+                        throw PortWriter.refused(spec.id(), "wrote to its store '" + store.name() + "'", e);
+                    }
+                });
             }
         }
     }
@@ -600,8 +638,7 @@ final class InstanceWorker implements Runnable {
                 readToEnd(
                         reader,
                         tp,
-                        record -> store.restore(
-                                Changelog.key(record, options.serde()), Changelog.value(record, options.serde())));
+                        record -> store.restore(Changelog.key(record, serde), Changelog.value(record, serde)));
             }
             if (start || resumable != null) {
                 byte[] key = Changelog.positionKey(spec.id(), index);

@@ -6,6 +6,7 @@ import io.sluice.DeploymentState;
 import io.sluice.DeploymentStatus;
 import io.sluice.NodeFailedException;
 import io.sluice.NodeSpec;
+import io.sluice.ResultPage;
 import io.sluice.StoreView;
 import io.sluice.SystemType;
 import io.sluice.kafka.KafkaOptions;
@@ -44,6 +45,8 @@ final class KafkaDeployment implements Deployment, WorkerHost {
     private final List<Supervisor> supervisors = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final Lifecycle lifecycle;
+    private final StatusView statusView; // process mode: the status the worker processes publish
+    private final ResultsBook results;
 
     private KafkaDeployment(ComputationalGraph graph, KafkaOptions options, TopicPlan plan) {
         this.id = graph.name() + "-kafka-" + SEQUENCE.incrementAndGet();
@@ -55,6 +58,8 @@ final class KafkaDeployment implements Deployment, WorkerHost {
                 options.workers().mode() == Workers.Mode.PROCESSES
                         ? graph.nodes().size()
                         : graph.nodes().stream().mapToInt(NodeSpec::parallelism).sum());
+        this.statusView = new StatusView(graph.name(), options);
+        this.results = new ResultsBook(graph, options);
     }
 
     static KafkaDeployment start(ComputationalGraph graph, KafkaOptions options) {
@@ -145,6 +150,12 @@ final class KafkaDeployment implements Deployment, WorkerHost {
         lifecycle.partEnded();
     }
 
+    /** Worker threads: this JVM reads their counters to compare nodes. */
+    @Override
+    public boolean readsCountersLive() {
+        return supervisors.isEmpty();
+    }
+
     private void stopWorkers() {
         workers.forEach(InstanceWorker::wakeUp);
         supervisors.forEach(s -> s.stop(options.timeout()));
@@ -159,10 +170,7 @@ final class KafkaDeployment implements Deployment, WorkerHost {
             while (!ended) {
                 ended = lifecycle.awaitPartsEnded(Duration.ofMillis(500));
                 StatusBoard.publish(
-                        producer,
-                        graph.name(),
-                        workers,
-                        lifecycle.failureMessage().orElse(null));
+                        producer, graph, workers, lifecycle.failureMessage().orElse(null));
             }
             producer.flush();
         } catch (InterruptedException e) {
@@ -205,6 +213,8 @@ final class KafkaDeployment implements Deployment, WorkerHost {
                 LOG.warn("Deployment {}: worker '{}' did not stop within {}", id, thread.getName(), options.timeout());
             }
         }
+        statusView.close();
+        results.close();
         if (options.deleteTopicsOnClose()) {
             try (Admin admin = Clients.admin(options)) {
                 Topics.deleteAll(admin, graph, plan, options.timeout());
@@ -215,17 +225,47 @@ final class KafkaDeployment implements Deployment, WorkerHost {
         }
     }
 
+    /**
+     * With workers as threads, their counters read downstream first ({@link StatusBoard#snapshot}); with worker
+     * processes, what they last published, read to the end of the status topic.
+     *
+     * @throws io.sluice.kafka.StaleStatusException if worker processes' status cannot be read to the end of the topic
+     *     within {@link KafkaOptions#timeout()}
+     */
     @Override
     public DeploymentStatus status() {
         Collection<InstanceStatus> instances = supervisors.isEmpty()
-                ? workers.stream().map(w -> StatusBoard.of(w, null)).toList()
-                : StatusBoard.read(graph.name(), options).values();
+                ? StatusBoard.snapshot(graph, workers, null)
+                : statusView.read(options.timeout()).values();
         return StatusBoard.summarize(id, graph, lifecycle.state(), instances, lifecycle.failureMessage());
     }
 
+    /** Every result the end node kept, the older ones read again from the topic; see {@link ResultsBook}. */
     @Override
     public <T> List<T> results(String endNodeId) {
-        return StatusBoard.results(graph, options, endNodeId);
+        graph.endNode(endNodeId);
+        return results.<T>page(endNodeId, 0, Integer.MAX_VALUE).items();
+    }
+
+    @Override
+    public <T> ResultPage<T> results(String endNodeId, long from, int limit) {
+        graph.endNode(endNodeId);
+        checkPage(from, limit);
+        return results.page(endNodeId, from, limit);
+    }
+
+    @Override
+    public <T> ResultPage<T> latestResults(String endNodeId, int limit) {
+        graph.endNode(endNodeId);
+        checkPage(0, limit);
+        return results.latest(endNodeId, limit);
+    }
+
+    static void checkPage(long from, int limit) {
+        if (from < 0 || limit < 1) {
+            throw new IllegalArgumentException(
+                    "results: expected from ≥ 0 and limit ≥ 1, found from " + from + " and limit " + limit);
+        }
     }
 
     /** Read from the store's changelog topic, as the instances last committed it; see {@link ChangelogStores}. */

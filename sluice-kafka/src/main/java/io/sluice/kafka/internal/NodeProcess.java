@@ -61,10 +61,10 @@ public final class NodeProcess implements WorkerHost {
         threads.forEach(Thread::start);
         try (KafkaProducer<byte[], byte[]> status = Clients.producer(options, spec.id() + "-status", null)) {
             while (!lifecycle.awaitPartsEnded(Duration.ofMillis(500))) {
-                StatusBoard.publish(status, graph.name(), workers, null);
+                StatusBoard.publish(status, graph, workers, null);
             }
             StatusBoard.publish(
-                    status, graph.name(), workers, lifecycle.failureMessage().orElse(null));
+                    status, graph, workers, lifecycle.failureMessage().orElse(null));
             status.flush();
         }
         return lifecycle.failure().orElse(null);

@@ -1,5 +1,6 @@
 package io.sluice.kafka.internal;
 
+import io.sluice.NodeFailedException;
 import io.sluice.kafka.Serde;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -12,11 +13,14 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * Writes what a node instance emits on one port to the port's topic. On a keyed port the partition is the murmur2
  * hash of the serialised key — stable across JVMs — so one key always reaches the same downstream instance; other
- * ports spread records round-robin. Send failures are kept and reported by {@link #check}.
+ * ports spread records round-robin. Send failures are kept and reported by the worker; an item the serde refuses
+ * fails the node at once, naming it.
  */
 final class PortWriter implements Consumer<Object> {
 
     private final KafkaProducer<byte[], byte[]> producer;
+    private final String node;
+    private final String writing;
     private final Serde serde;
     private final String topic;
     private final int partitions;
@@ -24,8 +28,14 @@ final class PortWriter implements Consumer<Object> {
     private final AtomicReference<Exception> failure;
     private int next;
 
+    /**
+     * @param node the writing node, for errors
+     * @param writing what the node does with the items, for errors: "emitted", "emitted on port 'x'"
+     */
     PortWriter(
             KafkaProducer<byte[], byte[]> producer,
+            String node,
+            String writing,
             Serde serde,
             String topic,
             int partitions,
@@ -33,6 +43,8 @@ final class PortWriter implements Consumer<Object> {
             int instance,
             AtomicReference<Exception> failure) {
         this.producer = producer;
+        this.node = node;
+        this.writing = writing;
         this.serde = serde;
         this.topic = topic;
         this.partitions = partitions;
@@ -44,7 +56,7 @@ final class PortWriter implements Consumer<Object> {
     @Override
     public void accept(Object item) {
         RecordHeaders headers = new RecordHeaders();
-        byte[] value = serde.serialize(item, headers);
+        byte[] value = serialize(item, headers, writing);
         byte[] keyBytes = null;
         int partition;
         if (key != null) {
@@ -53,7 +65,7 @@ final class PortWriter implements Consumer<Object> {
                 throw new IllegalArgumentException("the key function of the keyed edge from topic '" + topic
                         + "' returned null; every item needs a key");
             }
-            keyBytes = serde.serialize(k, new RecordHeaders());
+            keyBytes = serialize(k, new RecordHeaders(), "keyed an item by");
             partition = Utils.toPositive(Utils.murmur2(keyBytes)) % partitions;
         } else {
             partition = next;
@@ -64,6 +76,19 @@ final class PortWriter implements Consumer<Object> {
                 failure.compareAndSet(null, e);
             }
         });
+    }
+
+    private byte[] serialize(Object item, RecordHeaders headers, String doing) {
+        try {
+            return serde.serialize(item, headers);
+        } catch (ItemTypeException e) {
+            throw refused(node, doing, e);
+        }
+    }
+
+    /** The node's failure for an item the serde refused to write: what the node did, and what was refused. */
+    static NodeFailedException refused(String node, String doing, ItemTypeException e) {
+        return new NodeFailedException(node, "Node '" + node + "' " + doing + " " + e.problem(), e);
     }
 
     /** Writes the end marker of {@code node/instance} to every partition. */

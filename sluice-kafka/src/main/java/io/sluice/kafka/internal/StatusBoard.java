@@ -10,7 +10,6 @@ import io.sluice.NodeSpec;
 import io.sluice.NodeState;
 import io.sluice.NodeStatus;
 import io.sluice.SystemType;
-import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.TopicPlan;
 import io.sluice.kafka.internal.StatusCodec.InstanceStatus;
 import io.sluice.spi.NodeInstance;
@@ -19,18 +18,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Status over Kafka: workers publish what their instances have done to {@code <graph>.__status}; anyone with the
- * bootstrap address reads the latest record per instance back and sums it per node.
+ * bootstrap address reads the latest record per instance back ({@link StatusView}) and sums it per node.
  */
 final class StatusBoard {
 
@@ -76,61 +74,48 @@ final class StatusBoard {
                 worker.recentFailures());
     }
 
-    /** Publishes the status of every worker, keyed {@code node/instance}. */
+    /**
+     * The status of every worker, read downstream first — in reverse topological order of their nodes — so that the
+     * monotonic counters never show a node ahead of its upstream: an item counted in by a node was counted out by its
+     * upstream before it was sent (workers of a deployment whose status is read in its own JVM publish their counters
+     * before each record they send), and that count can only have grown by the time it is read. Returned upstream
+     * first.
+     */
+    static List<InstanceStatus> snapshot(ComputationalGraph graph, Collection<InstanceWorker> workers, String failure) {
+        Map<String, Integer> order = new HashMap<>();
+        List<String> topological = graph.topologicalOrder();
+        for (int i = 0; i < topological.size(); i++) {
+            order.put(topological.get(i), i);
+        }
+        List<InstanceWorker> downstreamFirst = new ArrayList<>(workers);
+        downstreamFirst.sort(
+                Comparator.comparing((InstanceWorker w) -> order.get(w.spec().id()))
+                        .reversed());
+        List<InstanceStatus> statuses = new ArrayList<>();
+        for (InstanceWorker worker : downstreamFirst) {
+            statuses.add(of(worker, failure));
+        }
+        java.util.Collections.reverse(statuses);
+        return statuses;
+    }
+
+    /**
+     * Publishes the status of every worker, keyed {@code node/instance}: a {@link #snapshot}, upstream first, so that a
+     * reader whose read ends between two records of one round sees upstream nodes at the newer round and downstream
+     * ones at the older — never a downstream node ahead.
+     */
     static void publish(
-            KafkaProducer<byte[], byte[]> producer, String graph, Collection<InstanceWorker> workers, String failure) {
-        for (InstanceWorker worker : workers) {
-            InstanceStatus status = of(worker, failure);
+            KafkaProducer<byte[], byte[]> producer,
+            ComputationalGraph graph,
+            Collection<InstanceWorker> workers,
+            String failure) {
+        for (InstanceStatus status : snapshot(graph, workers, failure)) {
             producer.send(new ProducerRecord<>(
-                    TopicPlan.statusTopic(graph),
+                    TopicPlan.statusTopic(graph.name()),
                     0,
                     (status.node() + "/" + status.instance()).getBytes(StandardCharsets.UTF_8),
                     StatusCodec.write(status)));
         }
-    }
-
-    /** The latest status of every instance that has published one. */
-    static Map<String, InstanceStatus> read(String graph, KafkaOptions options) {
-        TopicPartition partition = new TopicPartition(TopicPlan.statusTopic(graph), 0);
-        Map<String, InstanceStatus> latest = new LinkedHashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(
-                options.withGuarantee(io.sluice.kafka.Guarantee.AT_LEAST_ONCE), graph + "-status-reader", null)) {
-            long deadline = System.nanoTime() + options.timeout().toNanos();
-            TopicReads.toEnd(
-                    consumer,
-                    List.of(partition),
-                    ends -> System.nanoTime() - deadline < 0,
-                    record -> latest.put(
-                            new String(record.key(), StandardCharsets.UTF_8), StatusCodec.read(record.value())));
-        }
-        return latest;
-    }
-
-    /**
-     * Reads an end node's results topic from the beginning to its current end.
-     *
-     * @throws SluiceException if the node is not an end node of the graph
-     */
-    @SuppressWarnings("unchecked")
-    static <T> List<T> results(ComputationalGraph graph, KafkaOptions options, String endNodeId) {
-        graph.endNode(endNodeId);
-        TopicPartition partition = new TopicPartition(TopicPlan.resultsTopic(graph.name(), endNodeId), 0);
-        List<T> results = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(options, graph.name() + "-results", null)) {
-            long deadline = System.nanoTime() + options.timeout().toNanos();
-            TopicReads.toEnd(
-                    consumer,
-                    List.of(partition),
-                    ends -> {
-                        if (System.nanoTime() - deadline > 0) {
-                            throw new io.sluice.SluiceException("Timed out reading the results of node '" + endNodeId
-                                    + "' from topic '" + partition.topic() + "'");
-                        }
-                        return true;
-                    },
-                    record -> results.add((T) options.serde().deserialize(record.value(), record.headers())));
-        }
-        return results;
     }
 
     /** Sums instance statuses per node of the graph. */

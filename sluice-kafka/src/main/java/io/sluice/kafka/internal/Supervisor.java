@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * Launches the worker process of one node and keeps it alive: a worker that dies (a crash, {@code kill -9}) is
  * started again and resumes from its committed offsets, up to {@link Workers#restartLimit} times within {@link
  * Workers#restartWindow}; a worker whose node failed ends the deployment, quoting the failure; a worker that exits
- * cleanly has completed its node. The worker gets the deployment's {@link KafkaOptions} on its standard input.
+ * cleanly has completed its node. The worker gets the deployment's {@link KafkaOptions} on its standard input, which
+ * the supervisor then keeps open for the worker's life: if the deploying JVM dies, even by {@code kill -9}, the pipe
+ * closes and the worker stops (as it does once this JVM's pid is gone: {@code --lifeline}), rather than run on
+ * unsupervised.
  */
 final class Supervisor implements Runnable {
 
@@ -55,7 +58,12 @@ final class Supervisor implements Runnable {
             while (deployment.isRunning()) {
                 Process started = launch();
                 process = started;
-                int exit = started.waitFor();
+                int exit;
+                try {
+                    exit = started.waitFor();
+                } finally {
+                    closeQuietly(started.getOutputStream());
+                }
                 if (exit == 0 || !deployment.isRunning()) {
                     return;
                 }
@@ -102,18 +110,28 @@ final class Supervisor implements Runnable {
                 "--bootstrap",
                 options.bootstrapServers(),
                 "--options",
-                "-"));
+                "-",
+                "--lifeline",
+                Long.toString(ProcessHandle.current().pid())));
         Process started = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        try (OutputStream in = started.getOutputStream()) {
-            WorkerOptions.write(options, in);
+        try {
+            WorkerOptions.write(options, started.getOutputStream()); // and kept open: the worker's lifeline
         } catch (IOException e) {
             // the worker died before reading its options; its exit code and log say why
             LOG.debug("Worker of node '{}' did not take its options: {}", spec.id(), e.toString());
         }
         return started;
+    }
+
+    private static void closeQuietly(OutputStream out) {
+        try {
+            out.close();
+        } catch (IOException e) {
+            // the worker has ended; nothing reads the pipe
+        }
     }
 
     /** Stops the worker: SIGTERM, then SIGKILL after the timeout. */

@@ -21,4 +21,13 @@ interface WorkerHost {
 
     /** A worker ended, one way or another. */
     void workerFinished();
+
+    /**
+     * Whether the host reads its workers' counters directly to compare nodes (workers as threads): then a worker
+     * publishes its counters before each record it sends, so that no downstream node can count an item in before its
+     * upstream has counted it out where a reader sees it.
+     */
+    default boolean readsCountersLive() {
+        return false;
+    }
 }

@@ -10,9 +10,11 @@ import io.sluice.kafka.Workers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.StringReader;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -36,6 +38,9 @@ import java.util.TreeSet;
  * delete-topics-on-close=false
  * on-existing=refuse            (what the deploying side does with an earlier deployment's topics; workers join)
  * serde=json                    (or the class name of a Serde with a public no-argument constructor)
+ * allowed-types=com.acme.Order,com.acme.Orders$Line    (binary class names, comma-separated)
+ * allowed-packages=com.acme.model                      (each with its subpackages)
+ * kept-results=100000
  * client.security.protocol=SASL_SSL
  * </pre>
  *
@@ -57,7 +62,10 @@ public final class WorkerOptions {
             "commit-interval",
             "delete-topics-on-close",
             "on-existing",
-            "serde");
+            "serde",
+            "allowed-types",
+            "allowed-packages",
+            "kept-results");
 
     private WorkerOptions() {}
 
@@ -72,13 +80,28 @@ public final class WorkerOptions {
         properties.setProperty("delete-topics-on-close", Boolean.toString(options.deleteTopicsOnClose()));
         properties.setProperty("on-existing", options.onExisting().label());
         properties.setProperty("serde", serdeName(options.serde()));
+        properties.setProperty(
+                "allowed-types",
+                String.join(",", new TreeSet<>(options.allowedTypes().classes())));
+        properties.setProperty(
+                "allowed-packages",
+                String.join(",", new TreeSet<>(options.allowedTypes().packages())));
+        properties.setProperty("kept-results", Integer.toString(options.keptResults()));
         options.clientProperties().forEach((key, value) -> properties.setProperty(CLIENT + key, value));
         return properties;
     }
 
-    /** Writes {@link #toProperties} to {@code out}. */
+    /**
+     * The line that ends the options on a stream, so that a reader can stop there while the stream stays open — how a
+     * supervisor keeps a worker's standard input as its lifeline. A comment to anything else that reads properties.
+     */
+    public static final String END = "#sluice: end of options";
+
+    /** Writes {@link #toProperties} to {@code out}, then the line {@link #END}. */
     public static void write(KafkaOptions options, OutputStream out) throws IOException {
         toProperties(options).store(out, "KafkaOptions of a Sluice worker");
+        out.write((END + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
     }
 
     /**
@@ -98,11 +121,32 @@ public final class WorkerOptions {
      */
     public static KafkaOptions read(InputStream in, String bootstrap) throws IOException {
         Properties properties = new Properties();
-        properties.load(in);
+        properties.load(new StringReader(upToEnd(in)));
         if (bootstrap != null) {
             properties.putIfAbsent("bootstrap", bootstrap);
         }
         return fromProperties(properties);
+    }
+
+    /**
+     * The text of {@code in} up to the line {@link #END} or the end of the stream, read a byte at a time so that
+     * nothing after that line is taken from the stream.
+     */
+    private static String upToEnd(InputStream in) throws IOException {
+        StringBuilder text = new StringBuilder();
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b >= 0; b = in.read()) {
+            if (b == '\n') {
+                if (line.toString().strip().equals(END)) {
+                    break;
+                }
+                text.append(line).append('\n');
+                line.setLength(0);
+            } else {
+                line.append((char) b); // ISO 8859-1, as Properties.store writes, other characters escaped
+            }
+        }
+        return text.append(line).toString();
     }
 
     /**
@@ -135,13 +179,21 @@ public final class WorkerOptions {
                     case "delete-topics-on-close" -> options.withDeleteTopicsOnClose(parseBoolean(value));
                     case "on-existing" -> options.withOnExisting(OnExisting.of(value));
                     case "serde" -> options.withSerde(serde(value));
+                    case "allowed-types" ->
+                        options.withAllowedTypes(options.allowedTypes().withClassNames(list(value)));
+                    case "allowed-packages" ->
+                        options.withAllowedTypes(
+                                options.allowedTypes().withPackages(list(value).toArray(String[]::new)));
+                    case "kept-results" -> options.withKeptResults(Integer.parseInt(value));
                     default ->
                         throw new SluiceException("Worker options: unknown property '" + key + "'; expected one of "
                                 + KEYS + " or " + CLIENT + "<Kafka client property>");
                 };
             } catch (NumberFormatException | DateTimeParseException e) {
                 throw new SluiceException("Worker options: property '" + key + "' is '" + value + "'; expected "
-                        + (key.equals("replication") ? "a number" : "an ISO-8601 duration such as PT30S"));
+                        + (key.equals("replication") || key.equals("kept-results")
+                                ? "a number"
+                                : "an ISO-8601 duration such as PT30S"));
             } catch (IllegalArgumentException e) {
                 throw new SluiceException("Worker options: property '" + key + "': " + e.getMessage());
             }
@@ -153,7 +205,10 @@ public final class WorkerOptions {
     public static String summary(KafkaOptions options) {
         return "guarantee=" + options.guarantee().label() + ", replication=" + options.replicationFactor()
                 + ", timeout=" + options.timeout() + ", commit-interval=" + options.commitInterval() + ", serde="
-                + serdeName(options.serde()) + ", client properties="
+                + serdeName(options.serde()) + ", allowed types="
+                + new TreeSet<>(options.allowedTypes().classes())
+                + ", allowed packages=" + new TreeSet<>(options.allowedTypes().packages()) + ", kept results="
+                + options.keptResults() + ", client properties="
                 + new TreeSet<>(options.clientProperties().keySet());
     }
 
@@ -164,7 +219,7 @@ public final class WorkerOptions {
      */
     public static void requirePassable(KafkaOptions options) {
         Serde serde = options.serde();
-        if (serde == Serdes.json()) {
+        if (serde instanceof JsonSerde) {
             return;
         }
         String problem = problemOf(serde.getClass());
@@ -179,7 +234,7 @@ public final class WorkerOptions {
     }
 
     private static String serdeName(Serde serde) {
-        return serde == Serdes.json() ? JSON : serde.getClass().getName();
+        return serde instanceof JsonSerde ? JSON : serde.getClass().getName();
     }
 
     /** What keeps a worker from making an instance of {@code type} by name; {@code null} if nothing does. */
@@ -237,6 +292,14 @@ public final class WorkerOptions {
         } catch (ReflectiveOperationException e) {
             throw new SluiceException("Serde '" + name + "' cannot be made: " + e, e);
         }
+    }
+
+    /** The entries of a comma-separated list, blanks left out. */
+    private static List<String> list(String value) {
+        return java.util.Arrays.stream(value.split(","))
+                .map(String::strip)
+                .filter(entry -> !entry.isEmpty())
+                .toList();
     }
 
     private static boolean parseBoolean(String value) {

@@ -210,6 +210,7 @@ class StatefulCrashTest {
     private Outcome runAndKill(GraphFactory factory, Guarantee guarantee, long seed) throws Exception {
         KafkaOptions options = KafkaOptions.of(KafkaBroker.shared().bootstrapServers())
                 .withGuarantee(guarantee)
+                .withAllowedTypes(Total.class, Tally.class)
                 .withDeleteTopicsOnClose(true)
                 .withWorkers(Workers.processes(factory.getClass(), logs));
         Random random = new Random(seed);

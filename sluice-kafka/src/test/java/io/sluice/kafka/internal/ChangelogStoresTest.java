@@ -135,7 +135,7 @@ class ChangelogStoresTest {
                     .isInstanceOf(SluiceException.class)
                     .hasMessageStartingWith(
                             "Store 'counts' of node 'count': cannot read the changelog record at topic '" + topic
-                                    + "' partition 1 offset 0: not the JSON this serde writes");
+                                    + "' partition 1 offset 0: it has no sluice.format header and is not JSON");
         }
     }
 
