@@ -39,4 +39,16 @@ public record StoreSpec(String name, String backend, Map<String, String> config)
     public static StoreSpec of(String name, String backend, Map<String, String> config) {
         return new StoreSpec(name, backend, config);
     }
+
+    /** The spec as text, with the value of every setting that looks like a secret (password, secret, token) hidden. */
+    @Override
+    public String toString() {
+        Map<String, String> shown = new java.util.TreeMap<>();
+        config.forEach((key, value) -> {
+            String k = key.toLowerCase(java.util.Locale.ROOT);
+            boolean secret = k.contains("password") || k.contains("secret") || k.contains("token");
+            shown.put(key, secret ? "****" : value);
+        });
+        return "StoreSpec[name=" + name + ", backend=" + backend + ", config=" + shown + "]";
+    }
 }

@@ -170,4 +170,15 @@ class StateStoreTest {
                 .hasMessage("store 's' of node 'n': the value of key 'k' is null; a store keeps no nulls — delete the"
                         + " key instead");
     }
+
+    @Test
+    void aStoreSpecNeverPrintsASecretSetting() {
+        StoreSpec spec =
+                StoreSpec.of("counts", "postgres", Map.of("url", "jdbc:postgresql://db/x", "password", "hunter2"));
+
+        assertThat(spec.toString())
+                .contains("url=jdbc:postgresql://db/x")
+                .contains("password=****")
+                .doesNotContain("hunter2");
+    }
 }

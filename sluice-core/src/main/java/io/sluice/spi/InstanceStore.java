@@ -26,6 +26,7 @@ public final class InstanceStore implements KeyValueStore<Object, Object> {
     private final Map<Object, Object> changes = new HashMap<>(); // key -> value or DELETED, since the last drain
     private Map<Object, Object> undo; // during an attempt: key -> value before it, or DELETED
     private boolean tracking; // whether changes are gathered: only when a runtime drains them
+    private boolean unsent; // whether an external engine was written since its last commit
 
     public InstanceStore(String node, String name, StoreEngine engine) {
         this.node = node;
@@ -52,6 +53,7 @@ public final class InstanceStore implements KeyValueStore<Object, Object> {
         }
         remember(key);
         engine.put(key, value);
+        unsent = true;
         if (tracking) {
             changes.put(key, value);
         }
@@ -62,6 +64,7 @@ public final class InstanceStore implements KeyValueStore<Object, Object> {
         requireKey(key);
         remember(key);
         engine.delete(key);
+        unsent = true;
         if (tracking) {
             changes.put(key, DELETED);
         }
@@ -133,6 +136,7 @@ public final class InstanceStore implements KeyValueStore<Object, Object> {
         });
         stale.forEach(engine::delete);
         content.forEach(engine::put);
+        unsent = true;
     }
 
     /**
@@ -151,8 +155,9 @@ public final class InstanceStore implements KeyValueStore<Object, Object> {
      * engines. Called on the instance's thread after the runtime committed its own log.
      */
     public void commitExternal() {
-        if (engine instanceof ExternalStoreEngine external) {
+        if (unsent && engine instanceof ExternalStoreEngine external) {
             external.commit(external.committedVersion() + 1);
+            unsent = false;
         }
     }
 

@@ -82,6 +82,7 @@ final class InstanceWorker implements Runnable {
 
     // ---- state: the node's stores and, for a start or resumable end node, its position ----
     private InstanceStores stores = InstanceStores.none();
+    private List<InstanceStore> externalStores = List.of(); // those whose server outlives the process
     private Resumable resumable; // a start node that can say where it is in its input, an end node in its output
     private String restoredPosition; // where the last committed run of this instance stopped
     private String writtenPosition; // the last position committed
@@ -181,6 +182,8 @@ final class InstanceWorker implements Runnable {
             self = created;
             stores = created.stores();
             stores.trackChanges();
+            externalStores =
+                    stores.all().stream().filter(InstanceStore::isExternal).toList();
             resumable = created.resumable(); // a start node's input position, or an end node's output position
             restore();
             created.open();
@@ -561,6 +564,11 @@ final class InstanceWorker implements Runnable {
         committedOffsets.putAll(pendingOffsets);
         pendingOffsets.clear();
         lastCommitNanos = System.nanoTime();
+        // External stores follow the log the commit above made durable; a failure fails the node, and a restart puts
+        // the server back to the changelog.
+        for (InstanceStore store : externalStores) {
+            store.commitExternal();
+        }
         if (newPosition) {
             writtenPosition = position;
             try {
@@ -621,6 +629,33 @@ final class InstanceWorker implements Runnable {
     }
 
     /**
+     * Puts an external store's server back to what its changelog holds — the changelog, written in the transaction,
+     * is the judge — and commits that; a changelog with nothing yet (a first run) adopts what the server holds
+     * instead, which the first commit then writes to the changelog. The server is written only after the runtime's
+     * commit, so a run killed before its first one left the server as it found it.
+     */
+    private void restoreExternal(KafkaConsumer<byte[], byte[]> reader, TopicPartition tp, InstanceStore store) {
+        Map<Object, Object> content = new HashMap<>();
+        boolean[] any = {false};
+        readToEnd(reader, tp, record -> {
+            any[0] = true;
+            Object key = Changelog.key(record, serde);
+            Object value = Changelog.value(record, serde);
+            if (value == null) {
+                content.remove(key);
+            } else {
+                content.put(key, value);
+            }
+        });
+        if (any[0]) {
+            store.restoreExactly(content);
+            store.commitExternal();
+        } else {
+            store.adoptContent();
+        }
+    }
+
+    /**
      * Puts back what the last committed run of this instance left: every store from its changelog partition and a
      * start node's position. Runs after {@code initTransactions}, which aborts a dead predecessor's open
      * transaction, and before the node opens, so the node never sees a store that is not whole.
@@ -635,10 +670,14 @@ final class InstanceWorker implements Runnable {
                 TopicPartition tp =
                         new TopicPartition(TopicPlan.storeTopic(graph.name(), spec.id(), store.name()), index);
                 store.reset();
-                readToEnd(
-                        reader,
-                        tp,
-                        record -> store.restore(Changelog.key(record, serde), Changelog.value(record, serde)));
+                if (store.isExternal()) {
+                    restoreExternal(reader, tp, store);
+                } else {
+                    readToEnd(
+                            reader,
+                            tp,
+                            record -> store.restore(Changelog.key(record, serde), Changelog.value(record, serde)));
+                }
             }
             if (start || resumable != null) {
                 byte[] key = Changelog.positionKey(spec.id(), index);

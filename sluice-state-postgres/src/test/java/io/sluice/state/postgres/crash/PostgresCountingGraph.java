@@ -67,7 +67,11 @@ public final class PostgresCountingGraph {
     }
 
     static ComputationalGraph withKeys(long items, int keys, StoreSpec store) {
-        Flow flow = Flow.named(GRAPH);
+        return withKeys(GRAPH, items, keys, store);
+    }
+
+    static ComputationalGraph withKeys(String name, long items, int keys, StoreSpec store) {
+        Flow flow = Flow.named(name);
         flow.read("numbers", Sources.generator(items, i -> i))
                 .keyBy(i -> i % keys)
                 .then(NODE, () -> new Count(keys))

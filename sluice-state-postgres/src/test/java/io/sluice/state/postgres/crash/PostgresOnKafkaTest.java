@@ -1,0 +1,89 @@
+package io.sluice.state.postgres.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.ComputationalGraph;
+import io.sluice.Deployment;
+import io.sluice.DeploymentState;
+import io.sluice.StoreSpec;
+import io.sluice.SystemType;
+import io.sluice.kafka.Guarantee;
+import io.sluice.kafka.KafkaOptions;
+import io.sluice.kafka.OnExisting;
+import io.sluice.spi.InstanceStores;
+import io.sluice.spi.StoreEngine;
+import io.sluice.state.postgres.PostgresServer;
+import io.sluice.testkit.KafkaBroker;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A postgres store on KAFKA under exactly-once: the server follows the store's changelog, committed after each
+ * transaction, and a deployment stopped mid-run and continued puts the server back to the changelog before it goes on:
+ * the counts in Postgres equal the items, each counted once.
+ */
+class PostgresOnKafkaTest {
+
+    private static final long ITEMS = 200_000;
+    private static final int KEYS = 200;
+
+    private final PostgresServer server = PostgresServer.shared();
+
+    @Test
+    void stoppedMidRunAndContinuedItsCountsInPostgresAreExact() throws Exception {
+        String graphName = "pgkafka";
+        String table = "kafka_counts";
+        StoreSpec store = StoreSpec.of("counts", "postgres", server.config(table));
+        ComputationalGraph graph = PostgresCountingGraph.withKeys(graphName, ITEMS, KEYS, store);
+        KafkaOptions options = KafkaOptions.of(KafkaBroker.shared().bootstrapServers())
+                .withGuarantee(Guarantee.EXACTLY_ONCE)
+                .withOnExisting(OnExisting.FRESH);
+
+        assertThat(read(graphName, store)).as("the table before the first run").isEmpty(); // and creates it
+        Deployment first = graph.deploy(SystemType.KAFKA, options);
+        try {
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> first.status().state() != DeploymentState.RUNNING || rows(table) >= KEYS / 2);
+        } finally {
+            first.close();
+        }
+        assertThat(first.status().state()).as("stopped before it completed").isEqualTo(DeploymentState.CANCELLED);
+        Map<Long, Long> partial = read(graphName, store);
+        assertThat(partial.values().stream().mapToLong(Long::longValue).sum())
+                .as("some counted, not all")
+                .isPositive()
+                .isLessThan(ITEMS);
+
+        try (Deployment second = graph.deploy(SystemType.KAFKA, options.withOnExisting(OnExisting.CONTINUE))) {
+            assertThat(second.awaitTermination(Duration.ofMinutes(3))).isEqualTo(DeploymentState.COMPLETED);
+        }
+        Map<Long, Long> expected = new TreeMap<>();
+        for (long key = 0; key < KEYS; key++) {
+            expected.put(key, ITEMS / KEYS);
+        }
+        assertThat(read(graphName, store)).as("every key's count in Postgres").isEqualTo(expected);
+    }
+
+    /** How many keys the server holds counts of. */
+    private long rows(String table) {
+        return server.number("SELECT count(*) FROM " + table);
+    }
+
+    private static Map<Long, Long> read(String graph, StoreSpec spec) {
+        Map<Long, Long> counts = new TreeMap<>();
+        for (int instance = 0; instance < PostgresCountingGraph.PARALLELISM; instance++) {
+            StoreEngine engine = InstanceStores.backend(PostgresCountingGraph.NODE, spec)
+                    .open(graph, PostgresCountingGraph.NODE, instance, spec);
+            try {
+                engine.forEach((key, value) -> counts.merge((Long) key, (Long) value, Long::sum));
+            } finally {
+                engine.close();
+            }
+        }
+        return counts;
+    }
+}
