@@ -72,10 +72,10 @@ final class DeployCommand implements Callable<Integer> {
 
     @Option(
             names = "--on-existing",
-            defaultValue = "refuse",
             paramLabel = "refuse|fresh|continue",
-            description = "when the graph's topics exist, left by an earlier deployment: refuse to deploy (default),"
-                    + " start fresh (delete them and the graph's committed offsets), or continue that deployment")
+            description = "when the graph's topics exist, left by an earlier deployment: refuse to deploy (default,"
+                    + " or runtime.on-existing), start fresh (delete them and the graph's committed offsets), or"
+                    + " continue that deployment")
     String onExisting;
 
     @Override
@@ -85,7 +85,9 @@ final class DeployCommand implements Callable<Integer> {
                     "deploy runs one process per node on Kafka; --system must be kafka, found" + " '" + system
                             + "' (sluice run FILE runs on LOCAL)");
         }
-        onExisting(); // a mistake in the flag is a usage error before anything is read
+        if (onExisting != null) {
+            onExisting(); // a mistake in the flag is a usage error before anything is read
+        }
         Pipeline pipeline = Pipeline.load(file);
         String cluster = bootstrap != null ? bootstrap : pipeline.runtime().bootstrap();
         if (cluster == null) {
@@ -93,11 +95,14 @@ final class DeployCommand implements Callable<Integer> {
                     "no Kafka cluster: pass --bootstrap HOST:PORT or set runtime.bootstrap in " + file
                             + " (sluice kafka dev starts one)");
         }
-        KafkaOptions options = KafkaOptions.of(cluster)
-                .withGuarantee(Guarantee.of(
-                        guarantee != null ? guarantee : pipeline.runtime().guarantee()))
-                .withDeleteTopicsOnClose(!keepTopics)
-                .withOnExisting(onExisting())
+        KafkaOptions options = PipelineCommands.kafkaOptions(pipeline.runtime(), cluster);
+        if (guarantee != null) {
+            options = options.withGuarantee(Guarantee.of(guarantee));
+        }
+        if (onExisting != null) {
+            options = options.withOnExisting(onExisting());
+        }
+        options = options.withDeleteTopicsOnClose(!keepTopics)
                 .withWorkers(Workers.processes(file.toAbsolutePath().toString(), logs.toAbsolutePath()));
         PrintWriter out = spec.commandLine().getOut();
         try (Deployment deployment = pipeline.graph().deploy(SystemType.KAFKA, options);

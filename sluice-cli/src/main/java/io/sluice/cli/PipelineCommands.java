@@ -14,6 +14,7 @@ import io.sluice.SystemType;
 import io.sluice.examples.Examples;
 import io.sluice.kafka.Guarantee;
 import io.sluice.kafka.KafkaOptions;
+import io.sluice.kafka.OnExisting;
 import io.sluice.yaml.Pipeline;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -131,9 +132,7 @@ final class PipelineCommands {
         private static Deployment deploy(Pipeline pipeline) {
             Pipeline.Runtime runtime = pipeline.runtime();
             if (runtime.system().equals("kafka")) {
-                KafkaOptions options =
-                        KafkaOptions.of(runtime.bootstrap()).withGuarantee(Guarantee.of(runtime.guarantee()));
-                return pipeline.graph().deploy(SystemType.KAFKA, options);
+                return pipeline.graph().deploy(SystemType.KAFKA, kafkaOptions(runtime, runtime.bootstrap()));
             }
             LocalOptions options = LocalOptions.defaults()
                     .withMode(
@@ -264,6 +263,18 @@ final class PipelineCommands {
             }
             tick.run();
         }
+    }
+
+    /**
+     * The KAFKA options a pipeline's {@code runtime:} asks for on cluster {@code bootstrap}: its guarantee, the types
+     * it allows to travel between nodes, and what to do with the topics of an earlier deployment.
+     */
+    static KafkaOptions kafkaOptions(Pipeline.Runtime runtime, String bootstrap) {
+        KafkaOptions options = KafkaOptions.of(bootstrap)
+                .withGuarantee(Guarantee.of(runtime.guarantee()))
+                .withOnExisting(OnExisting.of(runtime.onExisting()))
+                .withAllowedPackages(runtime.typePackages().toArray(String[]::new));
+        return options.withAllowedTypes(options.allowedTypes().withClassNames(runtime.types()));
     }
 
     /** Prints up to {@code limit} results of each end node that kept any, oldest first. */

@@ -59,9 +59,35 @@ public record Pipeline(ComputationalGraph graph, Runtime runtime, Path file, Lis
      * @param bootstrap for KAFKA, the cluster
      * @param guarantee for KAFKA, {@code at-least-once} or {@code exactly-once}
      * @param checkpoints for LOCAL, where checkpoints are kept, or {@code null}
+     * @param types classes a KAFKA deployment may move between nodes besides those always allowed ({@code types:})
+     * @param typePackages packages whose classes it may move ({@code type-packages:})
+     * @param onExisting what a KAFKA deployment does when the graph's topics exist: refuse, fresh or continue
      */
-    public record Runtime(String system, String mode, String bootstrap, String guarantee, Path checkpoints) {
-        public static final Runtime DEFAULT = new Runtime("local", "multi-thread", null, "at-least-once", null);
+    public record Runtime(
+            String system,
+            String mode,
+            String bootstrap,
+            String guarantee,
+            Path checkpoints,
+            List<String> types,
+            List<String> typePackages,
+            String onExisting) {
+        public static final Runtime DEFAULT =
+                new Runtime("local", "multi-thread", null, "at-least-once", null, List.of(), List.of(), "refuse");
+
+        public Runtime {
+            types = List.copyOf(types);
+            typePackages = List.copyOf(typePackages);
+        }
+
+        public Runtime(String system, String mode, String bootstrap, String guarantee, Path checkpoints) {
+            this(system, mode, bootstrap, guarantee, checkpoints, List.of(), List.of(), "refuse");
+        }
+
+        /** This runtime with checkpoints in {@code directory}. */
+        public Runtime withCheckpoints(Path directory) {
+            return new Runtime(system, mode, bootstrap, guarantee, directory, types, typePackages, onExisting);
+        }
     }
 
     /**
@@ -117,7 +143,6 @@ public record Pipeline(ComputationalGraph graph, Runtime runtime, Path file, Lis
     /** This pipeline with its checkpoints kept in {@code directory}, as {@code sluice run --checkpoints} asks. */
     public Pipeline withCheckpoints(Path directory) {
         Runtime r = runtime;
-        return new Pipeline(
-                graph, new Runtime(r.system(), r.mode(), r.bootstrap(), r.guarantee(), directory), file, inputs);
+        return new Pipeline(graph, r.withCheckpoints(directory), file, inputs);
     }
 }

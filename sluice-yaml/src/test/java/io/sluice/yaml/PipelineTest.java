@@ -190,6 +190,45 @@ class PipelineTest {
                         "pipeline.yaml:14 robustness.failures-kept: expected a whole number ≥ 0 but found -1");
     }
 
+    @Test
+    void theKafkaRuntimeTakesItsTypesAndWhatToDoWithEarlierTopics() throws Exception {
+        Path file = write("kafka.yaml", """
+                graph: typed
+                nodes:
+                  - {id: numbers, source: generator, count: 3}
+                  - {id: out, sink: collect}
+                edges: [numbers -> out]
+                runtime:
+                  system: kafka
+                  bootstrap: localhost:9092
+                  on-existing: continue
+                  types: [com.acme.Order, com.acme.Order$Line]
+                  type-packages: [com.acme.model]
+                """);
+
+        Pipeline.Runtime runtime = Pipeline.load(file).runtime();
+
+        assertThat(runtime.onExisting()).isEqualTo("continue");
+        assertThat(runtime.types()).containsExactly("com.acme.Order", "com.acme.Order$Line");
+        assertThat(runtime.typePackages()).containsExactly("com.acme.model");
+
+        Path bad = write("bad.yaml", """
+                graph: typed
+                nodes:
+                  - {id: numbers, source: generator, count: 3}
+                  - {id: out, sink: collect}
+                edges: [numbers -> out]
+                runtime:
+                  on-existing: resume
+                  types: [com.acme.Order, "not a class"]
+                """);
+        assertThatThrownBy(() -> Pipeline.load(bad))
+                .hasMessageContaining("bad.yaml:7 runtime.on-existing: expected one of [refuse, fresh, continue] but"
+                        + " found 'resume'")
+                .hasMessageContaining("bad.yaml:8 runtime.types[1]: expected a class name such as com.acme.Order but"
+                        + " found 'not a class'");
+    }
+
     /** Counts words in its store 'counts' and emits every count at the end. */
     public static final class Counter implements Node<String, String> {
         private io.sluice.KeyValueStore<String, Long> counts;

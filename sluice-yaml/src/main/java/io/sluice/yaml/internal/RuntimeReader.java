@@ -2,19 +2,22 @@ package io.sluice.yaml.internal;
 
 import io.sluice.yaml.Pipeline;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /** The {@code runtime:} section: where and how the pipeline asks to run. */
 final class RuntimeReader {
 
     private static final String HOST_PORT = "([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}";
     private static final Pattern BOOTSTRAP = Pattern.compile(HOST_PORT + "(," + HOST_PORT + ")*");
-    private static final List<String> KEYS = List.of("system", "mode", "bootstrap", "guarantee", "checkpoints");
+    private static final List<String> KEYS =
+            List.of("system", "mode", "bootstrap", "guarantee", "checkpoints", "types", "type-packages", "on-existing");
 
     private final Problems problems;
     private final Scalars scalars;
@@ -31,8 +34,7 @@ final class RuntimeReader {
             problems.add(
                     value,
                     "runtime",
-                    "expected a mapping (system, mode, bootstrap, guarantee, checkpoints) but found "
-                            + YamlTree.kind(value));
+                    "expected a mapping (" + String.join(", ", KEYS) + ") but found " + YamlTree.kind(value));
             return Pipeline.Runtime.DEFAULT;
         }
         Map<String, NodeTuple> keys = mappings.keys(mapping, "runtime", KEYS);
@@ -46,12 +48,49 @@ final class RuntimeReader {
         Path checkpoints = keys.containsKey("checkpoints")
                 ? scalars.path(Mappings.value(keys, "checkpoints"), "runtime.checkpoints")
                 : null;
+        List<String> types = names(keys, "types", JAVA_NAME, "a class name such as com.acme.Order");
+        List<String> packages = names(keys, "type-packages", JAVA_NAME, "a package name such as com.acme.model");
+        String onExisting = choice(keys, "on-existing", List.of("refuse", "fresh", "continue"), "refuse");
         return new Pipeline.Runtime(
                 system == null ? "local" : system,
                 mode == null ? "multi-thread" : mode,
                 bootstrap,
                 guarantee == null ? "at-least-once" : guarantee,
-                checkpoints);
+                checkpoints,
+                types,
+                packages,
+                onExisting == null ? "refuse" : onExisting);
+    }
+
+    /** A Java class or package name: identifiers joined by dots ({@code $} for a nested class). */
+    private static final Pattern JAVA_NAME =
+            Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
+
+    /** A list of Java names under {@code key}, each checked; empty when the key is absent. */
+    private List<String> names(Map<String, NodeTuple> keys, String key, Pattern shape, String expected) {
+        if (!keys.containsKey(key)) {
+            return List.of();
+        }
+        Node value = Mappings.value(keys, key);
+        String path = "runtime." + key;
+        if (!(value instanceof SequenceNode list)) {
+            problems.add(value, path, "expected a list of names but found " + YamlTree.kind(value));
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < list.getValue().size(); i++) {
+            Node item = list.getValue().get(i);
+            String text = scalars.text(item, path + "[" + i + "]");
+            if (text == null) {
+                continue;
+            }
+            if (!shape.matcher(text).matches()) {
+                problems.add(item, path + "[" + i + "]", "expected " + expected + " but found " + Problems.quote(text));
+                continue;
+            }
+            names.add(text);
+        }
+        return names;
     }
 
     /** {@code host:port[,host:port…]}, as Kafka clients take it. */
