@@ -165,7 +165,10 @@ class StatefulCrashTest {
 
     /** Where the end node 'lines' appends what 'sum' emits: one line per item and one per total. */
     static Path linesFile(String graph) {
-        return Path.of(System.getProperty("java.io.tmpdir"), "sluice-" + graph + "-lines.txt");
+        // under this build's target directory (workers inherit the working directory), so that builds of other
+        // clones on the same machine never share the file
+        return Path.of(System.getProperty("user.dir"), "target", "sluice-" + graph + "-lines.txt")
+                .toAbsolutePath();
     }
 
     public static final class ExactlyOnce implements GraphFactory {
