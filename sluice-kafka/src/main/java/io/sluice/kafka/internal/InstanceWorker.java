@@ -23,13 +23,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -58,15 +56,13 @@ final class InstanceWorker implements Runnable {
     private final Serde serde;
     private final TopicPlan plan;
     private final boolean exactlyOnce;
-    private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private final List<PortWriter> writers = new ArrayList<>();
 
     private volatile NodeInstance instance;
     private NodeInstance self; // the same, for this worker's own thread: no volatile read per record sent
     private volatile long lag;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
-    private KafkaProducer<byte[], byte[]> producer;
-    private boolean inTransaction;
+    private TransactionalOutput output;
     private volatile long replays;
     private volatile long givenUp;
     private volatile long deadLettered;
@@ -142,38 +138,25 @@ final class InstanceWorker implements Runnable {
         NodeState end = NodeState.COMPLETED;
         try {
             String transactionalId = graph.name() + "." + spec.id() + "." + index;
-            producer = Clients.producer(options, name(), transactionalId);
-            if (exactlyOnce) {
-                producer.initTransactions();
-            }
+            output =
+                    new TransactionalOutput(Clients.producer(options, name(), transactionalId), spec.id(), exactlyOnce);
+            output.initTransactions();
             Map<String, PortWriter> outputs = new HashMap<>();
             for (String port : spec.ports()) {
                 TopicPlan.Topic topic = plan.topic(TopicPlan.outputTopic(graph.name(), spec.id(), port));
-                PortWriter writer = new PortWriter(
-                        producer,
-                        spec.id(),
+                PortWriter writer = output.writer(
                         port.equals(io.sluice.Emitter.DEFAULT_PORT) ? "emitted" : "emitted on port '" + port + "'",
                         serde,
-                        topic.name(),
-                        topic.partitions(),
+                        topic,
                         keyOf(port),
-                        index,
-                        sendFailure);
+                        index);
                 outputs.put(port, writer);
                 writers.add(writer);
             }
             if (graph.robustness().replays() && spec.kind() != NodeKind.START && !deadLetterNode) {
                 TopicPlan.Topic topic = plan.topic(TopicPlan.deadLetterTopic(graph.name()));
-                deadLetters = new PortWriter(
-                        producer,
-                        spec.id(),
-                        "gave up on an item and wrote to the dead-letter topic",
-                        serde,
-                        topic.name(),
-                        topic.partitions(),
-                        null,
-                        index,
-                        sendFailure);
+                deadLetters = output.writer(
+                        "gave up on an item and wrote to the dead-letter topic", serde, topic, null, index);
                 writers.add(deadLetters); // so that the dead-letter node sees this instance end
             }
             NodeInstance created = NodeInstance.create(
@@ -512,10 +495,7 @@ final class InstanceWorker implements Runnable {
     }
 
     private void beginIfNeeded() {
-        if (exactlyOnce && !inTransaction) {
-            producer.beginTransaction();
-            inTransaction = true;
-        }
+        output.beginIfNeeded();
     }
 
     /** Commits once the commit interval has passed since the last commit. */
@@ -542,19 +522,16 @@ final class InstanceWorker implements Runnable {
             }
             if (!offsets.isEmpty()) {
                 beginIfNeeded();
-                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                output.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             }
-            if (inTransaction) {
-                producer.commitTransaction();
-                inTransaction = false;
-            }
+            output.commitTransaction();
             checkSends();
         } else {
-            producer.flush();
+            output.flush();
             checkSends();
             if (newPosition) { // behind the output it covers, ahead of the offsets that move past it
                 send(Changelog.position(TopicPlan.positionsTopic(graph.name()), spec.id(), index, position));
-                producer.flush();
+                output.flush();
                 checkSends();
             }
             if (!offsets.isEmpty()) {
@@ -621,11 +598,7 @@ final class InstanceWorker implements Runnable {
     }
 
     private void send(ProducerRecord<byte[], byte[]> record) {
-        producer.send(record, (metadata, e) -> {
-            if (e != null) {
-                sendFailure.compareAndSet(null, e);
-            }
-        });
+        output.send(record);
     }
 
     /**
@@ -756,27 +729,13 @@ final class InstanceWorker implements Runnable {
     }
 
     private void checkSends() {
-        Exception failed = sendFailure.get();
-        if (failed != null) {
-            throw new NodeFailedException(
-                    spec.id(),
-                    "Node '" + spec.id() + "' could not write to Kafka: "
-                            + failed.getClass().getSimpleName() + ": " + failed.getMessage(),
-                    failed);
-        }
+        output.checkSends();
     }
 
     private void closeClients() {
         Duration timeout = Duration.ofSeconds(5);
-        if (producer != null) {
-            try {
-                if (inTransaction) {
-                    producer.abortTransaction();
-                }
-            } catch (RuntimeException e) {
-                // the transaction dies with the producer; the broker aborts it
-            }
-            producer.close(timeout);
+        if (output != null) {
+            output.close(timeout);
         }
         KafkaConsumer<byte[], byte[]> c = consumer;
         if (c != null) {
