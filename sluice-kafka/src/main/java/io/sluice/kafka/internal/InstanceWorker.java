@@ -43,8 +43,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 final class InstanceWorker implements Runnable {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstanceWorker.class);
-
     private static final Duration POLL = Duration.ofMillis(100);
     private static final int RECENT_FAILURES = 10;
 
@@ -80,7 +78,6 @@ final class InstanceWorker implements Runnable {
     private InstanceStores stores = InstanceStores.none();
     private List<InstanceStore> externalStores = List.of(); // those whose server outlives the process
     private Resumable resumable; // a start node that can say where it is in its input, an end node in its output
-    private String restoredPosition; // where the last committed run of this instance stopped
     private String writtenPosition; // the last position committed
 
     // ---- the outbox: a record's emits are held until the record succeeded ----
@@ -168,9 +165,10 @@ final class InstanceWorker implements Runnable {
             externalStores =
                     stores.all().stream().filter(InstanceStore::isExternal).toList();
             resumable = created.resumable(); // a start node's input position, or an end node's output position
-            restore();
+            Restorer restorer = new Restorer(deployment, spec, index, name(), serde, exactlyOnce);
+            restorer.restore(stores, resumable);
             created.open();
-            resume();
+            writtenPosition = restorer.resume(resumable);
             boolean finished = spec.kind() == NodeKind.START ? runSource(created) : runConsumer(created);
             if (!finished || !deployment.isRunning()) {
                 end = NodeState.CANCELLED;
@@ -599,133 +597,6 @@ final class InstanceWorker implements Runnable {
 
     private void send(ProducerRecord<byte[], byte[]> record) {
         output.send(record);
-    }
-
-    /**
-     * Puts an external store's server back to what its changelog holds — the changelog, written in the transaction,
-     * is the judge — and commits that; a changelog with nothing yet (a first run) adopts what the server holds
-     * instead, which the first commit then writes to the changelog. The server is written only after the runtime's
-     * commit, so a run killed before its first one left the server as it found it.
-     */
-    private void restoreExternal(KafkaConsumer<byte[], byte[]> reader, TopicPartition tp, InstanceStore store) {
-        Map<Object, Object> content = new HashMap<>();
-        boolean[] any = {false};
-        readToEnd(reader, tp, record -> {
-            any[0] = true;
-            Object key = Changelog.key(record, serde);
-            Object value = Changelog.value(record, serde);
-            if (value == null) {
-                content.remove(key);
-            } else {
-                content.put(key, value);
-            }
-        });
-        if (any[0]) {
-            store.restoreExactly(content);
-            store.commitExternal();
-        } else {
-            store.adoptContent();
-        }
-    }
-
-    /**
-     * Puts back what the last committed run of this instance left: every store from its changelog partition and a
-     * start node's position. Runs after {@code initTransactions}, which aborts a dead predecessor's open
-     * transaction, and before the node opens, so the node never sees a store that is not whole.
-     */
-    private void restore() {
-        boolean start = spec.kind() == NodeKind.START;
-        if (stores.isEmpty() && !start && resumable == null) {
-            return;
-        }
-        try (KafkaConsumer<byte[], byte[]> reader = Clients.reader(options, name() + "-restore")) {
-            for (InstanceStore store : stores.all()) {
-                TopicPartition tp =
-                        new TopicPartition(TopicPlan.storeTopic(graph.name(), spec.id(), store.name()), index);
-                store.reset();
-                if (store.isExternal()) {
-                    restoreExternal(reader, tp, store);
-                } else {
-                    readToEnd(
-                            reader,
-                            tp,
-                            record -> store.restore(Changelog.key(record, serde), Changelog.value(record, serde)));
-                }
-            }
-            if (start || resumable != null) {
-                byte[] key = Changelog.positionKey(spec.id(), index);
-                readToEnd(reader, new TopicPartition(TopicPlan.positionsTopic(graph.name()), 0), record -> {
-                    if (java.util.Arrays.equals(record.key(), key)) {
-                        restoredPosition = record.value() == null
-                                ? null
-                                : new String(record.value(), java.nio.charset.StandardCharsets.UTF_8);
-                    }
-                });
-            }
-        } catch (RuntimeException e) {
-            if (e instanceof NodeFailedException) {
-                throw e;
-            }
-            throw new NodeFailedException(
-                    spec.id(),
-                    "Node '" + spec.id() + "' (instance " + index + ") could not restore its state from Kafka at '"
-                            + options.bootstrapServers() + "': " + ItemFailure.errorOf(e),
-                    e);
-        }
-    }
-
-    /**
-     * Goes back to where the last committed run of a resumable start or end node stopped. A start node that cannot say where
-     * it is and already committed output would emit it all again: under exactly-once that is refused, since the
-     * deployment could not complete without duplicates; under at-least-once it is allowed, with a warning.
-     */
-    private void resume() {
-        if (resumable == null && Changelog.NOT_RESUMABLE.equals(restoredPosition)) {
-            String problem =
-                    "Start node '" + spec.id() + "'" + (spec.parallelism() == 1 ? "" : " (instance " + index + ")")
-                            + " already committed output in an earlier run and cannot resume after it: its node does"
-                            + " not implement io.sluice.Resumable, so starting it again would emit its items a second time";
-            if (exactlyOnce) {
-                throw new NodeFailedException(
-                        spec.id(),
-                        problem + "; under exactly-once that is refused — implement Resumable (position and resume),"
-                                + " or deploy the graph afresh",
-                        null);
-            }
-            LOG.warn("{}; under at-least-once its items are read again from the beginning", problem);
-            writtenPosition = restoredPosition;
-            return;
-        }
-        if (resumable == null || restoredPosition == null) {
-            return;
-        }
-        try {
-            resumable.resume(restoredPosition);
-        } catch (Exception e) {
-            throw new NodeFailedException(
-                    spec.id(),
-                    "Node '" + spec.id() + "' failed to resume from position '" + restoredPosition + "': "
-                            + ItemFailure.errorOf(e),
-                    e);
-        }
-        writtenPosition = restoredPosition;
-    }
-
-    /** Reads one partition from its beginning to its end at the time of the call, unless the deployment stops. */
-    private void readToEnd(
-            KafkaConsumer<byte[], byte[]> reader,
-            TopicPartition tp,
-            java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> apply) {
-        TopicReads.toEnd(
-                reader,
-                List.of(tp),
-                ends -> {
-                    if (!deployment.isRunning()) {
-                        throw new NodeFailedException(spec.id(), "stopped while restoring", null);
-                    }
-                    return true;
-                },
-                apply);
     }
 
     private void checkSends() {
