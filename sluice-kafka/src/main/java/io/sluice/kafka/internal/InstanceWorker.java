@@ -15,7 +15,6 @@ import io.sluice.kafka.Guarantee;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.Serde;
 import io.sluice.kafka.TopicPlan;
-import io.sluice.spi.InstanceStore;
 import io.sluice.spi.InstanceStores;
 import io.sluice.spi.NodeInstance;
 import java.time.Duration;
@@ -65,20 +64,17 @@ final class InstanceWorker implements Runnable {
     private volatile long givenUp;
     private volatile long deadLettered;
     private volatile long backlog;
-    private final Map<TopicPartition, Long> committedOffsets = new HashMap<>();
     private final java.util.Deque<ItemFailure> recentFailures = new java.util.concurrent.ConcurrentLinkedDeque<>();
-    private final Map<TopicPartition, Long> pendingOffsets = new HashMap<>();
     private final Markers markers = new Markers();
-    private long lastCommitNanos = System.nanoTime();
+    private final long createdNanos = System.nanoTime(); // the first commit interval runs from here
+    private Commits commits;
 
     private final Robustness.Level level;
     private final boolean deadLetterNode;
 
     // ---- state: the node's stores and, for a start or resumable end node, its position ----
     private InstanceStores stores = InstanceStores.none();
-    private List<InstanceStore> externalStores = List.of(); // those whose server outlives the process
     private Resumable resumable; // a start node that can say where it is in its input, an end node in its output
-    private String writtenPosition; // the last position committed
 
     // ---- the outbox: a record's emits are held until the record succeeded ----
     private boolean holding;
@@ -162,13 +158,21 @@ final class InstanceWorker implements Runnable {
             self = created;
             stores = created.stores();
             stores.trackChanges();
-            externalStores =
-                    stores.all().stream().filter(InstanceStore::isExternal).toList();
             resumable = created.resumable(); // a start node's input position, or an end node's output position
             Restorer restorer = new Restorer(deployment, spec, index, name(), serde, exactlyOnce);
             restorer.restore(stores, resumable);
             created.open();
-            writtenPosition = restorer.resume(resumable);
+            commits = new Commits(
+                    deployment,
+                    spec,
+                    index,
+                    serde,
+                    output,
+                    markers,
+                    created,
+                    () -> consumer,
+                    restorer.resume(resumable),
+                    createdNanos);
             boolean finished = spec.kind() == NodeKind.START ? runSource(created) : runConsumer(created);
             if (!finished || !deployment.isRunning()) {
                 end = NodeState.CANCELLED;
@@ -179,7 +183,7 @@ final class InstanceWorker implements Runnable {
             for (PortWriter writer : writers) {
                 writer.end(spec.id(), index);
             }
-            commitOutput(); // the last input offsets, the node's last output and its end markers, together
+            commits.commit(); // the last input offsets, the node's last output and its end markers, together
             backlog = 0; // every record read is committed
         } catch (Throwable e) { // an Error too: caught narrower, it ended the worker as if it had finished
             if (!deployment.isRunning()) {
@@ -216,7 +220,7 @@ final class InstanceWorker implements Runnable {
             more = source.pull();
             checkSends();
             if (more) {
-                commitIfDue();
+                commits.commitIfDue();
             }
             source.publish();
         }
@@ -233,7 +237,7 @@ final class InstanceWorker implements Runnable {
         List<TopicPartition> assigned = assignment(markers);
         consumer.assign(assigned);
         for (TopicPartition tp : assigned) {
-            committedOffsets.put(tp, consumer.position(tp));
+            commits.startAt(tp, consumer.position(tp));
         }
         if (!assigned.isEmpty()) {
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(assigned));
@@ -258,7 +262,7 @@ final class InstanceWorker implements Runnable {
                 } else {
                     process(node, record);
                 }
-                pendingOffsets.put(tp, record.offset() + 1);
+                commits.read(tp, record.offset() + 1);
             }
             long now = System.nanoTime();
             if (node.nextTickNanos() != Long.MAX_VALUE && now - node.nextTickNanos() >= 0) {
@@ -267,17 +271,13 @@ final class InstanceWorker implements Runnable {
             }
             checkSends();
             if (!markers.allEnded()) {
-                commitIfDue();
+                commits.commitIfDue();
             }
             lag = assigned.stream()
                     .map(consumer::currentLag)
                     .mapToLong(l -> l.isPresent() ? l.getAsLong() : 0)
                     .sum();
-            long uncommitted = 0;
-            for (Map.Entry<TopicPartition, Long> read : pendingOffsets.entrySet()) {
-                uncommitted += read.getValue() - committedOffsets.getOrDefault(read.getKey(), read.getValue());
-            }
-            backlog = lag + uncommitted;
+            backlog = lag + commits.uncommitted();
             node.publish();
         }
         return true;
@@ -494,105 +494,6 @@ final class InstanceWorker implements Runnable {
 
     private void beginIfNeeded() {
         output.beginIfNeeded();
-    }
-
-    /** Commits once the commit interval has passed since the last commit. */
-    private void commitIfDue() {
-        if (System.nanoTime() - lastCommitNanos >= options.commitInterval().toNanos()) {
-            commitOutput();
-        }
-    }
-
-    /**
-     * Makes the output so far durable, then the input offsets behind it: in one transaction under exactly-once; by
-     * flushing the producer, then committing, under at-least-once. The offsets carry which writers have ended.
-     */
-    private void commitOutput() {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        pendingOffsets.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset, markers.metadata(tp))));
-        writeStoreChanges();
-        String position = position();
-        boolean newPosition = position != null && !position.equals(writtenPosition);
-        if (exactlyOnce) {
-            if (newPosition) {
-                beginIfNeeded();
-                send(Changelog.position(TopicPlan.positionsTopic(graph.name()), spec.id(), index, position));
-            }
-            if (!offsets.isEmpty()) {
-                beginIfNeeded();
-                output.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-            }
-            output.commitTransaction();
-            checkSends();
-        } else {
-            output.flush();
-            checkSends();
-            if (newPosition) { // behind the output it covers, ahead of the offsets that move past it
-                send(Changelog.position(TopicPlan.positionsTopic(graph.name()), spec.id(), index, position));
-                output.flush();
-                checkSends();
-            }
-            if (!offsets.isEmpty()) {
-                consumer.commitSync(offsets);
-            }
-        }
-        committedOffsets.putAll(pendingOffsets);
-        pendingOffsets.clear();
-        lastCommitNanos = System.nanoTime();
-        // External stores follow the log the commit above made durable; a failure fails the node, and a restart puts
-        // the server back to the changelog.
-        for (InstanceStore store : externalStores) {
-            store.commitExternal();
-        }
-        if (newPosition) {
-            writtenPosition = position;
-            try {
-                if (resumable != null && spec.kind() == NodeKind.START) {
-                    resumable.committed(position);
-                }
-            } catch (Exception e) {
-                throw new NodeFailedException(
-                        spec.id(),
-                        "Node '" + spec.id() + "' failed to release its input up to position '" + position + "': "
-                                + ItemFailure.errorOf(e),
-                        e);
-            }
-        }
-    }
-
-    /**
-     * Where the node stands, to keep with this commit: a resumable start node's input position; a resumable end
-     * node's output position once what it wrote is durable ({@code flush}); for a start node that cannot say, that it
-     * ran; nothing for other nodes.
-     */
-    private String position() {
-        if (resumable == null) {
-            return spec.kind() == NodeKind.START ? Changelog.NOT_RESUMABLE : null;
-        }
-        if (spec.kind() == NodeKind.END) {
-            instance.flush();
-        }
-        return resumable.position();
-    }
-
-    /**
-     * Sends what each store changed since the last commit to its changelog — the last value of each key, once — in
-     * the transaction under exactly-once, ahead of the flush that precedes the offsets under at-least-once.
-     */
-    private void writeStoreChanges() {
-        for (InstanceStore store : stores.all()) {
-            if (store.hasChanges()) {
-                beginIfNeeded();
-                String topic = TopicPlan.storeTopic(graph.name(), spec.id(), store.name());
-                store.drainChanges((key, value) -> {
-                    try {
-                        send(Changelog.record(topic, index, serde, key, value));
-                    } catch (ItemTypeException e) {
-                        throw PortWriter.refused(spec.id(), "wrote to its store '" + store.name() + "'", e);
-                    }
-                });
-            }
-        }
     }
 
     private void send(ProducerRecord<byte[], byte[]> record) {
