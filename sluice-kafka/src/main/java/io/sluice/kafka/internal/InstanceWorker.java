@@ -43,7 +43,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 final class InstanceWorker implements Runnable {
 
     private static final Duration POLL = Duration.ofMillis(100);
-    private static final int RECENT_FAILURES = 10;
 
     private final WorkerHost deployment;
     private final ComputationalGraph graph;
@@ -60,11 +59,7 @@ final class InstanceWorker implements Runnable {
     private volatile long lag;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private TransactionalOutput output;
-    private volatile long replays;
-    private volatile long givenUp;
-    private volatile long deadLettered;
     private volatile long backlog;
-    private final java.util.Deque<ItemFailure> recentFailures = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final Markers markers = new Markers();
     private final long createdNanos = System.nanoTime(); // the first commit interval runs from here
     private Commits commits;
@@ -76,11 +71,8 @@ final class InstanceWorker implements Runnable {
     private InstanceStores stores = InstanceStores.none();
     private Resumable resumable; // a start node that can say where it is in its input, an end node in its output
 
-    // ---- the outbox: a record's emits are held until the record succeeded ----
-    private boolean holding;
-    private final List<java.util.function.Consumer<Object>> heldTargets = new ArrayList<>();
-    private final List<Object> heldItems = new ArrayList<>();
-    private PortWriter deadLetters; // where items given up go, when the graph replays
+    private final Attempts attempts; // replay, dead letters and the outbox that holds a record's emits
+    private java.util.function.Consumer<DeadLetter> deadLetters; // where items given up go, when the graph replays
 
     InstanceWorker(WorkerHost deployment, NodeSpec spec, int index) {
         this.deployment = deployment;
@@ -92,6 +84,7 @@ final class InstanceWorker implements Runnable {
         this.plan = deployment.plan();
         this.exactlyOnce = options.guarantee() == Guarantee.EXACTLY_ONCE;
         this.level = graph.robustness().levelOf(spec.id());
+        this.attempts = new Attempts(deployment, level);
         this.deadLetterNode =
                 graph.robustness().deadLetter().filter(spec.id()::equals).isPresent();
     }
@@ -148,12 +141,20 @@ final class InstanceWorker implements Runnable {
             }
             if (graph.robustness().replays() && spec.kind() != NodeKind.START && !deadLetterNode) {
                 TopicPlan.Topic topic = plan.topic(TopicPlan.deadLetterTopic(graph.name()));
-                deadLetters = output.writer(
+                PortWriter writer = output.writer(
                         "gave up on an item and wrote to the dead-letter topic", serde, topic, null, index);
-                writers.add(deadLetters); // so that the dead-letter node sees this instance end
+                writers.add(writer); // so that the dead-letter node sees this instance end
+                deadLetters = letter -> {
+                    output.beginIfNeeded();
+                    writer.accept(letter);
+                };
             }
             NodeInstance created = NodeInstance.create(
-                    graph.name(), spec, index, (node, item) -> hold(this::sendResult, item), withTransaction(outputs));
+                    graph.name(),
+                    spec,
+                    index,
+                    (node, item) -> attempts.hold(this::sendResult, item),
+                    withTransaction(outputs));
             instance = created;
             self = created;
             stores = created.stores();
@@ -260,7 +261,7 @@ final class InstanceWorker implements Runnable {
                 if (Markers.isEnd(record)) {
                     markers.record(tp, record);
                 } else {
-                    process(node, record);
+                    attempts.process(node, stores, record, read(record), deadLetters);
                 }
                 commits.read(tp, record.offset() + 1);
             }
@@ -283,114 +284,19 @@ final class InstanceWorker implements Runnable {
         return true;
     }
 
-    /**
-     * Hands one record to the node. Under NONE a failure fails the deployment. Above it, the failure is the record's:
-     * under REPLAY the record — the item's nearest durable ancestor — is processed again after a back-off, up to the
-     * graph's attempts, then written to the dead-letter topic with every failure; under CONFIRM and TRACK it is given
-     * up at once. Either way the offset moves on, so a poison record never blocks its partition.
-     */
-    private void process(NodeInstance node, ConsumerRecord<byte[], byte[]> record) {
-        Object item = read(record);
-        if (level == Robustness.Level.NONE) {
-            node.accept(item);
-            return;
-        }
-        Robustness robustness = graph.robustness();
-        List<ItemFailure> failures = new ArrayList<>();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                attempt(node, item);
-                return;
-            } catch (NodeFailedException e) {
-                if (!deployment.isRunning() || e.getCause() instanceof ItemTypeException) {
-                    throw e; // an item KAFKA cannot move is the deployment's mistake, not this record's
-                }
-                ItemFailure failure = ItemFailure.of(e, attempt);
-                failures.add(failure);
-                if (level.compareTo(Robustness.Level.TRACK) >= 0) {
-                    recentFailures.add(failure);
-                    while (recentFailures.size() > RECENT_FAILURES) {
-                        recentFailures.poll();
-                    }
-                }
-                if (level == Robustness.Level.REPLAY && attempt < robustness.attempts()) {
-                    replays++;
-                    sleep(robustness.backoffBefore(attempt + 1));
-                    continue;
-                }
-                givenUp++;
-                if (level == Robustness.Level.REPLAY && deadLetters != null) {
-                    beginIfNeeded();
-                    String source = graph.edges().stream()
-                            .filter(edge -> TopicPlan.outputTopic(graph.name(), edge.from(), edge.port())
-                                    .equals(record.topic()))
-                            .map(Edge::from)
-                            .findFirst()
-                            .orElse(record.topic());
-                    deadLetters.accept(new DeadLetter(source, item, attempt, failures));
-                    deadLettered++;
-                }
-                return;
-            }
-        }
-    }
-
-    /**
-     * One attempt at a record: what the node emits is held and its store writes can be undone, so that a failed
-     * attempt leaves nothing behind — not in the output, not in the changelog, not in the transaction.
-     */
-    private void attempt(NodeInstance node, Object item) {
-        holding = true;
-        stores.beginAttempt();
-        boolean succeeded = false;
-        try {
-            node.accept(item);
-            succeeded = true;
-        } finally {
-            holding = false;
-            stores.endAttempt(succeeded);
-            if (succeeded) {
-                for (int i = 0; i < heldItems.size(); i++) {
-                    heldTargets.get(i).accept(heldItems.get(i));
-                }
-            }
-            heldTargets.clear();
-            heldItems.clear();
-        }
-    }
-
-    /** Sends {@code item} to {@code target} now, or once the record under way has succeeded. */
-    private void hold(java.util.function.Consumer<Object> target, Object item) {
-        if (holding) {
-            heldTargets.add(target);
-            heldItems.add(item);
-        } else {
-            target.accept(item);
-        }
-    }
-
-    private static void sleep(Duration wait) {
-        try {
-            Thread.sleep(wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new io.sluice.SluiceException("interrupted while waiting to replay", e);
-        }
-    }
-
     /** Records this instance processed again under REPLAY. */
     long replays() {
-        return replays;
+        return attempts.replays();
     }
 
     /** Records this instance gave up on. */
     long givenUp() {
-        return givenUp;
+        return attempts.givenUp();
     }
 
     /** Records this instance wrote to the dead-letter topic. */
     long deadLettered() {
-        return deadLettered;
+        return attempts.deadLettered();
     }
 
     /** Records of this instance's partitions not yet committed: waiting, or read and not yet committed. */
@@ -400,7 +306,7 @@ final class InstanceWorker implements Runnable {
 
     /** This instance's most recent failures (under TRACK and REPLAY), oldest first. */
     List<ItemFailure> recentFailures() {
-        return List.copyOf(recentFailures);
+        return attempts.recentFailures();
     }
 
     /** This instance's partitions of every input topic, each expecting the end markers of its writers. */
@@ -475,7 +381,7 @@ final class InstanceWorker implements Runnable {
                         writer.accept(item);
                     }
                     : writer;
-            wrapped.put(port, level == Robustness.Level.NONE ? send : item -> hold(send, item));
+            wrapped.put(port, level == Robustness.Level.NONE ? send : item -> attempts.hold(send, item));
         });
         return wrapped;
     }
