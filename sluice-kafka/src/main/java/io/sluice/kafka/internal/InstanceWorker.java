@@ -54,25 +54,25 @@ final class InstanceWorker implements Runnable {
     private final boolean exactlyOnce;
     private final List<PortWriter> writers = new ArrayList<>();
 
-    private volatile NodeInstance instance;
-    private NodeInstance self; // the same, for this worker's own thread: no volatile read per record sent
-    private volatile long lag;
-    private volatile KafkaConsumer<byte[], byte[]> consumer;
-    private TransactionalOutput output;
-    private volatile long backlog;
-    private final Markers markers = new Markers();
-    private final long createdNanos = System.nanoTime(); // the first commit interval runs from here
-    private Commits commits;
-
     private final Robustness.Level level;
     private final boolean deadLetterNode;
+    private final Markers markers = new Markers();
+    private final long createdNanos = System.nanoTime(); // the first commit interval runs from here
 
-    // ---- state: the node's stores and, for a start or resumable end node, its position ----
+    private volatile NodeInstance instance;
+    private NodeInstance self; // the same, for this worker's own thread: no volatile read per record sent
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
     private InstanceStores stores = InstanceStores.none();
-    private Resumable resumable; // a start node that can say where it is in its input, an end node in its output
 
+    // ---- the parts: producer side, commit protocol, replay and dead letters ----
+    private TransactionalOutput output;
+    private Commits commits;
     private final Attempts attempts; // replay, dead letters and the outbox that holds a record's emits
     private java.util.function.Consumer<DeadLetter> deadLetters; // where items given up go, when the graph replays
+
+    // ---- counters read by the status board ----
+    private volatile long lag;
+    private volatile long backlog;
 
     InstanceWorker(WorkerHost deployment, NodeSpec spec, int index) {
         this.deployment = deployment;
@@ -159,7 +159,8 @@ final class InstanceWorker implements Runnable {
             self = created;
             stores = created.stores();
             stores.trackChanges();
-            resumable = created.resumable(); // a start node's input position, or an end node's output position
+            Resumable resumable =
+                    created.resumable(); // a start node's input position, or an end node's output position
             Restorer restorer = new Restorer(deployment, spec, index, name(), serde, exactlyOnce);
             restorer.restore(stores, resumable);
             created.open();
