@@ -15,7 +15,6 @@ import io.sluice.kafka.Guarantee;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.Serde;
 import io.sluice.kafka.TopicPlan;
-import io.sluice.spi.InstanceStore;
 import io.sluice.spi.InstanceStores;
 import io.sluice.spi.NodeInstance;
 import java.time.Duration;
@@ -23,13 +22,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -45,10 +42,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 final class InstanceWorker implements Runnable {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstanceWorker.class);
-
     private static final Duration POLL = Duration.ofMillis(100);
-    private static final int RECENT_FAILURES = 10;
 
     private final WorkerHost deployment;
     private final ComputationalGraph graph;
@@ -58,40 +52,27 @@ final class InstanceWorker implements Runnable {
     private final Serde serde;
     private final TopicPlan plan;
     private final boolean exactlyOnce;
-    private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private final List<PortWriter> writers = new ArrayList<>();
-
-    private volatile NodeInstance instance;
-    private NodeInstance self; // the same, for this worker's own thread: no volatile read per record sent
-    private volatile long lag;
-    private volatile KafkaConsumer<byte[], byte[]> consumer;
-    private KafkaProducer<byte[], byte[]> producer;
-    private boolean inTransaction;
-    private volatile long replays;
-    private volatile long givenUp;
-    private volatile long deadLettered;
-    private volatile long backlog;
-    private final Map<TopicPartition, Long> committedOffsets = new HashMap<>();
-    private final java.util.Deque<ItemFailure> recentFailures = new java.util.concurrent.ConcurrentLinkedDeque<>();
-    private final Map<TopicPartition, Long> pendingOffsets = new HashMap<>();
-    private final Markers markers = new Markers();
-    private long lastCommitNanos = System.nanoTime();
 
     private final Robustness.Level level;
     private final boolean deadLetterNode;
+    private final Markers markers = new Markers();
+    private final long createdNanos = System.nanoTime(); // the first commit interval runs from here
 
-    // ---- state: the node's stores and, for a start or resumable end node, its position ----
+    private volatile NodeInstance instance;
+    private NodeInstance self; // the same, for this worker's own thread: no volatile read per record sent
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
     private InstanceStores stores = InstanceStores.none();
-    private List<InstanceStore> externalStores = List.of(); // those whose server outlives the process
-    private Resumable resumable; // a start node that can say where it is in its input, an end node in its output
-    private String restoredPosition; // where the last committed run of this instance stopped
-    private String writtenPosition; // the last position committed
 
-    // ---- the outbox: a record's emits are held until the record succeeded ----
-    private boolean holding;
-    private final List<java.util.function.Consumer<Object>> heldTargets = new ArrayList<>();
-    private final List<Object> heldItems = new ArrayList<>();
-    private PortWriter deadLetters; // where items given up go, when the graph replays
+    // ---- the parts: producer side, commit protocol, replay and dead letters ----
+    private TransactionalOutput output;
+    private Commits commits;
+    private final Attempts attempts; // replay, dead letters and the outbox that holds a record's emits
+    private java.util.function.Consumer<DeadLetter> deadLetters; // where items given up go, when the graph replays
+
+    // ---- counters read by the status board ----
+    private volatile long lag;
+    private volatile long backlog;
 
     InstanceWorker(WorkerHost deployment, NodeSpec spec, int index) {
         this.deployment = deployment;
@@ -103,6 +84,7 @@ final class InstanceWorker implements Runnable {
         this.plan = deployment.plan();
         this.exactlyOnce = options.guarantee() == Guarantee.EXACTLY_ONCE;
         this.level = graph.robustness().levelOf(spec.id());
+        this.attempts = new Attempts(deployment, level);
         this.deadLetterNode =
                 graph.robustness().deadLetter().filter(spec.id()::equals).isPresent();
     }
@@ -142,52 +124,57 @@ final class InstanceWorker implements Runnable {
         NodeState end = NodeState.COMPLETED;
         try {
             String transactionalId = graph.name() + "." + spec.id() + "." + index;
-            producer = Clients.producer(options, name(), transactionalId);
-            if (exactlyOnce) {
-                producer.initTransactions();
-            }
+            output =
+                    new TransactionalOutput(Clients.producer(options, name(), transactionalId), spec.id(), exactlyOnce);
+            output.initTransactions();
             Map<String, PortWriter> outputs = new HashMap<>();
             for (String port : spec.ports()) {
                 TopicPlan.Topic topic = plan.topic(TopicPlan.outputTopic(graph.name(), spec.id(), port));
-                PortWriter writer = new PortWriter(
-                        producer,
-                        spec.id(),
+                PortWriter writer = output.writer(
                         port.equals(io.sluice.Emitter.DEFAULT_PORT) ? "emitted" : "emitted on port '" + port + "'",
                         serde,
-                        topic.name(),
-                        topic.partitions(),
+                        topic,
                         keyOf(port),
-                        index,
-                        sendFailure);
+                        index);
                 outputs.put(port, writer);
                 writers.add(writer);
             }
             if (graph.robustness().replays() && spec.kind() != NodeKind.START && !deadLetterNode) {
                 TopicPlan.Topic topic = plan.topic(TopicPlan.deadLetterTopic(graph.name()));
-                deadLetters = new PortWriter(
-                        producer,
-                        spec.id(),
-                        "gave up on an item and wrote to the dead-letter topic",
-                        serde,
-                        topic.name(),
-                        topic.partitions(),
-                        null,
-                        index,
-                        sendFailure);
-                writers.add(deadLetters); // so that the dead-letter node sees this instance end
+                PortWriter writer = output.writer(
+                        "gave up on an item and wrote to the dead-letter topic", serde, topic, null, index);
+                writers.add(writer); // so that the dead-letter node sees this instance end
+                deadLetters = letter -> {
+                    output.beginIfNeeded();
+                    writer.accept(letter);
+                };
             }
             NodeInstance created = NodeInstance.create(
-                    graph.name(), spec, index, (node, item) -> hold(this::sendResult, item), withTransaction(outputs));
+                    graph.name(),
+                    spec,
+                    index,
+                    (node, item) -> attempts.hold(this::sendResult, item),
+                    withTransaction(outputs));
             instance = created;
             self = created;
             stores = created.stores();
             stores.trackChanges();
-            externalStores =
-                    stores.all().stream().filter(InstanceStore::isExternal).toList();
-            resumable = created.resumable(); // a start node's input position, or an end node's output position
-            restore();
+            Resumable resumable =
+                    created.resumable(); // a start node's input position, or an end node's output position
+            Restorer restorer = new Restorer(deployment, spec, index, name(), serde, exactlyOnce);
+            restorer.restore(stores, resumable);
             created.open();
-            resume();
+            commits = new Commits(
+                    deployment,
+                    spec,
+                    index,
+                    serde,
+                    output,
+                    markers,
+                    created,
+                    () -> consumer,
+                    restorer.resume(resumable),
+                    createdNanos);
             boolean finished = spec.kind() == NodeKind.START ? runSource(created) : runConsumer(created);
             if (!finished || !deployment.isRunning()) {
                 end = NodeState.CANCELLED;
@@ -198,7 +185,7 @@ final class InstanceWorker implements Runnable {
             for (PortWriter writer : writers) {
                 writer.end(spec.id(), index);
             }
-            commitOutput(); // the last input offsets, the node's last output and its end markers, together
+            commits.commit(); // the last input offsets, the node's last output and its end markers, together
             backlog = 0; // every record read is committed
         } catch (Throwable e) { // an Error too: caught narrower, it ended the worker as if it had finished
             if (!deployment.isRunning()) {
@@ -235,7 +222,7 @@ final class InstanceWorker implements Runnable {
             more = source.pull();
             checkSends();
             if (more) {
-                commitIfDue();
+                commits.commitIfDue();
             }
             source.publish();
         }
@@ -252,7 +239,7 @@ final class InstanceWorker implements Runnable {
         List<TopicPartition> assigned = assignment(markers);
         consumer.assign(assigned);
         for (TopicPartition tp : assigned) {
-            committedOffsets.put(tp, consumer.position(tp));
+            commits.startAt(tp, consumer.position(tp));
         }
         if (!assigned.isEmpty()) {
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(assigned));
@@ -275,9 +262,9 @@ final class InstanceWorker implements Runnable {
                 if (Markers.isEnd(record)) {
                     markers.record(tp, record);
                 } else {
-                    process(node, record);
+                    attempts.process(node, stores, record, read(record), deadLetters);
                 }
-                pendingOffsets.put(tp, record.offset() + 1);
+                commits.read(tp, record.offset() + 1);
             }
             long now = System.nanoTime();
             if (node.nextTickNanos() != Long.MAX_VALUE && now - node.nextTickNanos() >= 0) {
@@ -286,130 +273,31 @@ final class InstanceWorker implements Runnable {
             }
             checkSends();
             if (!markers.allEnded()) {
-                commitIfDue();
+                commits.commitIfDue();
             }
             lag = assigned.stream()
                     .map(consumer::currentLag)
                     .mapToLong(l -> l.isPresent() ? l.getAsLong() : 0)
                     .sum();
-            long uncommitted = 0;
-            for (Map.Entry<TopicPartition, Long> read : pendingOffsets.entrySet()) {
-                uncommitted += read.getValue() - committedOffsets.getOrDefault(read.getKey(), read.getValue());
-            }
-            backlog = lag + uncommitted;
+            backlog = lag + commits.uncommitted();
             node.publish();
         }
         return true;
     }
 
-    /**
-     * Hands one record to the node. Under NONE a failure fails the deployment. Above it, the failure is the record's:
-     * under REPLAY the record — the item's nearest durable ancestor — is processed again after a back-off, up to the
-     * graph's attempts, then written to the dead-letter topic with every failure; under CONFIRM and TRACK it is given
-     * up at once. Either way the offset moves on, so a poison record never blocks its partition.
-     */
-    private void process(NodeInstance node, ConsumerRecord<byte[], byte[]> record) {
-        Object item = read(record);
-        if (level == Robustness.Level.NONE) {
-            node.accept(item);
-            return;
-        }
-        Robustness robustness = graph.robustness();
-        List<ItemFailure> failures = new ArrayList<>();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                attempt(node, item);
-                return;
-            } catch (NodeFailedException e) {
-                if (!deployment.isRunning() || e.getCause() instanceof ItemTypeException) {
-                    throw e; // an item KAFKA cannot move is the deployment's mistake, not this record's
-                }
-                ItemFailure failure = ItemFailure.of(e, attempt);
-                failures.add(failure);
-                if (level.compareTo(Robustness.Level.TRACK) >= 0) {
-                    recentFailures.add(failure);
-                    while (recentFailures.size() > RECENT_FAILURES) {
-                        recentFailures.poll();
-                    }
-                }
-                if (level == Robustness.Level.REPLAY && attempt < robustness.attempts()) {
-                    replays++;
-                    sleep(robustness.backoffBefore(attempt + 1));
-                    continue;
-                }
-                givenUp++;
-                if (level == Robustness.Level.REPLAY && deadLetters != null) {
-                    beginIfNeeded();
-                    String source = graph.edges().stream()
-                            .filter(edge -> TopicPlan.outputTopic(graph.name(), edge.from(), edge.port())
-                                    .equals(record.topic()))
-                            .map(Edge::from)
-                            .findFirst()
-                            .orElse(record.topic());
-                    deadLetters.accept(new DeadLetter(source, item, attempt, failures));
-                    deadLettered++;
-                }
-                return;
-            }
-        }
-    }
-
-    /**
-     * One attempt at a record: what the node emits is held and its store writes can be undone, so that a failed
-     * attempt leaves nothing behind — not in the output, not in the changelog, not in the transaction.
-     */
-    private void attempt(NodeInstance node, Object item) {
-        holding = true;
-        stores.beginAttempt();
-        boolean succeeded = false;
-        try {
-            node.accept(item);
-            succeeded = true;
-        } finally {
-            holding = false;
-            stores.endAttempt(succeeded);
-            if (succeeded) {
-                for (int i = 0; i < heldItems.size(); i++) {
-                    heldTargets.get(i).accept(heldItems.get(i));
-                }
-            }
-            heldTargets.clear();
-            heldItems.clear();
-        }
-    }
-
-    /** Sends {@code item} to {@code target} now, or once the record under way has succeeded. */
-    private void hold(java.util.function.Consumer<Object> target, Object item) {
-        if (holding) {
-            heldTargets.add(target);
-            heldItems.add(item);
-        } else {
-            target.accept(item);
-        }
-    }
-
-    private static void sleep(Duration wait) {
-        try {
-            Thread.sleep(wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new io.sluice.SluiceException("interrupted while waiting to replay", e);
-        }
-    }
-
     /** Records this instance processed again under REPLAY. */
     long replays() {
-        return replays;
+        return attempts.replays();
     }
 
     /** Records this instance gave up on. */
     long givenUp() {
-        return givenUp;
+        return attempts.givenUp();
     }
 
     /** Records this instance wrote to the dead-letter topic. */
     long deadLettered() {
-        return deadLettered;
+        return attempts.deadLettered();
     }
 
     /** Records of this instance's partitions not yet committed: waiting, or read and not yet committed. */
@@ -419,7 +307,7 @@ final class InstanceWorker implements Runnable {
 
     /** This instance's most recent failures (under TRACK and REPLAY), oldest first. */
     List<ItemFailure> recentFailures() {
-        return List.copyOf(recentFailures);
+        return attempts.recentFailures();
     }
 
     /** This instance's partitions of every input topic, each expecting the end markers of its writers. */
@@ -494,7 +382,7 @@ final class InstanceWorker implements Runnable {
                         writer.accept(item);
                     }
                     : writer;
-            wrapped.put(port, level == Robustness.Level.NONE ? send : item -> hold(send, item));
+            wrapped.put(port, level == Robustness.Level.NONE ? send : item -> attempts.hold(send, item));
         });
         return wrapped;
     }
@@ -512,271 +400,21 @@ final class InstanceWorker implements Runnable {
     }
 
     private void beginIfNeeded() {
-        if (exactlyOnce && !inTransaction) {
-            producer.beginTransaction();
-            inTransaction = true;
-        }
-    }
-
-    /** Commits once the commit interval has passed since the last commit. */
-    private void commitIfDue() {
-        if (System.nanoTime() - lastCommitNanos >= options.commitInterval().toNanos()) {
-            commitOutput();
-        }
-    }
-
-    /**
-     * Makes the output so far durable, then the input offsets behind it: in one transaction under exactly-once; by
-     * flushing the producer, then committing, under at-least-once. The offsets carry which writers have ended.
-     */
-    private void commitOutput() {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        pendingOffsets.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset, markers.metadata(tp))));
-        writeStoreChanges();
-        String position = position();
-        boolean newPosition = position != null && !position.equals(writtenPosition);
-        if (exactlyOnce) {
-            if (newPosition) {
-                beginIfNeeded();
-                send(Changelog.position(TopicPlan.positionsTopic(graph.name()), spec.id(), index, position));
-            }
-            if (!offsets.isEmpty()) {
-                beginIfNeeded();
-                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-            }
-            if (inTransaction) {
-                producer.commitTransaction();
-                inTransaction = false;
-            }
-            checkSends();
-        } else {
-            producer.flush();
-            checkSends();
-            if (newPosition) { // behind the output it covers, ahead of the offsets that move past it
-                send(Changelog.position(TopicPlan.positionsTopic(graph.name()), spec.id(), index, position));
-                producer.flush();
-                checkSends();
-            }
-            if (!offsets.isEmpty()) {
-                consumer.commitSync(offsets);
-            }
-        }
-        committedOffsets.putAll(pendingOffsets);
-        pendingOffsets.clear();
-        lastCommitNanos = System.nanoTime();
-        // External stores follow the log the commit above made durable; a failure fails the node, and a restart puts
-        // the server back to the changelog.
-        for (InstanceStore store : externalStores) {
-            store.commitExternal();
-        }
-        if (newPosition) {
-            writtenPosition = position;
-            try {
-                if (resumable != null && spec.kind() == NodeKind.START) {
-                    resumable.committed(position);
-                }
-            } catch (Exception e) {
-                throw new NodeFailedException(
-                        spec.id(),
-                        "Node '" + spec.id() + "' failed to release its input up to position '" + position + "': "
-                                + ItemFailure.errorOf(e),
-                        e);
-            }
-        }
-    }
-
-    /**
-     * Where the node stands, to keep with this commit: a resumable start node's input position; a resumable end
-     * node's output position once what it wrote is durable ({@code flush}); for a start node that cannot say, that it
-     * ran; nothing for other nodes.
-     */
-    private String position() {
-        if (resumable == null) {
-            return spec.kind() == NodeKind.START ? Changelog.NOT_RESUMABLE : null;
-        }
-        if (spec.kind() == NodeKind.END) {
-            instance.flush();
-        }
-        return resumable.position();
-    }
-
-    /**
-     * Sends what each store changed since the last commit to its changelog — the last value of each key, once — in
-     * the transaction under exactly-once, ahead of the flush that precedes the offsets under at-least-once.
-     */
-    private void writeStoreChanges() {
-        for (InstanceStore store : stores.all()) {
-            if (store.hasChanges()) {
-                beginIfNeeded();
-                String topic = TopicPlan.storeTopic(graph.name(), spec.id(), store.name());
-                store.drainChanges((key, value) -> {
-                    try {
-                        send(Changelog.record(topic, index, serde, key, value));
-                    } catch (ItemTypeException e) {
-                        throw PortWriter.refused(spec.id(), "wrote to its store '" + store.name() + "'", e);
-                    }
-                });
-            }
-        }
+        output.beginIfNeeded();
     }
 
     private void send(ProducerRecord<byte[], byte[]> record) {
-        producer.send(record, (metadata, e) -> {
-            if (e != null) {
-                sendFailure.compareAndSet(null, e);
-            }
-        });
-    }
-
-    /**
-     * Puts an external store's server back to what its changelog holds — the changelog, written in the transaction,
-     * is the judge — and commits that; a changelog with nothing yet (a first run) adopts what the server holds
-     * instead, which the first commit then writes to the changelog. The server is written only after the runtime's
-     * commit, so a run killed before its first one left the server as it found it.
-     */
-    private void restoreExternal(KafkaConsumer<byte[], byte[]> reader, TopicPartition tp, InstanceStore store) {
-        Map<Object, Object> content = new HashMap<>();
-        boolean[] any = {false};
-        readToEnd(reader, tp, record -> {
-            any[0] = true;
-            Object key = Changelog.key(record, serde);
-            Object value = Changelog.value(record, serde);
-            if (value == null) {
-                content.remove(key);
-            } else {
-                content.put(key, value);
-            }
-        });
-        if (any[0]) {
-            store.restoreExactly(content);
-            store.commitExternal();
-        } else {
-            store.adoptContent();
-        }
-    }
-
-    /**
-     * Puts back what the last committed run of this instance left: every store from its changelog partition and a
-     * start node's position. Runs after {@code initTransactions}, which aborts a dead predecessor's open
-     * transaction, and before the node opens, so the node never sees a store that is not whole.
-     */
-    private void restore() {
-        boolean start = spec.kind() == NodeKind.START;
-        if (stores.isEmpty() && !start && resumable == null) {
-            return;
-        }
-        try (KafkaConsumer<byte[], byte[]> reader = Clients.reader(options, name() + "-restore")) {
-            for (InstanceStore store : stores.all()) {
-                TopicPartition tp =
-                        new TopicPartition(TopicPlan.storeTopic(graph.name(), spec.id(), store.name()), index);
-                store.reset();
-                if (store.isExternal()) {
-                    restoreExternal(reader, tp, store);
-                } else {
-                    readToEnd(
-                            reader,
-                            tp,
-                            record -> store.restore(Changelog.key(record, serde), Changelog.value(record, serde)));
-                }
-            }
-            if (start || resumable != null) {
-                byte[] key = Changelog.positionKey(spec.id(), index);
-                readToEnd(reader, new TopicPartition(TopicPlan.positionsTopic(graph.name()), 0), record -> {
-                    if (java.util.Arrays.equals(record.key(), key)) {
-                        restoredPosition = record.value() == null
-                                ? null
-                                : new String(record.value(), java.nio.charset.StandardCharsets.UTF_8);
-                    }
-                });
-            }
-        } catch (RuntimeException e) {
-            if (e instanceof NodeFailedException) {
-                throw e;
-            }
-            throw new NodeFailedException(
-                    spec.id(),
-                    "Node '" + spec.id() + "' (instance " + index + ") could not restore its state from Kafka at '"
-                            + options.bootstrapServers() + "': " + ItemFailure.errorOf(e),
-                    e);
-        }
-    }
-
-    /**
-     * Goes back to where the last committed run of a resumable start or end node stopped. A start node that cannot say where
-     * it is and already committed output would emit it all again: under exactly-once that is refused, since the
-     * deployment could not complete without duplicates; under at-least-once it is allowed, with a warning.
-     */
-    private void resume() {
-        if (resumable == null && Changelog.NOT_RESUMABLE.equals(restoredPosition)) {
-            String problem =
-                    "Start node '" + spec.id() + "'" + (spec.parallelism() == 1 ? "" : " (instance " + index + ")")
-                            + " already committed output in an earlier run and cannot resume after it: its node does"
-                            + " not implement io.sluice.Resumable, so starting it again would emit its items a second time";
-            if (exactlyOnce) {
-                throw new NodeFailedException(
-                        spec.id(),
-                        problem + "; under exactly-once that is refused — implement Resumable (position and resume),"
-                                + " or deploy the graph afresh",
-                        null);
-            }
-            LOG.warn("{}; under at-least-once its items are read again from the beginning", problem);
-            writtenPosition = restoredPosition;
-            return;
-        }
-        if (resumable == null || restoredPosition == null) {
-            return;
-        }
-        try {
-            resumable.resume(restoredPosition);
-        } catch (Exception e) {
-            throw new NodeFailedException(
-                    spec.id(),
-                    "Node '" + spec.id() + "' failed to resume from position '" + restoredPosition + "': "
-                            + ItemFailure.errorOf(e),
-                    e);
-        }
-        writtenPosition = restoredPosition;
-    }
-
-    /** Reads one partition from its beginning to its end at the time of the call, unless the deployment stops. */
-    private void readToEnd(
-            KafkaConsumer<byte[], byte[]> reader,
-            TopicPartition tp,
-            java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> apply) {
-        TopicReads.toEnd(
-                reader,
-                List.of(tp),
-                ends -> {
-                    if (!deployment.isRunning()) {
-                        throw new NodeFailedException(spec.id(), "stopped while restoring", null);
-                    }
-                    return true;
-                },
-                apply);
+        output.send(record);
     }
 
     private void checkSends() {
-        Exception failed = sendFailure.get();
-        if (failed != null) {
-            throw new NodeFailedException(
-                    spec.id(),
-                    "Node '" + spec.id() + "' could not write to Kafka: "
-                            + failed.getClass().getSimpleName() + ": " + failed.getMessage(),
-                    failed);
-        }
+        output.checkSends();
     }
 
     private void closeClients() {
         Duration timeout = Duration.ofSeconds(5);
-        if (producer != null) {
-            try {
-                if (inTransaction) {
-                    producer.abortTransaction();
-                }
-            } catch (RuntimeException e) {
-                // the transaction dies with the producer; the broker aborts it
-            }
-            producer.close(timeout);
+        if (output != null) {
+            output.close(timeout);
         }
         KafkaConsumer<byte[], byte[]> c = consumer;
         if (c != null) {
