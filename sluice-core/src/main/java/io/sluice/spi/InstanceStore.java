@@ -27,6 +27,8 @@ public final class InstanceStore implements KeyValueStore<Object, Object> {
     private Map<Object, Object> undo; // during an attempt: key -> value before it, or DELETED
     private boolean tracking; // whether changes are gathered: only when a runtime drains them
     private boolean unsent; // whether an external engine was written since its last commit
+    private long externalVersion = -1; // the version this store last committed an external engine with
+    private boolean versionKnown; // read from the server once; the runtime is the engine's only writer after
 
     public InstanceStore(String node, String name, StoreEngine engine) {
         this.node = node;
@@ -156,7 +158,12 @@ public final class InstanceStore implements KeyValueStore<Object, Object> {
      */
     public void commitExternal() {
         if (unsent && engine instanceof ExternalStoreEngine external) {
-            external.commit(external.committedVersion() + 1);
+            if (!versionKnown) {
+                externalVersion = external.committedVersion();
+                versionKnown = true;
+            }
+            external.commit(externalVersion + 1); // a failure leaves the version, for the next attempt
+            externalVersion++;
             unsent = false;
         }
     }
