@@ -67,22 +67,15 @@ public interface Deployment extends AutoCloseable {
      * @throws IllegalArgumentException if {@code from} is negative or {@code limit} is not positive
      */
     default <T> ResultPage<T> results(String endNodeId, long from, int limit) {
-        checkPage(from, limit);
+        ResultPage.check(from, limit);
         return ResultPage.of(results(endNodeId), from, limit);
     }
 
     /** The latest {@code limit} results of an end node, oldest first; see {@link #results(String, long, int)}. */
     default <T> ResultPage<T> latestResults(String endNodeId, int limit) {
-        checkPage(0, limit);
+        ResultPage.check(0, limit);
         List<T> all = results(endNodeId);
         return ResultPage.of(all, all.size() - (long) limit, limit);
-    }
-
-    private static void checkPage(long from, int limit) {
-        if (from < 0 || limit < 1) {
-            throw new IllegalArgumentException(
-                    "results: expected from ≥ 0 and limit ≥ 1, found from " + from + " and limit " + limit);
-        }
     }
 
     /**

@@ -30,6 +30,18 @@ public record ResultPage<T>(long total, long first, List<T> items) {
         return first + items.size();
     }
 
+    /**
+     * Checks the arguments of a page read.
+     *
+     * @throws IllegalArgumentException if {@code from} is negative or {@code limit} is not positive
+     */
+    public static void check(long from, int limit) {
+        if (from < 0 || limit < 1) {
+            throw new IllegalArgumentException(
+                    "results: expected from ≥ 0 and limit ≥ 1, found from " + from + " and limit " + limit);
+        }
+    }
+
     /** The page of {@code limit} items from {@code from} in a list of every result kept, oldest first. */
     public static <T> ResultPage<T> of(List<T> all, long from, int limit) {
         int start = (int) Math.min(Math.max(0, from), all.size());

@@ -386,10 +386,7 @@ final class LocalDeployment implements Deployment {
     @SuppressWarnings("unchecked")
     public <T> ResultPage<T> results(String endNodeId, long from, int limit) {
         graph.endNode(endNodeId);
-        if (from < 0 || limit < 1) {
-            throw new IllegalArgumentException(
-                    "results: expected from ≥ 0 and limit ≥ 1, found from " + from + " and limit " + limit);
-        }
+        ResultPage.check(from, limit);
         return (ResultPage<T>) results.page(endNodeId, from, limit);
     }
 
@@ -397,9 +394,7 @@ final class LocalDeployment implements Deployment {
     @SuppressWarnings("unchecked")
     public <T> ResultPage<T> latestResults(String endNodeId, int limit) {
         graph.endNode(endNodeId);
-        if (limit < 1) {
-            throw new IllegalArgumentException("results: expected limit ≥ 1, found " + limit);
-        }
+        ResultPage.check(0, limit);
         return (ResultPage<T>) results.latest(endNodeId, limit);
     }
 

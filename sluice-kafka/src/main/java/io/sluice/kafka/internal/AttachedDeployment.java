@@ -94,14 +94,14 @@ public final class AttachedDeployment implements Deployment {
     @Override
     public <T> ResultPage<T> results(String endNodeId, long from, int limit) {
         graph.endNode(endNodeId);
-        KafkaDeployment.checkPage(from, limit);
+        ResultPage.check(from, limit);
         return results.page(endNodeId, from, limit);
     }
 
     @Override
     public <T> ResultPage<T> latestResults(String endNodeId, int limit) {
         graph.endNode(endNodeId);
-        KafkaDeployment.checkPage(0, limit);
+        ResultPage.check(0, limit);
         return results.latest(endNodeId, limit);
     }
 

@@ -250,22 +250,15 @@ final class KafkaDeployment implements Deployment, WorkerHost {
     @Override
     public <T> ResultPage<T> results(String endNodeId, long from, int limit) {
         graph.endNode(endNodeId);
-        checkPage(from, limit);
+        ResultPage.check(from, limit);
         return results.page(endNodeId, from, limit);
     }
 
     @Override
     public <T> ResultPage<T> latestResults(String endNodeId, int limit) {
         graph.endNode(endNodeId);
-        checkPage(0, limit);
+        ResultPage.check(0, limit);
         return results.latest(endNodeId, limit);
-    }
-
-    static void checkPage(long from, int limit) {
-        if (from < 0 || limit < 1) {
-            throw new IllegalArgumentException(
-                    "results: expected from ≥ 0 and limit ≥ 1, found from " + from + " and limit " + limit);
-        }
     }
 
     /** Read from the store's changelog topic, as the instances last committed it; see {@link ChangelogStores}. */
