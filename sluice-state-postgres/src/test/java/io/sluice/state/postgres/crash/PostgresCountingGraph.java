@@ -13,9 +13,12 @@ import io.sluice.Sinks;
 import io.sluice.Sources;
 import io.sluice.StoreSpec;
 import io.sluice.SystemType;
+import io.sluice.spi.InstanceStores;
+import io.sluice.spi.StoreEngine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A keyed count kept in a Postgres store, run on LOCAL with checkpoints: what {@link PostgresCrashTest} runs in a
@@ -64,6 +67,20 @@ public final class PostgresCountingGraph {
             DeploymentState state = deployment.awaitTermination(Duration.ofMinutes(5));
             System.exit(state == DeploymentState.COMPLETED ? 0 : 3);
         }
+    }
+
+    /** Every key's count, over the instances' stores of graph {@code graph}, as a fresh engine reads them. */
+    static Map<Long, Long> counts(String graph, StoreSpec spec) {
+        Map<Long, Long> counts = new TreeMap<>();
+        for (int instance = 0; instance < PARALLELISM; instance++) {
+            StoreEngine engine = InstanceStores.backend(NODE, spec).open(graph, NODE, instance, spec);
+            try {
+                engine.forEach((key, value) -> counts.merge((Long) key, (Long) value, Long::sum));
+            } finally {
+                engine.close();
+            }
+        }
+        return counts;
     }
 
     static ComputationalGraph withKeys(long items, int keys, StoreSpec store) {

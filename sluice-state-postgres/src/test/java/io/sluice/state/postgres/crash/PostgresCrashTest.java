@@ -8,8 +8,6 @@ import io.sluice.DeploymentState;
 import io.sluice.LocalOptions;
 import io.sluice.StoreSpec;
 import io.sluice.SystemType;
-import io.sluice.spi.InstanceStores;
-import io.sluice.spi.StoreEngine;
 import io.sluice.state.postgres.PostgresServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -121,18 +119,7 @@ class PostgresCrashTest {
 
     /** Every key's count, over the instances' stores, as a fresh engine reads them from the server. */
     private Map<Long, Long> read(String table) {
-        Map<Long, Long> counts = new TreeMap<>();
-        StoreSpec spec = store(table);
-        for (int instance = 0; instance < PostgresCountingGraph.PARALLELISM; instance++) {
-            StoreEngine engine = InstanceStores.backend(PostgresCountingGraph.NODE, spec)
-                    .open(PostgresCountingGraph.GRAPH, PostgresCountingGraph.NODE, instance, spec);
-            try {
-                engine.forEach((key, value) -> counts.merge((Long) key, (Long) value, Long::sum));
-            } finally {
-                engine.close();
-            }
-        }
-        return counts;
+        return PostgresCountingGraph.counts(PostgresCountingGraph.GRAPH, store(table));
     }
 
     private Process start(String table, Path checkpoints, String fault) throws IOException {

@@ -11,8 +11,6 @@ import io.sluice.SystemType;
 import io.sluice.kafka.Guarantee;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.OnExisting;
-import io.sluice.spi.InstanceStores;
-import io.sluice.spi.StoreEngine;
 import io.sluice.state.postgres.PostgresServer;
 import io.sluice.testkit.KafkaBroker;
 import java.time.Duration;
@@ -74,16 +72,6 @@ class PostgresOnKafkaTest {
     }
 
     private static Map<Long, Long> read(String graph, StoreSpec spec) {
-        Map<Long, Long> counts = new TreeMap<>();
-        for (int instance = 0; instance < PostgresCountingGraph.PARALLELISM; instance++) {
-            StoreEngine engine = InstanceStores.backend(PostgresCountingGraph.NODE, spec)
-                    .open(graph, PostgresCountingGraph.NODE, instance, spec);
-            try {
-                engine.forEach((key, value) -> counts.merge((Long) key, (Long) value, Long::sum));
-            } finally {
-                engine.close();
-            }
-        }
-        return counts;
+        return PostgresCountingGraph.counts(graph, spec);
     }
 }
