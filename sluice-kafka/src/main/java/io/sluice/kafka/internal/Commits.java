@@ -143,9 +143,7 @@ final class Commits {
         lastCommitNanos = System.nanoTime();
         // External stores follow the log the commit above made durable; a failure fails the node, and a restart puts
         // the server back to the changelog.
-        for (InstanceStore store : externalStores) {
-            store.commitExternal();
-        }
+        commitExternalStores();
         if (newPosition) {
             writtenPosition = position;
             try {
@@ -159,6 +157,16 @@ final class Commits {
                                 + ItemFailure.errorOf(e),
                         e);
             }
+        }
+    }
+
+    /**
+     * Commits the external stores now, ahead of the transaction that holds their changelog: for {@link
+     * CrashFaults#COMMIT_EXTERNAL_EAGERLY} only.
+     */
+    void commitExternalStores() {
+        for (InstanceStore store : externalStores) {
+            store.commitExternal();
         }
     }
 

@@ -254,6 +254,9 @@ final class InstanceWorker implements Runnable {
                 return false;
             }
             ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+            if (CrashFaults.COMMIT_EXTERNAL_EAGERLY && !records.isEmpty()) {
+                commits.commitIfDue(); // the last batch's transaction only now: its stores' server was ahead meanwhile
+            }
             if (!records.isEmpty()) {
                 beginIfNeeded();
             }
@@ -273,7 +276,11 @@ final class InstanceWorker implements Runnable {
             }
             checkSends();
             if (!markers.allEnded()) {
-                commits.commitIfDue();
+                if (CrashFaults.COMMIT_EXTERNAL_EAGERLY) {
+                    commits.commitExternalStores();
+                } else {
+                    commits.commitIfDue();
+                }
             }
             lag = assigned.stream()
                     .map(consumer::currentLag)

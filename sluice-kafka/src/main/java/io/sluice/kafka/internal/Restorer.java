@@ -112,7 +112,7 @@ final class Restorer {
                 content.put(key, value);
             }
         });
-        if (any[0]) {
+        if (any[0] && !CrashFaults.SKIP_STORE_RESTORE) {
             store.restoreExactly(content);
             store.commitExternal();
         } else {

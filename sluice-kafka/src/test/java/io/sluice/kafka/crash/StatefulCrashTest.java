@@ -1,7 +1,6 @@
 package io.sluice.kafka.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.sluice.ComputationalGraph;
 import io.sluice.Deployment;
@@ -19,11 +18,10 @@ import io.sluice.kafka.Guarantee;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.Workers;
 import io.sluice.testkit.KafkaBroker;
-import io.sluice.testkit.WorkerLogs;
+import io.sluice.testkit.WorkerKills;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -216,41 +214,15 @@ class StatefulCrashTest {
                 .withAllowedTypes(Total.class, Tally.class)
                 .withDeleteTopicsOnClose(true)
                 .withWorkers(Workers.processes(factory.getClass(), logs));
-        Random random = new Random(seed);
-        List<String> kills = new ArrayList<>();
-        String[] victims = {"numbers", "sum", "out", "lines"};
         Files.deleteIfExists(linesFile(factory.create().name()));
         try (Deployment deployment = factory.create().deploy(SystemType.KAFKA, options)) {
-            // Kill a worker that has been up for a while (so that it restored, processed and committed), at a random
-            // moment; the first three kills take one worker of each kind, in an order the seed picks.
-            List<String> order = new ArrayList<>(List.of(victims));
-            java.util.Collections.shuffle(order, random);
-            Map<Long, Long> firstSeen = new HashMap<>();
-            while (kills.size() < KILLS && !deployment.status().state().isFinal()) {
-                Thread.sleep(100 + random.nextInt(400)); // a random moment, not a wait for a result
-                List<String> candidates = kills.size() < victims.length ? List.of(order.get(kills.size())) : order;
-                List<ProcessHandle> ready = new ArrayList<>();
-                List<String> readyNodes = new ArrayList<>();
-                long now = System.nanoTime();
-                for (String node : candidates) {
-                    ProcessHandle handle = WorkerLogs.in(logs).liveWorker(node);
-                    if (handle != null) {
-                        long seen = firstSeen.computeIfAbsent(handle.pid(), pid -> now);
-                        if (now - seen > UP_BEFORE_KILL.toNanos()) {
-                            ready.add(handle);
-                            readyNodes.add(node);
-                        }
-                    }
-                }
-                if (ready.isEmpty()) {
-                    continue;
-                }
-                int pick = random.nextInt(ready.size());
-                ProcessHandle victim = ready.get(pick);
-                victim.destroyForcibly(); // kill -9
-                await().atMost(Duration.ofMinutes(1)).until(() -> !victim.isAlive());
-                kills.add(readyNodes.get(pick));
-            }
+            List<String> kills = WorkerKills.kill(
+                    deployment,
+                    logs,
+                    List.of("numbers", "sum", "out", "lines"),
+                    KILLS,
+                    new Random(seed),
+                    UP_BEFORE_KILL);
             assertThat(deployment.awaitCompletion(Duration.ofMinutes(5))).isTrue();
             List<Object> results = deployment.results("out");
             List<Tally> tallies = results.stream()

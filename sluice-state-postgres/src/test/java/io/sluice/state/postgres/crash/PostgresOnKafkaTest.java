@@ -12,10 +12,9 @@ import io.sluice.kafka.Guarantee;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.OnExisting;
 import io.sluice.state.postgres.PostgresServer;
+import io.sluice.testkit.CountingGraph;
 import io.sluice.testkit.KafkaBroker;
 import java.time.Duration;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,45 +32,40 @@ class PostgresOnKafkaTest {
     @Test
     void stoppedMidRunAndContinuedItsCountsInPostgresAreExact() throws Exception {
         String graphName = "pgkafka";
-        String table = "kafka_counts";
-        StoreSpec store = StoreSpec.of("counts", "postgres", server.config(table));
-        ComputationalGraph graph = PostgresCountingGraph.withKeys(graphName, ITEMS, KEYS, store);
+        CountingGraph counting = new CountingGraph(
+                graphName,
+                ITEMS,
+                KEYS,
+                0,
+                StoreSpec.of(CountingGraph.COUNTS, "postgres", server.config("kafka_counts")),
+                StoreSpec.of(CountingGraph.TALLY, "postgres", server.config("kafka_tally")));
+        ComputationalGraph graph = counting.build();
         KafkaOptions options = KafkaOptions.of(KafkaBroker.shared().bootstrapServers())
                 .withGuarantee(Guarantee.EXACTLY_ONCE)
                 .withOnExisting(OnExisting.FRESH);
 
-        assertThat(read(graphName, store)).as("the table before the first run").isEmpty(); // and creates it
+        assertThat(counting.storedCounts()).as("the table before the first run").isEmpty(); // and creates it
         Deployment first = graph.deploy(SystemType.KAFKA, options);
         try {
             await().atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofMillis(50))
-                    .until(() -> first.status().state() != DeploymentState.RUNNING || rows(table) >= KEYS / 2);
+                    .until(() -> first.status().state() != DeploymentState.RUNNING
+                            || server.number("SELECT count(*) FROM kafka_counts") >= KEYS / 2);
         } finally {
             first.close();
         }
         assertThat(first.status().state()).as("stopped before it completed").isEqualTo(DeploymentState.CANCELLED);
-        Map<Long, Long> partial = read(graphName, store);
-        assertThat(partial.values().stream().mapToLong(Long::longValue).sum())
-                .as("some counted, not all")
-                .isPositive()
-                .isLessThan(ITEMS);
+        long counted = counting.storedCounts().values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
+        assertThat(counted).as("some counted, not all").isPositive().isLessThan(ITEMS);
 
         try (Deployment second = graph.deploy(SystemType.KAFKA, options.withOnExisting(OnExisting.CONTINUE))) {
             assertThat(second.awaitTermination(Duration.ofMinutes(3))).isEqualTo(DeploymentState.COMPLETED);
         }
-        Map<Long, Long> expected = new TreeMap<>();
-        for (long key = 0; key < KEYS; key++) {
-            expected.put(key, ITEMS / KEYS);
-        }
-        assertThat(read(graphName, store)).as("every key's count in Postgres").isEqualTo(expected);
-    }
-
-    /** How many keys the server holds counts of. */
-    private long rows(String table) {
-        return server.number("SELECT count(*) FROM " + table);
-    }
-
-    private static Map<Long, Long> read(String graph, StoreSpec spec) {
-        return PostgresCountingGraph.counts(graph, spec);
+        assertThat(counting.storedCounts()).as("every key's count in Postgres").isEqualTo(counting.exactCounts());
+        assertThat(counting.storedTally())
+                .as("the end node's tally in Postgres")
+                .isEqualTo(counting.exactTally());
     }
 }

@@ -1,0 +1,82 @@
+package io.sluice.state.redis;
+
+import io.sluice.DeploymentOptions;
+import io.sluice.GraphFactory;
+import io.sluice.StoreSpec;
+import io.sluice.kafka.Guarantee;
+import io.sluice.kafka.KafkaOptions;
+import io.sluice.kafka.Workers;
+import io.sluice.testkit.ExternalStoreCrashContract;
+import io.sluice.testkit.KafkaBroker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The crash and outage suite of external stores, on a real {@code redis-server}; a server of a test's own keeps every
+ * write in its append-only file, so that a restart loses nothing the store committed.
+ */
+class RedisCrashTest extends ExternalStoreCrashContract {
+
+    /** A server as the suite sees it: one key prefix per store and graph. */
+    record Server(RedisServer server, boolean own) implements StoreServer {
+
+        @Override
+        public StoreSpec store(String store, String graph, Duration retryFor) {
+            return StoreSpec.of(
+                    store,
+                    RedisBackend.NAME,
+                    Map.of(
+                            RedisBackend.URI,
+                            server.uri(),
+                            RedisBackend.PREFIX,
+                            "crash:" + graph + ":" + store + ":",
+                            RedisBackend.CONNECT_TIMEOUT,
+                            "2s",
+                            RedisBackend.RETRY_TIMEOUT,
+                            retryFor.toMillis() + "ms"));
+        }
+
+        @Override
+        public String address() {
+            return "127.0.0.1:" + server.port();
+        }
+
+        @Override
+        public void stop() {
+            server.stop();
+        }
+
+        @Override
+        public void start() {
+            server.restart();
+        }
+
+        @Override
+        public void close() {
+            if (own) {
+                server.close();
+            }
+        }
+    }
+
+    @Override
+    protected StoreServer sharedServer() {
+        return new Server(RedisServer.shared(), false);
+    }
+
+    @Override
+    protected StoreServer ownServer() {
+        return new Server(RedisServer.startPersistent(), true);
+    }
+
+    @Override
+    protected DeploymentOptions kafkaProcesses(
+            Class<? extends GraphFactory> factory, Path logs, List<String> jvmOptions) {
+        return KafkaOptions.of(KafkaBroker.shared().bootstrapServers())
+                .withGuarantee(Guarantee.EXACTLY_ONCE)
+                .withDeleteTopicsOnClose(true)
+                .withWorkers(Workers.processes(factory, logs).withJvmOptions(jvmOptions));
+    }
+}
