@@ -35,9 +35,13 @@ public interface Resumable {
     void resume(String position) throws Exception;
 
     /**
-     * Everything before {@code position} is in a checkpoint on disk: the input before it will never be read again,
-     * so a log may drop it, a queue acknowledge it. Called for start nodes only, on the node's thread, before the
-     * first pull after the checkpoint is written.
+     * Everything before {@code position} is committed — in a checkpoint on disk (LOCAL) or in a committed transaction
+     * (KAFKA) — and a restart will never go back before it. For a start node: the input before it will never be read
+     * again, so a log may drop it, a queue acknowledge it; called on the node's thread, before the first pull after
+     * the commit. For an end node: the output up to it may become visible — a two-phase sink (part files completed
+     * only now, a transaction committed only now) makes it so; called on the node's thread after the commit (on LOCAL when it
+     * next handles items). An end node that ends makes its output whole in {@link EndNode#onComplete}; a
+     * call that follows it (the final commit) has nothing left to do.
      */
     default void committed(String position) throws Exception {}
 }

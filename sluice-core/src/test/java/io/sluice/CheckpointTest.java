@@ -296,4 +296,88 @@ class CheckpointTest {
                         + " are split that way) but found 3; run the node with parallelism 2, or delete the checkpoint"
                         + " to start from the beginning");
     }
+
+    /**
+     * A two-phase sink: items are staged, a position is how many, and only what a written checkpoint covers becomes
+     * visible; what the last checkpoint did not cover is made visible by {@code onComplete}.
+     */
+    static final class TwoPhaseSink implements EndNode<Long>, Resumable {
+        static final List<Long> visible = java.util.Collections.synchronizedList(new ArrayList<>());
+        static final List<String> given = java.util.Collections.synchronizedList(new ArrayList<>());
+        static final List<String> confirmed = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final List<Long> staged = new ArrayList<>();
+        private int shown;
+
+        @Override
+        public void process(Long item) {
+            staged.add(item);
+        }
+
+        @Override
+        public String position() {
+            String position = Integer.toString(staged.size());
+            given.add(position);
+            return position;
+        }
+
+        @Override
+        public void resume(String position) {}
+
+        @Override
+        public void committed(String position) {
+            confirmed.add(position);
+            int upTo = Integer.parseInt(position);
+            if (upTo > shown) { // nothing after onComplete
+                visible.addAll(staged.subList(shown, upTo));
+                shown = upTo;
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            visible.addAll(staged.subList(shown, staged.size()));
+            shown = staged.size();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(LocalOptions.Mode.class)
+    void anEndNodeIsToldWhenACheckpointHoldingItsPositionIsWritten(LocalOptions.Mode mode, @TempDir Path dir)
+            throws Exception {
+        TwoPhaseSink.visible.clear();
+        TwoPhaseSink.given.clear();
+        TwoPhaseSink.confirmed.clear();
+        long items = 20_000;
+        ComputationalGraph graph = ComputationalGraph.builder("two-phase-" + mode)
+                .start("numbers", Sources.generator(items, i -> {
+                    if (i % 100 == 0) {
+                        sleep(1); // long enough for several checkpoints
+                    }
+                    return i;
+                }))
+                .end("sink", TwoPhaseSink::new)
+                .edge("numbers -> sink")
+                .build();
+        LocalOptions options = LocalOptions.defaults().withMode(mode).withCheckpoints(dir, Duration.ofMillis(20));
+        try (Deployment deployment = graph.deploy(SystemType.LOCAL, options)) {
+            assertThat(deployment.awaitCompletion(Duration.ofMinutes(1))).isTrue();
+        }
+
+        assertThat(TwoPhaseSink.confirmed).as("positions confirmed").isNotEmpty();
+        assertThat(TwoPhaseSink.given).as("every confirmed position was given").containsAll(TwoPhaseSink.confirmed);
+        assertThat(TwoPhaseSink.confirmed.stream().map(Integer::parseInt).toList())
+                .as("confirmed in order")
+                .isSorted();
+        assertThat(TwoPhaseSink.visible)
+                .as("every item visible once, in order")
+                .isEqualTo(java.util.stream.LongStream.range(0, items).boxed().toList());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

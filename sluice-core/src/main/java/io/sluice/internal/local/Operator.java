@@ -487,6 +487,8 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
     static final class End extends Operator {
 
         private final EndNode<Object> node;
+        private String offered; // the output position handed in with checkpoint offeredEpoch, not yet confirmed
+        private long offeredEpoch;
 
         End(
                 String graph,
@@ -513,6 +515,28 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         /** The node as a {@link Resumable}, or {@code null} if it cannot go back to an earlier output position. */
         Resumable resumable() {
             return node instanceof Resumable r ? r : null;
+        }
+
+        /** Remembers the position handed in with checkpoint {@code epoch}, to confirm once that is written. */
+        void offered(String position, long epoch) {
+            offered = position;
+            offeredEpoch = epoch;
+        }
+
+        /**
+         * Tells the node, once, that the checkpoint holding its last position handed in is on disk (see {@link
+         * Resumable#committed}): what it wrote up to there may become visible.
+         */
+        void confirmIfWritten(long completedEpoch) {
+            String position = offered;
+            if (position != null && completedEpoch >= offeredEpoch) {
+                offered = null;
+                try {
+                    ((Resumable) node).committed(position);
+                } catch (Throwable e) {
+                    throw leave(e, "to commit its output up to position '" + position + "'", null, false);
+                }
+            }
         }
 
         /** Lets the end node make what it wrote durable; see {@link EndNode#flush}. */

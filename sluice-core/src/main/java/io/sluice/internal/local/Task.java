@@ -44,6 +44,7 @@ final class Task {
     // ---- tracking; all null or empty when the deployment does not track ----
     private final Tracking tracking;
     private final Operator.End[] ends;
+    private final Operator.End[] resumableEnds; // told when a checkpoint holding their position is written
     private Root current; // the root of the item being processed
     private int currentIndex; // its entry among the held roots
     private Root[] held = new Root[16]; // roots of the batch under way, released after it
@@ -97,6 +98,10 @@ final class Task {
                         .filter(Operator.End.class::isInstance)
                         .map(Operator.End.class::cast)
                         .toArray(Operator.End[]::new);
+        this.resumableEnds = operators.stream()
+                .filter(o -> o instanceof Operator.End end && end.resumable() != null)
+                .map(Operator.End.class::cast)
+                .toArray(Operator.End[]::new);
     }
 
     boolean isSource() {
@@ -388,7 +393,7 @@ final class Task {
     private void passBarrier(long epoch) {
         passedEpoch = epoch;
         barriersSeen = 0;
-        Checkpoints.Delta part = part();
+        Checkpoints.Delta part = part(true);
         if (passedPosition != null) {
             part.positions.put(Checkpoints.key(head.nodeId, head.instance), passedPosition);
         }
@@ -398,8 +403,12 @@ final class Task {
         checkpointing.passed(part);
     }
 
-    /** What this task adds to a checkpoint now: its end nodes' output positions and its stores' changes. */
-    private Checkpoints.Delta part() {
+    /**
+     * What this task adds to a checkpoint now: its end nodes' output positions and its stores' changes. At a barrier
+     * the end nodes are told once the checkpoint is written ({@link Resumable#committed}); their final part needs
+     * no word: {@code onComplete} made their output whole already.
+     */
+    private Checkpoints.Delta part(boolean barrier) {
         Checkpoints.Delta part = new Checkpoints.Delta();
         for (Operator operator : operators) {
             if (operator instanceof Operator.End end) {
@@ -407,7 +416,11 @@ final class Task {
                 Resumable output = end.resumable();
                 if (output != null) {
                     try {
-                        part.outputs.put(Checkpoints.key(end.nodeId, end.instance), output.position());
+                        String position = output.position();
+                        part.outputs.put(Checkpoints.key(end.nodeId, end.instance), position);
+                        if (barrier) {
+                            end.offered(position, passedEpoch);
+                        }
                     } catch (RuntimeException e) {
                         throw end.leave(e, "to say its output position", null, false);
                     }
@@ -580,7 +593,7 @@ final class Task {
             channel.end();
         }
         if (checkpointing != null) {
-            Checkpoints.Delta part = part();
+            Checkpoints.Delta part = part(false);
             if (resumable != null) {
                 part.positions.put(Checkpoints.key(head.nodeId, head.instance), position());
             }
@@ -659,6 +672,12 @@ final class Task {
             channel.flush();
         }
         commitExternalStores(false);
+        if (checkpointing != null) {
+            long completed = checkpointing.completed();
+            for (Operator.End end : resumableEnds) {
+                end.confirmIfWritten(completed);
+            }
+        }
         publish();
     }
 

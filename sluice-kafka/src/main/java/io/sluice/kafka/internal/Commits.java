@@ -146,15 +146,16 @@ final class Commits {
         commitExternalStores();
         if (newPosition) {
             writtenPosition = position;
+            boolean start = spec.kind() == NodeKind.START;
             try {
-                if (resumable != null && spec.kind() == NodeKind.START) {
-                    resumable.committed(position);
+                if (resumable != null) {
+                    resumable.committed(position); // a start node's input, an end node's output up to there
                 }
             } catch (Exception e) {
                 throw new NodeFailedException(
                         spec.id(),
-                        "Node '" + spec.id() + "' failed to release its input up to position '" + position + "': "
-                                + ItemFailure.errorOf(e),
+                        "Node '" + spec.id() + "' failed to " + (start ? "release its input" : "commit its output")
+                                + " up to position '" + position + "': " + ItemFailure.errorOf(e),
                         e);
             }
         }
