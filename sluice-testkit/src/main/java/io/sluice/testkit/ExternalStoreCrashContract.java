@@ -246,7 +246,7 @@ public abstract class ExternalStoreCrashContract {
     @Test
     @Tag("slow")
     void onKafkaAServerAheadOfTheTransactionIsPutBackToTheChangelog() throws Exception {
-        CountingGraph graph = killOnKafka("kafka_ahead", "commit-external-eagerly", 12);
+        CountingGraph graph = killOnKafka("kafka_ahead", "commit-late", 12);
 
         assertExact(graph);
     }
@@ -254,7 +254,7 @@ public abstract class ExternalStoreCrashContract {
     @Test
     @Tag("slow")
     void onKafkaWithoutPuttingTheServerBackTheSameTestFindsTheCountsWrong() throws Exception {
-        CountingGraph graph = killOnKafka("kafka_broken", "commit-external-eagerly,skip-store-restore", 13);
+        CountingGraph graph = killOnKafka("kafka_broken", "commit-late,skip-store-restore", 13);
 
         assertThat(isExact(graph)).as("exact counts with the restore broken").isFalse();
     }

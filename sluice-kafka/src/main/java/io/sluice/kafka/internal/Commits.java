@@ -163,7 +163,7 @@ final class Commits {
 
     /**
      * Commits the external stores now, ahead of the transaction that holds their changelog: for {@link
-     * CrashFaults#COMMIT_EXTERNAL_EAGERLY} only.
+     * CrashFaults#COMMIT_LATE} only.
      */
     void commitExternalStores() {
         for (InstanceStore store : externalStores) {

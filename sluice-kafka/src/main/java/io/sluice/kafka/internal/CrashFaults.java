@@ -5,24 +5,28 @@ package io.sluice.kafka.internal;
  * only, so that they can show they would catch a broken recovery:
  *
  * <ul>
- *   <li>{@code commit-external-eagerly}: a consuming worker commits its external stores to their server as soon as it
- *       processed a batch, and the transaction that holds the batch only once the next batch arrived, so that the
- *       server holds writes of a transaction that may yet abort nearly all the time — which a restart must undo;
+ *   <li>{@code commit-late}: a consuming worker commits the transaction that holds a batch only once the next batch
+ *       arrived, and its external stores to their server at once, so that nearly all the time the server holds writes
+ *       of a transaction that may yet abort — which a restart must undo — and a kill finds output written but not
+ *       committed. The protocol stays correct: only the window a kill can hit widens;
  *   <li>{@code skip-store-restore}: an external store keeps what its server holds on a restart instead of being put
  *       back to its changelog, the judge of what was committed.
+ *   <li>{@code sink-own-producer}: a sink to a named topic writes with a producer of its own instead of joining the
+ *       worker's transaction, so that a restart writes again what the killed worker had written.
  * </ul>
  */
 final class CrashFaults {
 
     static final String PROPERTY = "sluice.kafka.fault";
 
-    static final boolean COMMIT_EXTERNAL_EAGERLY = has("commit-external-eagerly");
+    static final boolean COMMIT_LATE = has("commit-late");
     static final boolean SKIP_STORE_RESTORE = has("skip-store-restore");
+    static final boolean SINK_OWN_PRODUCER = has("sink-own-producer");
 
     private CrashFaults() {}
 
     static {
-        if (COMMIT_EXTERNAL_EAGERLY || SKIP_STORE_RESTORE) {
+        if (COMMIT_LATE || SKIP_STORE_RESTORE || SINK_OWN_PRODUCER) {
             org.slf4j.LoggerFactory.getLogger(CrashFaults.class)
                     .warn(
                             "Injecting faults for a crash test ({}={}): this worker's recovery is broken on purpose",

@@ -161,6 +161,14 @@ final class InstanceWorker implements Runnable {
             stores.trackChanges();
             Resumable resumable =
                     created.resumable(); // a start node's input position, or an end node's output position
+            if (resumable instanceof TopicSink sink // the node itself
+                    && sink.bootstrapServers().equals(options.bootstrapServers()) // it joins this transaction
+                    && !CrashFaults.SINK_OWN_PRODUCER) {
+                sink.writeThrough(record -> {
+                    output.beginIfNeeded();
+                    output.send(record);
+                });
+            }
             Restorer restorer = new Restorer(deployment, spec, index, name(), serde, exactlyOnce);
             restorer.restore(stores, resumable);
             created.open();
@@ -254,7 +262,7 @@ final class InstanceWorker implements Runnable {
                 return false;
             }
             ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-            if (CrashFaults.COMMIT_EXTERNAL_EAGERLY && !records.isEmpty()) {
+            if (CrashFaults.COMMIT_LATE && !records.isEmpty()) {
                 commits.commitIfDue(); // the last batch's transaction only now: its stores' server was ahead meanwhile
             }
             if (!records.isEmpty()) {
@@ -276,7 +284,7 @@ final class InstanceWorker implements Runnable {
             }
             checkSends();
             if (!markers.allEnded()) {
-                if (CrashFaults.COMMIT_EXTERNAL_EAGERLY) {
+                if (CrashFaults.COMMIT_LATE) {
                     commits.commitExternalStores();
                 } else {
                     commits.commitIfDue();
