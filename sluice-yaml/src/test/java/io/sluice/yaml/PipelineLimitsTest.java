@@ -431,9 +431,9 @@ class PipelineLimitsTest {
                 """);
 
         assertThat(refused(tasks).problems())
-                .containsExactly("tasks.yaml:7 tasks[0].config.inputConfig.source: location 'kafka-topic-1' is not"
-                        + " supported yet (S3 buckets and Kafka topics come with their connectors); supported: a file"
-                        + " path, file://…, stdin, stdout");
+                .containsExactly("tasks.yaml:7 tasks[0].config.inputConfig.source: location 'kafka-topic-1' is neither"
+                        + " a file path nor a location with a scheme; for a Kafka topic set type: streaming or write"
+                        + " kafka://kafka-topic-1, for a file in this directory write ./kafka-topic-1");
         assertThat(refused(edges).problems())
                 .containsExactly(
                         "edges.yaml:7 edges[0].to: expected a node id but found 'b.port'; a port belongs to the"

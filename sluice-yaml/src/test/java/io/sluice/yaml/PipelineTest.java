@@ -360,7 +360,7 @@ class PipelineTest {
                 .isInstanceOfSatisfying(PipelineException.class, e -> assertThat(e.problems())
                         .containsExactly(
                                 "pipeline.yaml:4 nodes[0].source: unknown source 'line'; expected one of [lines, collection,"
-                                        + " generator, interval, cron, stdin]; did you mean 'lines'?",
+                                        + " generator, interval, cron, stdin] or a location such as s3://bucket/prefix or kafka://topic; did you mean 'lines'?",
                                 "pipeline.yaml:7 nodes[1].class: class 'com.example.Missing' was not found on the class"
                                         + " path; check the name and that its jar is on the class path",
                                 "pipeline.yaml:10 nodes[2].parallelism: expected a whole number from 1 to 1024 but found 0",
@@ -451,7 +451,7 @@ class PipelineTest {
     }
 
     @Test
-    void tasksWithLocationsSluiceCannotReachYetSaySo() throws Exception {
+    void tasksWithLocationsNoConnectorOnTheClassPathHandlesNameTheModuleToAdd() throws Exception {
         Path file = write("tasks.yaml", """
                 tasks:
                   - name: spout
@@ -464,11 +464,11 @@ class PipelineTest {
         assertThatThrownBy(() -> Pipeline.load(file))
                 .isInstanceOfSatisfying(PipelineException.class, e -> assertThat(e.problems())
                         .containsExactly(
-                                "tasks.yaml:5 tasks[0].config.inputConfig.source: location 'kafka-topic-1' is not supported yet"
-                                        + " (S3 buckets and Kafka topics come with their connectors); supported: a file path,"
-                                        + " file://…, stdin, stdout",
-                                "tasks.yaml:6 tasks[0].config.outputConfig.destination: location 's3://my-bucket/data' is not"
-                                        + " supported yet (S3 buckets and Kafka topics come with their connectors); supported: a"
-                                        + " file path, file://…, stdin, stdout"));
+                                "tasks.yaml:5 tasks[0].config.inputConfig.source: no connector reads or writes"
+                                        + " 'kafka://kafka-topic-1': nothing on the class path handles 'kafka://'; schemes"
+                                        + " there are: [mem]; add the module that brings it (sluice-kafka)",
+                                "tasks.yaml:6 tasks[0].config.outputConfig.destination: no connector reads or writes"
+                                        + " 's3://my-bucket/data': nothing on the class path handles 's3://'; schemes there"
+                                        + " are: [mem]; add the module that brings it (sluice-connectors-s3)"));
     }
 }

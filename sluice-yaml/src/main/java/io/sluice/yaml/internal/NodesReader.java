@@ -50,6 +50,11 @@ final class NodesReader {
             "key",
             "time");
 
+    /** How a source or sink named by a location with a scheme ({@code source: s3://bucket/prefix}) is known. */
+    private static final String CONNECTOR_SOURCE = "source: <location>";
+
+    private static final String CONNECTOR_SINK = "sink: <location>";
+
     /** The keys each kind takes besides id, parallelism and the kind itself. */
     private static final Map<String, List<String>> TAKES = Map.ofEntries(
             Map.entry("source: lines", List.of("path")),
@@ -67,7 +72,9 @@ final class NodesReader {
             Map.entry("use: merge", List.of()),
             Map.entry("use: route", List.of("branches", "field")),
             Map.entry("use: chunk", List.of("count", "key", "time")),
-            Map.entry("class", List.of("config", "ports", "stores")));
+            Map.entry("class", List.of("config", "ports", "stores")),
+            Map.entry(CONNECTOR_SOURCE, List.of("config")),
+            Map.entry(CONNECTOR_SINK, List.of("config")));
 
     /** Built-ins that own one shared resource (a file, stdin, a clock) and run with parallelism 1. */
     private static final List<String> SINGLE_INSTANCE = List.of(
@@ -78,10 +85,18 @@ final class NodesReader {
     private final Mappings mappings;
     private final UserClasses classes;
     private final StoresReader stores;
+    private final ConnectorNodes connectors;
     private final GraphDraft draft;
     private final List<Pipeline.Input> inputs;
 
-    NodesReader(Problems problems, Scalars scalars, Mappings mappings, GraphDraft draft, List<Pipeline.Input> inputs) {
+    NodesReader(
+            Problems problems,
+            Scalars scalars,
+            Mappings mappings,
+            GraphDraft draft,
+            List<Pipeline.Input> inputs,
+            ConnectorNodes connectors) {
+        this.connectors = connectors;
         this.problems = problems;
         this.scalars = scalars;
         this.mappings = mappings;
@@ -155,8 +170,11 @@ final class NodesReader {
         if (what == null) {
             return null;
         }
-        String named = kind.equals("class") ? "class" : kind + ": " + what;
-        if (!known(entry, kind, what)) {
+        boolean connector = (kind.equals("source") || kind.equals("sink")) && ConnectorNodes.handles(what);
+        String named = connector
+                ? (kind.equals("source") ? CONNECTOR_SOURCE : CONNECTOR_SINK)
+                : kind.equals("class") ? "class" : kind + ": " + what;
+        if (!connector && !known(entry, kind, what)) {
             return null;
         }
         boolean fits = keysFit(entry, named);
@@ -164,8 +182,9 @@ final class NodesReader {
         if (id == null || !fits) {
             return null;
         }
-        NodeSpec spec =
-                switch (kind) {
+        NodeSpec spec = connector
+                ? connector(id, kind, what, entry)
+                : switch (kind) {
                     case "source" -> source(id, what, entry);
                     case "sink" -> sink(id, what, entry);
                     case "use" -> use(id, what, entry);
@@ -194,6 +213,7 @@ final class NodesReader {
         problems.add(
                 entry.at(kind),
                 "unknown " + noun + " " + Problems.quote(what) + "; expected one of " + known
+                        + (kind.equals("use") ? "" : " or a location such as s3://bucket/prefix or kafka://topic")
                         + Suggestions.didYouMean(what, known));
         return false;
     }
@@ -418,6 +438,19 @@ final class NodesReader {
                 ? null
                 : problems.attempt(
                         entry.at("stores"), () -> spec.withStores(declared.toArray(io.sluice.StoreSpec[]::new)));
+    }
+
+    /** A source or sink a connector makes for the location {@code what}, with the settings under {@code config}. */
+    private NodeSpec connector(String id, String kind, String what, Entry entry) {
+        Map<String, String> settings = entry.has("config")
+                ? connectors.settings(entry.value("config"), entry.path() + ".config", List.of())
+                : Map.of();
+        if (settings == null) {
+            return null;
+        }
+        return kind.equals("source")
+                ? connectors.source(id, what, settings, entry.at(kind))
+                : connectors.sink(id, what, settings, entry.at(kind));
     }
 
     private boolean required(Entry entry, String key, String what) {

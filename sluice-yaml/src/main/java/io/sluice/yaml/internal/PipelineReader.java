@@ -67,6 +67,10 @@ public final class PipelineReader {
             String given = scalars.text(graph, "graph");
             name = given == null ? name : given;
         }
+        Pipeline.Runtime runtime = keys.containsKey("runtime")
+                ? new RuntimeReader(problems, scalars, mappings).read(Mappings.value(keys, "runtime"))
+                : Pipeline.Runtime.DEFAULT;
+        ConnectorNodes connectors = new ConnectorNodes(problems, scalars, runtime.bootstrap());
         if (keys.containsKey("tasks")) {
             for (String other : List.of("nodes", "edges")) {
                 if (keys.containsKey(other)) {
@@ -76,7 +80,7 @@ public final class PipelineReader {
                             "a pipeline has either tasks or nodes and edges, not both");
                 }
             }
-            new TasksReader(problems, scalars, mappings, draft, inputs).read(Mappings.value(keys, "tasks"));
+            new TasksReader(problems, scalars, mappings, draft, inputs, connectors).read(Mappings.value(keys, "tasks"));
         } else {
             for (String required : List.of("graph", "nodes", "edges")) {
                 if (!keys.containsKey(required)) {
@@ -84,7 +88,8 @@ public final class PipelineReader {
                 }
             }
             if (keys.containsKey("nodes")) {
-                new NodesReader(problems, scalars, mappings, draft, inputs).read(Mappings.value(keys, "nodes"));
+                new NodesReader(problems, scalars, mappings, draft, inputs, connectors)
+                        .read(Mappings.value(keys, "nodes"));
             }
             if (keys.containsKey("edges")) {
                 new EdgesReader(problems, scalars, mappings, draft).read(Mappings.value(keys, "edges"));
@@ -93,9 +98,6 @@ public final class PipelineReader {
         if (keys.containsKey("robustness")) {
             new RobustnessReader(problems, scalars, mappings, draft).read(Mappings.value(keys, "robustness"));
         }
-        Pipeline.Runtime runtime = keys.containsKey("runtime")
-                ? new RuntimeReader(problems, scalars, mappings).read(Mappings.value(keys, "runtime"))
-                : Pipeline.Runtime.DEFAULT;
         problems.throwIfAny();
         ComputationalGraph graph = draft.build(name, problems);
         problems.throwIfAny();

@@ -9,9 +9,11 @@ import io.sluice.spi.Names;
 import io.sluice.yaml.Pipeline;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
@@ -19,10 +21,13 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 /**
  * The spout/bolt {@code tasks:} form of the geniusrise design. A task's {@code outputConfig.destination} that another
  * task names as its {@code inputConfig.source} becomes an edge between them; a destination nobody reads becomes an end
- * node writing there. What Sluice can read and write today: a file path (or {@code file://…}) and {@code stdin} /
- * {@code stdout}; S3 and Kafka locations are refused by name until their connectors exist. A bolt names the class of
- * its computation with {@code class:}, as the design leaves it open. Each node and edge made is located at the key
- * that made it: a task's name, its source, its destination.
+ * node writing there; a bolt's source that no task writes becomes a start node {@code <bolt>-in} reading it. A
+ * location is a file path (or {@code file://…}), {@code stdin} / {@code stdout}, or a location with a scheme that a
+ * connector on the class path handles ({@code s3://bucket/prefix}, {@code kafka://topic}, {@code https://…}); a bare
+ * name under {@code type: streaming} is a Kafka topic, as in the design's {@code kafka-topic-1}. Keys of an
+ * {@code inputConfig} or {@code outputConfig} besides {@code type} and the location are the connector's settings. A
+ * bolt names the class of its computation with {@code class:}, as the design leaves it open. Each node and edge made
+ * is located at the key that made it: a task's name, its source, its destination.
  */
 final class TasksReader {
 
@@ -34,18 +39,34 @@ final class TasksReader {
     private final UserClasses classes;
     private final GraphDraft draft;
     private final List<Pipeline.Input> inputs;
+    private final ConnectorNodes connectors;
 
-    TasksReader(Problems problems, Scalars scalars, Mappings mappings, GraphDraft draft, List<Pipeline.Input> inputs) {
+    TasksReader(
+            Problems problems,
+            Scalars scalars,
+            Mappings mappings,
+            GraphDraft draft,
+            List<Pipeline.Input> inputs,
+            ConnectorNodes connectors) {
         this.problems = problems;
         this.scalars = scalars;
         this.mappings = mappings;
         this.classes = new UserClasses(problems);
         this.draft = draft;
         this.inputs = inputs;
+        this.connectors = connectors;
     }
 
-    /** A location as read: its text and where it was written. */
-    private record Place(String location, org.snakeyaml.engine.v2.nodes.Node value, String path) {
+    /**
+     * A location as read: its text, where it was written, the {@code type} beside it ({@code batch}, {@code
+     * streaming} or {@code null}) and the connector settings beside it.
+     */
+    private record Place(
+            String location,
+            org.snakeyaml.engine.v2.nodes.Node value,
+            String path,
+            String type,
+            Map<String, String> settings) {
         Location at() {
             return Location.of(value, path);
         }
@@ -88,6 +109,10 @@ final class TasksReader {
         tasks.stream()
                 .filter(t -> t.source() != null)
                 .forEach(t -> bySource.putIfAbsent(t.source().location(), t));
+        Set<String> written = new HashSet<>();
+        tasks.stream()
+                .filter(t -> t.destination() != null)
+                .forEach(t -> written.add(t.destination().location()));
         for (Task task : tasks) {
             if (task.type().equals("spout")) {
                 spout(task);
@@ -103,6 +128,15 @@ final class TasksReader {
                 if (spec != null) {
                     draft.node(spec, task.nameAt());
                 }
+                Place source = task.source();
+                if (source != null && !written.contains(source.location())) {
+                    // nothing in the pipeline writes what the bolt reads: a start node of its own reads it
+                    NodeSpec in = start(task.name() + "-in", source);
+                    if (in != null) {
+                        draft.node(in, source.at());
+                        draft.edge(Edge.of(in.id(), task.name()), source.at());
+                    }
+                }
             }
             Place destination = task.destination();
             if (destination == null) {
@@ -115,8 +149,13 @@ final class TasksReader {
             }
             String end = task.name() + "-out";
             NodeSpec sink;
-            if (destination.location().equals("stdout")) {
+            String location = location(destination);
+            if (location == null) {
+                sink = null;
+            } else if (location.equals("stdout")) {
                 sink = NodeSpec.end(end, Sinks.stdout());
+            } else if (ConnectorNodes.handles(location)) {
+                sink = connectors.sink(end, location, destination.settings(), destination.at());
             } else {
                 Path output = local(destination);
                 sink = output == null
@@ -136,20 +175,68 @@ final class TasksReader {
             problems.add(task.where(), task.path() + ".config", "a spout needs inputConfig.source: where it reads");
             return;
         }
-        NodeSpec spec;
-        if (source.location().equals("stdin")) {
-            spec = NodeSpec.start(task.name(), Sources.stdin());
-        } else {
-            Path input = local(source);
-            if (input == null) {
-                return;
-            }
-            inputs.add(new Pipeline.Input(input, source.at().describe(problems.file())));
-            spec = problems.attempt(source.at(), () -> NodeSpec.start(task.name(), Sources.lines(input)));
-        }
+        NodeSpec spec = start(task.name(), source);
         if (spec != null) {
             draft.node(spec, task.nameAt());
         }
+    }
+
+    /** A start node {@code id} reading {@code source}: stdin, a connector's location, or a file. */
+    private NodeSpec start(String id, Place source) {
+        String location = location(source);
+        if (location == null) {
+            return null;
+        }
+        if (location.equals("stdin")) {
+            return NodeSpec.start(id, Sources.stdin());
+        }
+        if (ConnectorNodes.handles(location)) {
+            return connectors.source(id, location, source.settings(), source.at());
+        }
+        Path input = local(source);
+        if (input == null) {
+            return null;
+        }
+        inputs.add(new Pipeline.Input(input, source.at().describe(problems.file())));
+        return problems.attempt(source.at(), () -> NodeSpec.start(id, Sources.lines(input)));
+    }
+
+    /**
+     * What {@code place} names: {@code stdin}/{@code stdout}, a location with a scheme, a bare name under {@code type:
+     * streaming} as {@code kafka://name}, or a file path; {@code null} after a problem (settings beside a file, a
+     * bare name that is neither).
+     */
+    private String location(Place place) {
+        String location = place.location();
+        if (location.equals("stdin") || location.equals("stdout")) {
+            return settingsOnlyForConnectors(place) ? location : null;
+        }
+        if (ConnectorNodes.handles(location)) {
+            return location;
+        }
+        if (!location.contains("/") && !location.contains(".") && !location.contains(":")) {
+            if ("streaming".equals(place.type())) {
+                return "kafka://" + location;
+            }
+            problems.add(
+                    place.at(),
+                    "location " + Problems.quote(location) + " is neither a file path nor a location with a scheme;"
+                            + " for a Kafka topic set type: streaming or write kafka://" + location
+                            + ", for a file in this directory write ./" + location);
+            return null;
+        }
+        return settingsOnlyForConnectors(place) ? location : null;
+    }
+
+    private boolean settingsOnlyForConnectors(Place place) {
+        if (place.settings().isEmpty()) {
+            return true;
+        }
+        problems.add(
+                place.at(),
+                "settings " + place.settings().keySet() + " apply to a connector's location (s3://, kafka://, tcp://,"
+                        + " https://…), not to " + Problems.quote(place.location()));
+        return false;
     }
 
     private Task task(org.snakeyaml.engine.v2.nodes.Node value, String path) {
@@ -216,29 +303,28 @@ final class TasksReader {
             problems.add(value, at, "expected a mapping with type and " + key + " but found " + YamlTree.kind(value));
             return null;
         }
-        Map<String, NodeTuple> inner = mappings.keys(mapping, at, List.of("type", key));
-        if (inner.containsKey("type")) {
-            scalars.oneOf(Mappings.value(inner, "type"), at + ".type", List.of("batch", "streaming"));
+        Map<String, NodeTuple> inner = new LinkedHashMap<>();
+        for (NodeTuple tuple : mapping.getValue()) {
+            if (tuple.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode name) {
+                inner.put(name.getValue(), tuple);
+            }
         }
-        if (!inner.containsKey(key)) {
+        String type = inner.containsKey("type")
+                ? scalars.oneOf(Mappings.value(inner, "type"), at + ".type", List.of("batch", "streaming"))
+                : null;
+        Map<String, String> settings = connectors.settings(mapping, at, List.of("type", key));
+        if (!inner.containsKey(key) || settings == null) {
             return null;
         }
         String location = scalars.text(Mappings.value(inner, key), at + "." + key);
-        return location == null ? null : new Place(location, Mappings.value(inner, key), at + "." + key);
+        return location == null
+                ? null
+                : new Place(location, Mappings.value(inner, key), at + "." + key, type, settings);
     }
 
-    /** A local file (or stdin/stdout): what Sluice's YAML can read and write today. */
+    /** A local file: the path, or {@code file://} and the path, resolved against the pipeline's directory. */
     private Path local(Place place) {
         String location = place.location();
-        if (location.startsWith("s3://")
-                || location.contains("://") && !location.startsWith("file://")
-                || !location.contains("/") && !location.contains(".")) {
-            problems.add(
-                    place.at(),
-                    "location " + Problems.quote(location) + " is not supported yet (S3 buckets and Kafka topics come"
-                            + " with their connectors); supported: a file path, file://…, stdin, stdout");
-            return null;
-        }
         String file = location.startsWith("file://") ? location.substring("file://".length()) : location;
         return scalars.resolve(place.value(), place.path(), file);
     }
