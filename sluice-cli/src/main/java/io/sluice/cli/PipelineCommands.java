@@ -98,8 +98,18 @@ final class PipelineCommands {
                         + " DIR and resume from them, overriding runtime.checkpoints")
         Path checkpoints;
 
+        @Option(
+                names = "--bootstrap",
+                paramLabel = "HOST:PORT",
+                description = "the Kafka cluster, for system kafka and for kafka:// locations that name none,"
+                        + " overriding runtime.bootstrap")
+        String bootstrap;
+
         @Override
         public Integer call() throws InterruptedException {
+            if (bootstrap != null) {
+                System.setProperty(KafkaOptions.BOOTSTRAP_PROPERTY, bootstrap);
+            }
             Pipeline pipeline = Pipeline.load(file);
             if (checkpoints != null) {
                 pipeline = pipeline.withCheckpoints(checkpoints);
@@ -108,7 +118,7 @@ final class PipelineCommands {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             long started = System.nanoTime();
-            try (Deployment deployment = deploy(pipeline)) {
+            try (Deployment deployment = deploy(pipeline, bootstrap)) {
                 DeploymentState state = awaitEnd(deployment, timeout.toNanos(), () -> {
                     err.println(progress(deployment.status(), System.nanoTime() - started));
                     err.flush();
@@ -129,10 +139,13 @@ final class PipelineCommands {
             }
         }
 
-        private static Deployment deploy(Pipeline pipeline) {
+        private static Deployment deploy(Pipeline pipeline, String bootstrap) {
             Pipeline.Runtime runtime = pipeline.runtime();
             if (runtime.system().equals("kafka")) {
-                return pipeline.graph().deploy(SystemType.KAFKA, kafkaOptions(runtime, runtime.bootstrap()));
+                return pipeline.graph()
+                        .deploy(
+                                SystemType.KAFKA,
+                                kafkaOptions(runtime, bootstrap != null ? bootstrap : runtime.bootstrap()));
             }
             LocalOptions options = LocalOptions.defaults()
                     .withMode(

@@ -53,6 +53,15 @@ public record KafkaOptions(
     /** How many of the latest results of each end node a deployment keeps in memory unless set otherwise. */
     public static final int DEFAULT_KEPT_RESULTS = 100_000;
 
+    /**
+     * The system property that names the cluster of {@code kafka://} locations given without one ({@code sluice run
+     * --bootstrap} sets it).
+     */
+    public static final String BOOTSTRAP_PROPERTY = "sluice.kafka.bootstrap";
+
+    /** The environment variable that names the cluster when nothing else does. */
+    public static final String BOOTSTRAP_ENV = "SLUICE_KAFKA_BOOTSTRAP";
+
     public KafkaOptions {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("KafkaOptions.bootstrapServers: expected host:port[,host:port…] but"

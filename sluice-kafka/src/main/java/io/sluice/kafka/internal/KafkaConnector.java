@@ -14,17 +14,15 @@ import java.util.function.Supplier;
 /**
  * {@code kafka://topic} in a pipeline: a topic outside the graph, read from the beginning (or where the node's consumer
  * group {@code <graph>.<node>} stands) or written to. The cluster is the setting {@code bootstrap}, else the system
- * property {@value #BOOTSTRAP_PROPERTY} (which {@code sluice run --bootstrap} sets), else the environment's {@value
- * #BOOTSTRAP_ENV}, looked up when the node is made — so a worker process finds it as the deploying process did.
+ * property {@value KafkaOptions#BOOTSTRAP_PROPERTY} (which {@code sluice run --bootstrap} sets), else the setting
+ * {@code runtime-bootstrap} (the pipeline reader passes {@code runtime.bootstrap} there), else the environment's {@value
+ * KafkaOptions#BOOTSTRAP_ENV}, looked up when the node is made.
  *
  * <p>Settings: {@code bootstrap}; for a source {@code format} ({@code text}, the default: values as UTF-8 text;
  * {@code json}: values as JSON) and {@code until} ({@code end}: a bounded read up to the offsets the topic had when the
  * node opened); for a sink nothing else (strings as UTF-8, other items as JSON).
  */
 public final class KafkaConnector implements Connector {
-
-    public static final String BOOTSTRAP_PROPERTY = "sluice.kafka.bootstrap";
-    public static final String BOOTSTRAP_ENV = "SLUICE_KAFKA_BOOTSTRAP";
 
     private static final java.util.regex.Pattern TOPIC = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
@@ -40,7 +38,7 @@ public final class KafkaConnector implements Connector {
 
     @Override
     public Set<String> settings() {
-        return Set.of("bootstrap", "format", "until");
+        return Set.of("bootstrap", "runtime-bootstrap", "format", "until");
     }
 
     @Override
@@ -56,10 +54,9 @@ public final class KafkaConnector implements Connector {
             throw new IllegalArgumentException("'" + location + "': setting 'until' must be end (a bounded read up to"
                     + " the offsets the topic had when the node opened), found '" + until + "'");
         }
-        String bootstrap = settings.get("bootstrap");
         return () -> {
             // exactly-once options: the consumer reads committed records only
-            KafkaOptions options = KafkaOptions.of(cluster(location, bootstrap)).withGuarantee(Guarantee.EXACTLY_ONCE);
+            KafkaOptions options = KafkaOptions.of(cluster(location, settings)).withGuarantee(Guarantee.EXACTLY_ONCE);
             KafkaSources.Topic<?> read = format.equals("json")
                     ? KafkaSources.topic(options, topic)
                     : KafkaSources.topic(options, topic).asStrings();
@@ -74,8 +71,7 @@ public final class KafkaConnector implements Connector {
             throw new IllegalArgumentException("'" + location + "': a Kafka sink takes only the setting 'bootstrap'"
                     + " (strings are written as UTF-8, other items as JSON)");
         }
-        String bootstrap = settings.get("bootstrap");
-        return () -> KafkaSinks.topic(KafkaOptions.of(cluster(location, bootstrap)), topic)
+        return () -> KafkaSinks.topic(KafkaOptions.of(cluster(location, settings)), topic)
                 .get();
     }
 
@@ -89,16 +85,19 @@ public final class KafkaConnector implements Connector {
         return topic;
     }
 
-    private static String cluster(String location, String bootstrap) {
-        String cluster = bootstrap != null ? bootstrap : System.getProperty(BOOTSTRAP_PROPERTY);
-        if (cluster == null || cluster.isBlank()) {
-            cluster = System.getenv(BOOTSTRAP_ENV);
+    private static String cluster(String location, Map<String, String> settings) {
+        for (String cluster : new String[] {
+            settings.get("bootstrap"),
+            System.getProperty(KafkaOptions.BOOTSTRAP_PROPERTY),
+            settings.get("runtime-bootstrap"),
+            System.getenv(KafkaOptions.BOOTSTRAP_ENV)
+        }) {
+            if (cluster != null && !cluster.isBlank()) {
+                return cluster;
+            }
         }
-        if (cluster == null || cluster.isBlank()) {
-            throw new IllegalArgumentException("'" + location + "': no Kafka cluster; set bootstrap: HOST:PORT next"
-                    + " to it, runtime.bootstrap in the pipeline, --bootstrap on the command line, or "
-                    + BOOTSTRAP_ENV);
-        }
-        return cluster;
+        throw new IllegalArgumentException("'" + location + "': no Kafka cluster; set bootstrap: HOST:PORT next to"
+                + " it, runtime.bootstrap in the pipeline, --bootstrap on the command line, or "
+                + KafkaOptions.BOOTSTRAP_ENV);
     }
 }

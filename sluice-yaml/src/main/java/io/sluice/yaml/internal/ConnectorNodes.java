@@ -14,7 +14,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * Start and end nodes for the locations a pipeline names by scheme ({@code s3://…}, {@code kafka://…}, {@code
  * tcp://…}, {@code https://…}), made by the {@link io.sluice.spi.Connector} on the class path that handles the scheme;
  * a problem at the location's line when none does or its settings are wrong. A {@code kafka://} location without a
- * {@code bootstrap} setting takes the pipeline's {@code runtime.bootstrap}.
+ * {@code bootstrap} setting is given the pipeline's {@code runtime.bootstrap} as {@code runtime-bootstrap}, which the
+ * Kafka connector takes when nothing closer names a cluster.
  */
 final class ConnectorNodes {
 
@@ -50,11 +51,11 @@ final class ConnectorNodes {
     }
 
     private Map<String, String> withBootstrap(String location, Map<String, String> settings) {
-        if (bootstrap == null || !"kafka".equals(Connectors.scheme(location)) || settings.containsKey("bootstrap")) {
+        if (bootstrap == null || !"kafka".equals(Connectors.scheme(location))) {
             return settings;
         }
         Map<String, String> with = new LinkedHashMap<>(settings);
-        with.put("bootstrap", bootstrap);
+        with.put("runtime-bootstrap", bootstrap);
         return with;
     }
 
