@@ -2,12 +2,9 @@ package io.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,21 +14,8 @@ class PipelineCliTest {
     @TempDir
     Path dir;
 
-    private record Outcome(int exit, String out, String err) {}
-
-    private static Outcome sluice(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                Main.class.getName()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).start();
-        byte[] out = process.getInputStream().readAllBytes();
-        byte[] err = process.getErrorStream().readAllBytes();
-        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        return new Outcome(
-                process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    private static SluiceProcess.Outcome sluice(String... args) throws Exception {
+        return SluiceProcess.run(args);
     }
 
     @Test
@@ -51,8 +35,8 @@ class PipelineCliTest {
                 """);
         String checkpoints = dir.resolve("state").toString();
 
-        Outcome first = sluice("run", file.toString(), "--checkpoints", checkpoints);
-        Outcome second = sluice("run", file.toString(), "--checkpoints", checkpoints);
+        SluiceProcess.Outcome first = sluice("run", file.toString(), "--checkpoints", checkpoints);
+        SluiceProcess.Outcome second = sluice("run", file.toString(), "--checkpoints", checkpoints);
 
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.out()).contains("Items CONFIRM: 3 introduced, 3 completely processed, 0 pending");
@@ -63,7 +47,7 @@ class PipelineCliTest {
 
     @Test
     void runCountsTheWordsOfTheYamlExample() throws Exception {
-        Outcome run = sluice("run", "../examples/wordcount.yaml", "--results", "200");
+        SluiceProcess.Outcome run = sluice("run", "../examples/wordcount.yaml", "--results", "200");
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out())
@@ -85,7 +69,7 @@ class PipelineCliTest {
         Path file = dir.resolve("wordcount-rocksdb.yaml");
         Files.writeString(file, example);
 
-        Outcome run = sluice("run", file.toString(), "--results", "200");
+        SluiceProcess.Outcome run = sluice("run", file.toString(), "--results", "200");
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("Count[word=the, count=18]", "Results of counts (86):");
@@ -93,7 +77,7 @@ class PipelineCliTest {
 
     @Test
     void revenueSplitInYamlBalancesToTheCentAsTheJavaOneDoes() throws Exception {
-        Outcome run = sluice("run", "../examples/revenue.yaml");
+        SluiceProcess.Outcome run = sluice("run", "../examples/revenue.yaml");
 
         assertThat(run.exit()).as(run.err()).isZero();
         // The same split, computed without any graph.
@@ -121,7 +105,7 @@ class PipelineCliTest {
 
     @Test
     void runRoutesByFieldWithoutCode() throws Exception {
-        Outcome run = sluice("run", "../examples/routing.yaml");
+        SluiceProcess.Outcome run = sluice("run", "../examples/routing.yaml");
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("Results of out (2):", "{id=1, kind=book, cents=1200}");
@@ -141,8 +125,8 @@ class PipelineCliTest {
                   - in -> out
                 """);
 
-        Outcome valid = sluice("validate", "../examples/wordcount.yaml");
-        Outcome invalid = sluice("validate", broken.toString());
+        SluiceProcess.Outcome valid = sluice("validate", "../examples/wordcount.yaml");
+        SluiceProcess.Outcome invalid = sluice("validate", broken.toString());
 
         assertThat(valid.exit()).isZero();
         assertThat(valid.out()).contains("valid graph 'wordcount': 4 nodes, 3 edges, runs on local");
@@ -158,7 +142,7 @@ class PipelineCliTest {
 
     @Test
     void generateWritesKubernetesManifestsForThePipeline() throws Exception {
-        Outcome generated = sluice(
+        SluiceProcess.Outcome generated = sluice(
                 "generate", "k8s", "../examples/wordcount.yaml", "-o", dir.toString(), "--bootstrap", "kafka:9092");
 
         assertThat(generated.exit()).as(generated.err()).isZero();
@@ -172,7 +156,7 @@ class PipelineCliTest {
                         "path: /health/ready",
                         "kind: Service",
                         "io.sluice.examples.WordCount$SplitWords");
-        Outcome ecs = sluice(
+        SluiceProcess.Outcome ecs = sluice(
                 "generate",
                 "ecs",
                 "../examples/wordcount.yaml",
@@ -189,15 +173,15 @@ class PipelineCliTest {
                 .contains("\"family\" : \"wordcount-count\"", "--node count", "FARGATE");
         assertThat(Files.readString(dir.resolve("ecs/wordcount-count-service.json")))
                 .contains("subnet-2", "sg-1");
-        Outcome nomad = sluice("generate", "nomad", "../examples/wordcount.yaml", "-o", dir.toString());
+        SluiceProcess.Outcome nomad = sluice("generate", "nomad", "../examples/wordcount.yaml", "-o", dir.toString());
         assertThat(nomad.exit()).isEqualTo(2);
         assertThat(nomad.err()).contains("TARGET must be k8s or ecs, found 'nomad'");
     }
 
     @Test
     void graphPrintsDotAndMermaid() throws Exception {
-        Outcome dot = sluice("graph", "../examples/routing.yaml", "--format", "dot");
-        Outcome mermaid = sluice("graph", "../examples/routing.yaml");
+        SluiceProcess.Outcome dot = sluice("graph", "../examples/routing.yaml", "--format", "dot");
+        SluiceProcess.Outcome mermaid = sluice("graph", "../examples/routing.yaml");
 
         assertThat(dot.out()).startsWith("digraph \"routing\" {").contains("\"byKind\" -> \"all\" [label=\"book\"];");
         assertThat(mermaid.out()).startsWith("flowchart LR").contains("byKind -->|toy| all");
