@@ -144,8 +144,12 @@ class StatefulCrashTest {
     }
 
     static ComputationalGraph graph(String name, boolean inStore, boolean paced) {
+        return graph(name, inStore, paced, ITEMS);
+    }
+
+    static ComputationalGraph graph(String name, boolean inStore, boolean paced, long items) {
         ComputationalGraph.Builder builder = ComputationalGraph.builder(name)
-                .start("numbers", Sources.generator(ITEMS, paced ? StatefulCrashTest::paced : i -> i));
+                .start("numbers", Sources.generator(items, paced ? StatefulCrashTest::paced : i -> i));
         if (inStore) {
             builder.node("sum", Sum::new).stores("sums");
         } else {
