@@ -145,11 +145,11 @@ final class TcpServer<T> {
                 continue;
             }
             Connection connection = new Connection(number, client);
-            open.add(connection);
             connection.thread = Thread.ofPlatform()
                     .daemon()
                     .name(what + " connection " + number)
                     .unstarted(connection);
+            open.add(connection); // after its thread is set: close() joins the threads of what it finds here
             connection.thread.start();
         }
     }
