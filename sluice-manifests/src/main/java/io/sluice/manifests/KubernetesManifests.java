@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.sluice.ComputationalGraph;
 import io.sluice.NodeSpec;
@@ -55,6 +57,17 @@ import java.util.Map;
  * CreateContainerConfigError: secret "shop-api-token" not found}) instead of serving with a token nobody chose, and
  * the generated file holds nothing secret, so it can be kept in a repository. The probes read {@code /health/live},
  * which needs no token.
+ *
+ * <p><b>A schedule.</b> With {@link KubernetesOptions#schedule()} the pipeline is a batch: the ConfigMap and one
+ * CronJob ({@code batch/v1}, named after the graph, in UTC) whose every run is one pod. Its init container creates the
+ * graph's topics afresh ({@code --on-existing fresh}: a run starts from nothing, as a batch does, rather than finding
+ * the end markers of the last run); then one container per node runs the same {@code sluice worker} as a node's
+ * Deployment, and the run is over once every worker has ended. One pod, not a CronJob per node, because the nodes of
+ * a run must start together after its topics exist. {@code concurrencyPolicy: Forbid}, because a run starting while
+ * the last one still works would delete its topics; {@code restartPolicy: OnFailure}, so a worker that dies resumes
+ * from its committed offsets, as in a Deployment. No probes — a worker that ended is done, not dead, and the
+ * containers of one pod would contend for one health port — and no API: it follows one deployment's topics, and each
+ * run replaces them.
  */
 public final class KubernetesManifests {
 
@@ -68,10 +81,15 @@ public final class KubernetesManifests {
 
     private KubernetesManifests() {}
 
+    /** Kubernetes adds 11 characters to a CronJob's name to name its Jobs, whose names must stay within 63. */
+    static final int CRON_JOB_NAME_LENGTH = 52;
+
     /**
-     * The resources for {@code graph}, whose pipeline file is {@code pipelineText}.
+     * The resources for {@code graph}, whose pipeline file is {@code pipelineText}: with a schedule in the options,
+     * the ConfigMap and a CronJob; else the ConfigMap, the topic Job, the nodes' Deployments and the API.
      *
-     * @throws SluiceException if two node ids map to the same Kubernetes name
+     * @throws SluiceException if two node ids map to the same Kubernetes name, or a scheduled graph's name is too long
+     *     for a CronJob
      */
     public static List<HasMetadata> generate(ComputationalGraph graph, String pipelineText, KubernetesOptions options) {
         String app = dns(graph.name());
@@ -85,6 +103,10 @@ public final class KubernetesManifests {
                 .endMetadata()
                 .withData(Map.of("pipeline.yaml", pipelineText))
                 .build());
+        if (options.schedule() != null) {
+            resources.add(cronJob(graph, options, app, pipeline));
+            return resources;
+        }
         resources.add(new JobBuilder()
                 .withNewMetadata()
                 .withName(app + "-topics")
@@ -213,6 +235,73 @@ public final class KubernetesManifests {
             }
         }
         return text.toString();
+    }
+
+    /** A run of the whole graph at each time of the schedule: see the class comment. */
+    private static CronJob cronJob(ComputationalGraph graph, KubernetesOptions options, String app, String pipeline) {
+        if (app.length() > CRON_JOB_NAME_LENGTH) {
+            throw new SluiceException("Graph '" + graph.name() + "': a scheduled graph's name is its CronJob's, and"
+                    + " Kubernetes allows " + CRON_JOB_NAME_LENGTH + " characters there, found " + app.length()
+                    + "; shorten it");
+        }
+        Map<String, String> names = new HashMap<>(Map.of("topics", "the init container that creates the topics"));
+        List<Container> workers = new ArrayList<>();
+        for (NodeSpec node : graph.nodes()) {
+            String name = dns(node.id());
+            String clash = names.put(name, "node '" + node.id() + "'");
+            if (clash != null) {
+                throw new SluiceException("Node '" + node.id() + "' and " + clash + " both become the container name '"
+                        + name + "' (lower case, '-' for '_'); rename the node");
+            }
+            workers.add(container(
+                    name,
+                    options,
+                    List.of("worker", pipeline, "--node", node.id(), "--bootstrap", options.bootstrap()),
+                    false));
+        }
+        Container topics = container(
+                "topics",
+                options,
+                List.of(
+                        "kafka",
+                        "plan",
+                        pipeline,
+                        "--create",
+                        "--on-existing",
+                        "fresh",
+                        "--bootstrap",
+                        options.bootstrap()),
+                false);
+        PodSpec pod = new PodSpecBuilder(pod(app, workers.get(0), "OnFailure"))
+                .withInitContainers(topics)
+                .withContainers(workers)
+                .build();
+        return new CronJobBuilder()
+                .withNewMetadata()
+                .withName(app)
+                .withNamespace(options.namespace())
+                .withLabels(labels(graph, "batch"))
+                .endMetadata()
+                .withNewSpec()
+                .withSchedule(Cron.parse(options.schedule()).kubernetes())
+                .withTimeZone("Etc/UTC")
+                .withConcurrencyPolicy("Forbid")
+                .withNewJobTemplate()
+                .withNewMetadata()
+                .withLabels(labels(graph, "batch"))
+                .endMetadata()
+                .withNewSpec()
+                .withBackoffLimit(6)
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels(graph, "batch"))
+                .endMetadata()
+                .withSpec(pod)
+                .endTemplate()
+                .endSpec()
+                .endJobTemplate()
+                .endSpec()
+                .build();
     }
 
     /** The Secret holding the API's token: the one the options name, else {@code <graph>-api-token}. */
