@@ -1,6 +1,9 @@
 package io.sluice.manifests;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -9,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -19,17 +23,21 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sluice.ComputationalGraph;
 import io.sluice.NodeSpec;
 import io.sluice.SluiceException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The Kubernetes resources that run a pipeline on Kafka, built with fabric8's model (not templates): a ConfigMap
@@ -302,6 +310,102 @@ public final class KubernetesManifests {
                 .endJobTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /** File names {@link #read} takes from a directory. */
+    private static final List<String> MANIFEST_SUFFIXES = List.of(".yaml", ".yml", ".json");
+
+    private static final ObjectMapper YAML_READER = new ObjectMapper(new YAMLFactory());
+
+    /**
+     * Whether {@code path} holds Kubernetes manifests rather than a pipeline: a directory, or a file whose first
+     * document has an {@code apiVersion} and a {@code kind}.
+     */
+    public static boolean holdsManifests(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            return true;
+        }
+        try (MappingIterator<JsonNode> documents =
+                YAML_READER.readerFor(JsonNode.class).readValues(Files.readString(path))) {
+            while (documents.hasNextValue()) {
+                JsonNode document = documents.nextValue();
+                if (document != null && !document.isNull() && !document.isMissingNode()) {
+                    return document.isObject() && document.has("apiVersion") && document.has("kind");
+                }
+            }
+        } catch (JsonProcessingException | RuntimeException e) {
+            return false; // not YAML either: the pipeline reader will say what is wrong with it
+        }
+        return false;
+    }
+
+    /**
+     * The resources of files {@code sluice generate k8s} wrote, or of any Kubernetes manifests: a YAML or JSON file,
+     * each document a resource (a {@code …List} its items), or every {@code .yaml}, {@code .yml} and {@code .json}
+     * file of a directory, in the order of their names.
+     *
+     * @throws SluiceException naming the file and document that is not a Kubernetes resource
+     */
+    public static List<HasMetadata> read(Path path) throws IOException {
+        List<Path> files;
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> listed = Files.list(path)) {
+                files = listed.filter(Files::isRegularFile)
+                        .filter(f -> MANIFEST_SUFFIXES.stream()
+                                .anyMatch(suffix -> f.getFileName().toString().endsWith(suffix)))
+                        .sorted()
+                        .toList();
+            }
+            if (files.isEmpty()) {
+                throw new SluiceException(path + " holds no manifests (files ending " + MANIFEST_SUFFIXES + ")");
+            }
+        } else {
+            files = List.of(path);
+        }
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        List<HasMetadata> resources = new ArrayList<>();
+        for (Path file : files) {
+            int index = 0;
+            try (MappingIterator<JsonNode> documents =
+                    YAML_READER.readerFor(JsonNode.class).readValues(Files.readString(file))) {
+                while (documents.hasNextValue()) {
+                    JsonNode document = documents.nextValue();
+                    index++;
+                    if (document == null || document.isNull() || document.isMissingNode()) {
+                        continue;
+                    }
+                    String where = file + (index > 1 ? ", document " + index : "");
+                    if (!document.isObject()
+                            || !document.path("apiVersion").isTextual()
+                            || !document.path("kind").isTextual()) {
+                        throw new SluiceException(where + ": not a Kubernetes resource (no apiVersion and kind);"
+                                + " sluice apply takes what sluice generate k8s writes, or a pipeline file");
+                    }
+                    List<JsonNode> items = new ArrayList<>();
+                    if (document.get("kind").asText().endsWith("List")
+                            && document.path("items").isArray()) {
+                        document.get("items").forEach(items::add);
+                    } else {
+                        items.add(document);
+                    }
+                    for (JsonNode item : items) {
+                        if (!item.path("metadata").path("name").isTextual()) {
+                            throw new SluiceException(
+                                    where + ": a " + item.path("kind").asText("resource") + " without metadata.name");
+                        }
+                        resources.add((HasMetadata) serialization.convertValue(item, KubernetesResource.class));
+                    }
+                }
+            } catch (JsonProcessingException e) {
+                throw new SluiceException(
+                        file + ": not YAML or JSON: " + e.getOriginalMessage()
+                                + (e.getLocation() == null
+                                        ? ""
+                                        : " (line " + e.getLocation().getLineNr() + ")"),
+                        e);
+            }
+        }
+        return resources;
     }
 
     /** The Secret holding the API's token: the one the options name, else {@code <graph>-api-token}. */
