@@ -137,7 +137,7 @@ final class GenerateCommand implements Callable<Integer> {
                     written, KubernetesManifests.yaml(KubernetesManifests.generate(pipeline.graph(), text, options)));
             out.println("Wrote " + written
                     + (schedule == null ? "" : " (a CronJob: the graph runs as a batch at '" + schedule + "', UTC)")
-                    + "; apply it with: kubectl apply -f " + written);
+                    + "; apply it with: sluice apply " + written);
         }
         out.flush();
         return 0;
