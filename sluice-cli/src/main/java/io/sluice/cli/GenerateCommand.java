@@ -19,13 +19,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code sluice generate k8s FILE -o DIR}: Kubernetes manifests that run a pipeline on Kafka. */
+/**
+ * {@code sluice generate k8s|ecs FILE -o DIR}: Kubernetes manifests or ECS task definitions that run a pipeline on
+ * Kafka — until stopped, or as a batch at the times of its {@code runtime.schedule}.
+ */
 @Command(
         name = "generate",
         mixinStandardHelpOptions = true,
         description = "Generate deployment manifests for a pipeline: k8s (a ConfigMap with the pipeline, a topic Job,"
                 + " a Deployment per node with probes, and the API's Deployment and Service) or ecs (Fargate task"
-                + " definitions and services as --cli-input-json files).")
+                + " definitions and services as --cli-input-json files). A pipeline with runtime.schedule runs as a"
+                + " batch at those times instead: a CronJob, or an ECS task started by an EventBridge rule.")
 final class GenerateCommand implements Callable<Integer> {
 
     @Spec
@@ -64,8 +68,19 @@ final class GenerateCommand implements Callable<Integer> {
             description = "(default: ${DEFAULT-VALUE})")
     String namespace;
 
-    @Option(names = "--cluster", defaultValue = "sluice", paramLabel = "NAME", description = "ecs: the ECS cluster")
+    @Option(
+            names = "--cluster",
+            defaultValue = "sluice",
+            paramLabel = "NAME|ARN",
+            description = "ecs: the ECS cluster; a scheduled pipeline's by ARN (default: ${DEFAULT-VALUE})")
     String ecsCluster;
+
+    @Option(
+            names = "--schedule-role",
+            paramLabel = "ARN",
+            description = "ecs, scheduled pipelines: the role EventBridge starts the task with (allowed ecs:RunTask"
+                    + " and iam:PassRole)")
+    String scheduleRole;
 
     @Option(names = "--subnets", split = ",", paramLabel = "ID", description = "ecs: the tasks' subnets")
     List<String> subnets = List.of();
@@ -91,22 +106,38 @@ final class GenerateCommand implements Callable<Integer> {
         String text = Files.readString(file, StandardCharsets.UTF_8);
         Files.createDirectories(output);
         PrintWriter out = spec.commandLine().getOut();
+        String schedule = pipeline.runtime().schedule();
         if (target.equals("ecs")) {
-            EcsOptions options = new EcsOptions(image, ecsCluster, kafka, subnets, securityGroups, null, "512", "1024");
+            EcsOptions options = new EcsOptions(image, ecsCluster, kafka, subnets, securityGroups, null, "512", "1024")
+                    .withSchedule(schedule)
+                    .withScheduleRoleArn(scheduleRole);
             Map<String, Object> files = EcsManifests.generate(pipeline.graph(), text, options);
             for (Map.Entry<String, Object> entry : files.entrySet()) {
                 Files.writeString(output.resolve(entry.getKey()), EcsManifests.json(entry.getValue()));
             }
-            out.println("Wrote " + files.size() + " files to " + output + "; register each task definition with: aws"
-                    + " ecs register-task-definition --cli-input-json file://FILE, run the topics task once, then"
-                    + " create each service with: aws ecs create-service --cli-input-json file://FILE");
+            if (schedule != null) {
+                List<String> names = List.copyOf(files.keySet());
+                out.println("Wrote " + files.size() + " files to " + output + ": the graph runs as a batch at '"
+                        + schedule + "' (UTC). Register the task definition with: aws ecs register-task-definition"
+                        + " --cli-input-json file://" + output.resolve(names.get(0)) + ", then create the schedule"
+                        + " with: aws events put-rule --cli-input-json file://" + output.resolve(names.get(1))
+                        + " and: aws events put-targets --cli-input-json file://" + output.resolve(names.get(2)));
+            } else {
+                out.println("Wrote " + files.size() + " files to " + output + "; register each task definition with:"
+                        + " aws ecs register-task-definition --cli-input-json file://FILE, run the topics task once,"
+                        + " then create each service with: aws ecs create-service --cli-input-json file://FILE");
+            }
         } else {
-            KubernetesOptions options =
-                    KubernetesOptions.of(kafka).withImage(image).withNamespace(namespace);
+            KubernetesOptions options = KubernetesOptions.of(kafka)
+                    .withImage(image)
+                    .withNamespace(namespace)
+                    .withSchedule(schedule);
             Path written = output.resolve(pipeline.graph().name() + "-kubernetes.yaml");
             Files.writeString(
                     written, KubernetesManifests.yaml(KubernetesManifests.generate(pipeline.graph(), text, options)));
-            out.println("Wrote " + written + "; apply it with: kubectl apply -f " + written);
+            out.println("Wrote " + written
+                    + (schedule == null ? "" : " (a CronJob: the graph runs as a batch at '" + schedule + "', UTC)")
+                    + "; apply it with: sluice apply " + written);
         }
         out.flush();
         return 0;

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             PipelineCommands.Graph.class,
             DeployCommand.class,
             GenerateCommand.class,
+            ApplyCommand.class,
             CompletionCommand.class,
             ExampleCommand.class,
             StatusCommand.class,

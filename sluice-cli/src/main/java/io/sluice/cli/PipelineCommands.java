@@ -53,12 +53,15 @@ final class PipelineCommands {
             spec.commandLine()
                     .getOut()
                     .printf(
-                            "%s: valid graph '%s': %d nodes, %d edges, runs on %s%n",
+                            "%s: valid graph '%s': %d nodes, %d edges, runs on %s%s%n",
                             file,
                             graph.name(),
                             graph.nodes().size(),
                             graph.edges().size(),
-                            pipeline.runtime().system());
+                            pipeline.runtime().system(),
+                            pipeline.runtime().schedule() == null
+                                    ? ""
+                                    : " at '" + pipeline.runtime().schedule() + "' (UTC)");
             spec.commandLine().getOut().flush();
             return 0;
         }
@@ -117,6 +120,13 @@ final class PipelineCommands {
             pipeline.checkInputs();
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            if (pipeline.runtime().schedule() != null) {
+                // The schedule is for the cluster that runs the generated manifests; here a run is asked for now.
+                err.println("Graph '" + pipeline.graph().name() + "' runs at '"
+                        + pipeline.runtime().schedule()
+                        + "' (UTC) once deployed (sluice generate k8s|ecs); running it once now");
+                err.flush();
+            }
             long started = System.nanoTime();
             try (Deployment deployment = deploy(pipeline, bootstrap)) {
                 DeploymentState state = awaitEnd(deployment, timeout.toNanos(), () -> {

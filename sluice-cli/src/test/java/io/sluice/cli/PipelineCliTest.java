@@ -179,6 +179,63 @@ class PipelineCliTest {
     }
 
     @Test
+    void aScheduledPipelineBecomesACronJobOrAnEventBridgeRuleAndRunsOnceWhenRunHere() throws Exception {
+        Path file = dir.resolve("nightly.yaml");
+        Files.writeString(file, """
+                graph: nightly
+                nodes:
+                  - {id: numbers, source: generator, count: 3}
+                  - {id: out, sink: collect}
+                edges: [numbers -> out]
+                runtime:
+                  schedule: "30 2 * * 1-5"
+                """);
+
+        SluiceProcess.Outcome valid = sluice("validate", file.toString());
+        SluiceProcess.Outcome run = sluice("run", file.toString());
+        SluiceProcess.Outcome k8s =
+                sluice("generate", "k8s", file.toString(), "-o", dir.toString(), "--bootstrap", "kafka:9092");
+        SluiceProcess.Outcome ecs = sluice(
+                "generate",
+                "ecs",
+                file.toString(),
+                "-o",
+                dir.resolve("ecs").toString(),
+                "--bootstrap",
+                "kafka:9092",
+                "--cluster",
+                "arn:aws:ecs:eu-west-1:123456789012:cluster/streams",
+                "--subnets",
+                "subnet-1",
+                "--schedule-role",
+                "arn:aws:iam::123456789012:role/sluiceEvents");
+        SluiceProcess.Outcome ecsWithoutRole = sluice(
+                "generate", "ecs", file.toString(), "-o", dir.resolve("ecs2").toString(), "--bootstrap", "kafka:9092");
+
+        assertThat(valid.out())
+                .contains("valid graph 'nightly': 2 nodes, 1 edges, runs on local at '30 2 * * 1-5' (UTC)");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err())
+                .contains("Graph 'nightly' runs at '30 2 * * 1-5' (UTC) once deployed (sluice generate k8s|ecs);"
+                        + " running it once now");
+        assertThat(run.out()).contains("Results of out (3):", "Completed in ");
+        assertThat(k8s.exit()).as(k8s.err()).isZero();
+        assertThat(k8s.out()).contains("(a CronJob: the graph runs as a batch at '30 2 * * 1-5', UTC)");
+        assertThat(Files.readString(dir.resolve("nightly-kubernetes.yaml")))
+                .contains("kind: CronJob", "schedule: 30 2 * * 1-5", "concurrencyPolicy: Forbid", "- fresh")
+                .doesNotContain("kind: Deployment");
+        assertThat(ecs.exit()).as(ecs.err()).isZero();
+        assertThat(Files.readString(dir.resolve("ecs/nightly-schedule-rule.json")))
+                .contains("\"ScheduleExpression\" : \"cron(30 2 ? * MON-FRI *)\"");
+        assertThat(Files.readString(dir.resolve("ecs/nightly-schedule-targets.json")))
+                .contains("arn:aws:iam::123456789012:role/sluiceEvents", "task-definition/nightly");
+        assertThat(ecsWithoutRole.exit()).isEqualTo(2);
+        assertThat(ecsWithoutRole.err())
+                .contains(
+                        "sluice: ECS schedule of graph 'nightly': an EventBridge target names the cluster by its ARN");
+    }
+
+    @Test
     void graphPrintsDotAndMermaid() throws Exception {
         SluiceProcess.Outcome dot = sluice("graph", "../examples/routing.yaml", "--format", "dot");
         SluiceProcess.Outcome mermaid = sluice("graph", "../examples/routing.yaml");

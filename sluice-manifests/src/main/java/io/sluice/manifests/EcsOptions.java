@@ -7,7 +7,8 @@ import java.util.Objects;
  * What the generated ECS task definitions and services need beyond the graph (Fargate, awsvpc networking).
  *
  * @param image the Sluice image (see {@code docker/Dockerfile})
- * @param cluster the ECS cluster the services run in
+ * @param cluster the ECS cluster the services run in: its name or ARN; a scheduled pipeline's needs the ARN ({@code
+ *     arn:aws:ecs:REGION:ACCOUNT:cluster/NAME}), by which an EventBridge target names it
  * @param bootstrap the Kafka cluster, as the tasks reach it
  * @param subnets the subnets of the tasks
  * @param securityGroups the security groups of the tasks
@@ -19,6 +20,10 @@ import java.util.Objects;
  *     secret): the ARN of a Secrets Manager secret (plain text, or {@code ARN:token::} for the key {@code token} of a
  *     JSON one), or the ARN or, in the task's region, the name of an SSM parameter; {@code null} for the SSM parameter
  *     {@code <graph>-api-token}. The task definitions name it and never hold it (see {@link EcsManifests})
+ * @param schedule a five-field cron expression, in UTC, to run the pipeline as a batch at those times — one task
+ *     started by an EventBridge rule instead of services — or {@code null} to run it until stopped
+ * @param scheduleRoleArn the role EventBridge assumes to start a scheduled pipeline's task: allowed {@code ecs:RunTask}
+ *     on its task definition and {@code iam:PassRole} on the execution role; a schedule needs it
  */
 public record EcsOptions(
         String image,
@@ -29,7 +34,9 @@ public record EcsOptions(
         String executionRoleArn,
         String cpu,
         String memory,
-        String apiTokenSecret) {
+        String apiTokenSecret,
+        String schedule,
+        String scheduleRoleArn) {
 
     public EcsOptions {
         Objects.requireNonNull(image, "image");
@@ -45,6 +52,40 @@ public record EcsOptions(
             throw new IllegalArgumentException("EcsOptions.apiTokenSecret: must be the ARN of a Secrets Manager secret,"
                     + " or the ARN or name of an SSM parameter, found '" + apiTokenSecret + "'");
         }
+        if (schedule != null) {
+            try {
+                Cron cron = Cron.parse(schedule);
+                cron.eventBridge(); // refused here, where it was given, rather than when the files are written
+                schedule = cron.toString();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("EcsOptions.schedule: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** As the canonical constructor, with no schedule. */
+    public EcsOptions(
+            String image,
+            String cluster,
+            String bootstrap,
+            List<String> subnets,
+            List<String> securityGroups,
+            String executionRoleArn,
+            String cpu,
+            String memory,
+            String apiTokenSecret) {
+        this(
+                image,
+                cluster,
+                bootstrap,
+                subnets,
+                securityGroups,
+                executionRoleArn,
+                cpu,
+                memory,
+                apiTokenSecret,
+                null,
+                null);
     }
 
     /** As the canonical constructor, the API's token in the SSM parameter {@code <graph>-api-token}. */
@@ -57,7 +98,7 @@ public record EcsOptions(
             String executionRoleArn,
             String cpu,
             String memory) {
-        this(image, cluster, bootstrap, subnets, securityGroups, executionRoleArn, cpu, memory, null);
+        this(image, cluster, bootstrap, subnets, securityGroups, executionRoleArn, cpu, memory, null, null, null);
     }
 
     /**
@@ -70,12 +111,32 @@ public record EcsOptions(
 
     public EcsOptions withNetwork(List<String> subnets, List<String> securityGroups) {
         return new EcsOptions(
-                image, cluster, bootstrap, subnets, securityGroups, executionRoleArn, cpu, memory, apiTokenSecret);
+                image,
+                cluster,
+                bootstrap,
+                subnets,
+                securityGroups,
+                executionRoleArn,
+                cpu,
+                memory,
+                apiTokenSecret,
+                schedule,
+                scheduleRoleArn);
     }
 
     public EcsOptions withImage(String image) {
         return new EcsOptions(
-                image, cluster, bootstrap, subnets, securityGroups, executionRoleArn, cpu, memory, apiTokenSecret);
+                image,
+                cluster,
+                bootstrap,
+                subnets,
+                securityGroups,
+                executionRoleArn,
+                cpu,
+                memory,
+                apiTokenSecret,
+                schedule,
+                scheduleRoleArn);
     }
 
     /**
@@ -84,12 +145,87 @@ public record EcsOptions(
      */
     public EcsOptions withExecutionRoleArn(String executionRoleArn) {
         return new EcsOptions(
-                image, cluster, bootstrap, subnets, securityGroups, executionRoleArn, cpu, memory, apiTokenSecret);
+                image,
+                cluster,
+                bootstrap,
+                subnets,
+                securityGroups,
+                executionRoleArn,
+                cpu,
+                memory,
+                apiTokenSecret,
+                schedule,
+                scheduleRoleArn);
+    }
+
+    /** The cluster, by name or ARN; a scheduled pipeline's by ARN. */
+    public EcsOptions withCluster(String cluster) {
+        return new EcsOptions(
+                image,
+                cluster,
+                bootstrap,
+                subnets,
+                securityGroups,
+                executionRoleArn,
+                cpu,
+                memory,
+                apiTokenSecret,
+                schedule,
+                scheduleRoleArn);
+    }
+
+    /**
+     * Runs the pipeline as a batch at the times of a five-field cron expression, in UTC: one task started by an
+     * EventBridge rule instead of services. It then needs the cluster's ARN ({@link #withCluster}), subnets ({@link
+     * #withNetwork}) and the role EventBridge starts the task with ({@link #withScheduleRoleArn}).
+     *
+     * @throws IllegalArgumentException if the expression is not one, or restricts both the day of month and the day of
+     *     week, which an EventBridge schedule cannot say
+     */
+    public EcsOptions withSchedule(String schedule) {
+        return new EcsOptions(
+                image,
+                cluster,
+                bootstrap,
+                subnets,
+                securityGroups,
+                executionRoleArn,
+                cpu,
+                memory,
+                apiTokenSecret,
+                schedule,
+                scheduleRoleArn);
+    }
+
+    /** The role EventBridge assumes to start a scheduled pipeline's task. */
+    public EcsOptions withScheduleRoleArn(String scheduleRoleArn) {
+        return new EcsOptions(
+                image,
+                cluster,
+                bootstrap,
+                subnets,
+                securityGroups,
+                executionRoleArn,
+                cpu,
+                memory,
+                apiTokenSecret,
+                schedule,
+                scheduleRoleArn);
     }
 
     /** Where the API's task reads its token, instead of the SSM parameter {@code <graph>-api-token}. */
     public EcsOptions withApiTokenSecret(String apiTokenSecret) {
         return new EcsOptions(
-                image, cluster, bootstrap, subnets, securityGroups, executionRoleArn, cpu, memory, apiTokenSecret);
+                image,
+                cluster,
+                bootstrap,
+                subnets,
+                securityGroups,
+                executionRoleArn,
+                cpu,
+                memory,
+                apiTokenSecret,
+                schedule,
+                scheduleRoleArn);
     }
 }

@@ -1,6 +1,9 @@
 package io.sluice.manifests;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -9,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -16,18 +20,24 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.sluice.ComputationalGraph;
 import io.sluice.NodeSpec;
 import io.sluice.SluiceException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The Kubernetes resources that run a pipeline on Kafka, built with fabric8's model (not templates): a ConfigMap
@@ -55,6 +65,17 @@ import java.util.Map;
  * CreateContainerConfigError: secret "shop-api-token" not found}) instead of serving with a token nobody chose, and
  * the generated file holds nothing secret, so it can be kept in a repository. The probes read {@code /health/live},
  * which needs no token.
+ *
+ * <p><b>A schedule.</b> With {@link KubernetesOptions#schedule()} the pipeline is a batch: the ConfigMap and one
+ * CronJob ({@code batch/v1}, named after the graph, in UTC) whose every run is one pod. Its init container creates the
+ * graph's topics afresh ({@code --on-existing fresh}: a run starts from nothing, as a batch does, rather than finding
+ * the end markers of the last run); then one container per node runs the same {@code sluice worker} as a node's
+ * Deployment, and the run is over once every worker has ended. One pod, not a CronJob per node, because the nodes of
+ * a run must start together after its topics exist. {@code concurrencyPolicy: Forbid}, because a run starting while
+ * the last one still works would delete its topics; {@code restartPolicy: OnFailure}, so a worker that dies resumes
+ * from its committed offsets, as in a Deployment. No probes — a worker that ended is done, not dead, and the
+ * containers of one pod would contend for one health port — and no API: it follows one deployment's topics, and each
+ * run replaces them.
  */
 public final class KubernetesManifests {
 
@@ -68,10 +89,15 @@ public final class KubernetesManifests {
 
     private KubernetesManifests() {}
 
+    /** Kubernetes adds 11 characters to a CronJob's name to name its Jobs, whose names must stay within 63. */
+    static final int CRON_JOB_NAME_LENGTH = 52;
+
     /**
-     * The resources for {@code graph}, whose pipeline file is {@code pipelineText}.
+     * The resources for {@code graph}, whose pipeline file is {@code pipelineText}: with a schedule in the options,
+     * the ConfigMap and a CronJob; else the ConfigMap, the topic Job, the nodes' Deployments and the API.
      *
-     * @throws SluiceException if two node ids map to the same Kubernetes name
+     * @throws SluiceException if two node ids map to the same Kubernetes name, or a scheduled graph's name is too long
+     *     for a CronJob
      */
     public static List<HasMetadata> generate(ComputationalGraph graph, String pipelineText, KubernetesOptions options) {
         String app = dns(graph.name());
@@ -85,6 +111,10 @@ public final class KubernetesManifests {
                 .endMetadata()
                 .withData(Map.of("pipeline.yaml", pipelineText))
                 .build());
+        if (options.schedule() != null) {
+            resources.add(cronJob(graph, options, app, pipeline));
+            return resources;
+        }
         resources.add(new JobBuilder()
                 .withNewMetadata()
                 .withName(app + "-topics")
@@ -213,6 +243,169 @@ public final class KubernetesManifests {
             }
         }
         return text.toString();
+    }
+
+    /** A run of the whole graph at each time of the schedule: see the class comment. */
+    private static CronJob cronJob(ComputationalGraph graph, KubernetesOptions options, String app, String pipeline) {
+        if (app.length() > CRON_JOB_NAME_LENGTH) {
+            throw new SluiceException("Graph '" + graph.name() + "': a scheduled graph's name is its CronJob's, and"
+                    + " Kubernetes allows " + CRON_JOB_NAME_LENGTH + " characters there, found " + app.length()
+                    + "; shorten it");
+        }
+        Map<String, String> names = new HashMap<>(Map.of("topics", "the init container that creates the topics"));
+        List<Container> workers = new ArrayList<>();
+        for (NodeSpec node : graph.nodes()) {
+            String name = dns(node.id());
+            String clash = names.put(name, "node '" + node.id() + "'");
+            if (clash != null) {
+                throw new SluiceException("Node '" + node.id() + "' and " + clash + " both become the container name '"
+                        + name + "' (lower case, '-' for '_'); rename the node");
+            }
+            workers.add(container(
+                    name,
+                    options,
+                    List.of("worker", pipeline, "--node", node.id(), "--bootstrap", options.bootstrap()),
+                    false));
+        }
+        Container topics = container(
+                "topics",
+                options,
+                List.of(
+                        "kafka",
+                        "plan",
+                        pipeline,
+                        "--create",
+                        "--on-existing",
+                        "fresh",
+                        "--bootstrap",
+                        options.bootstrap()),
+                false);
+        PodSpec pod = new PodSpecBuilder(pod(app, workers.get(0), "OnFailure"))
+                .withInitContainers(topics)
+                .withContainers(workers)
+                .build();
+        return new CronJobBuilder()
+                .withNewMetadata()
+                .withName(app)
+                .withNamespace(options.namespace())
+                .withLabels(labels(graph, "batch"))
+                .endMetadata()
+                .withNewSpec()
+                .withSchedule(Cron.parse(options.schedule()).kubernetes())
+                .withTimeZone("Etc/UTC")
+                .withConcurrencyPolicy("Forbid")
+                .withNewJobTemplate()
+                .withNewMetadata()
+                .withLabels(labels(graph, "batch"))
+                .endMetadata()
+                .withNewSpec()
+                .withBackoffLimit(6)
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels(graph, "batch"))
+                .endMetadata()
+                .withSpec(pod)
+                .endTemplate()
+                .endSpec()
+                .endJobTemplate()
+                .endSpec()
+                .build();
+    }
+
+    /** File names {@link #read} takes from a directory. */
+    private static final List<String> MANIFEST_SUFFIXES = List.of(".yaml", ".yml", ".json");
+
+    private static final ObjectMapper YAML_READER = new ObjectMapper(new YAMLFactory());
+
+    /**
+     * Whether {@code path} holds Kubernetes manifests rather than a pipeline: a directory, or a file whose first
+     * document has an {@code apiVersion} and a {@code kind}.
+     */
+    public static boolean holdsManifests(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            return true;
+        }
+        try (MappingIterator<JsonNode> documents =
+                YAML_READER.readerFor(JsonNode.class).readValues(Files.readString(path))) {
+            while (documents.hasNextValue()) {
+                JsonNode document = documents.nextValue();
+                if (document != null && !document.isNull() && !document.isMissingNode()) {
+                    return document.isObject() && document.has("apiVersion") && document.has("kind");
+                }
+            }
+        } catch (JsonProcessingException | RuntimeException e) {
+            return false; // not YAML either: the pipeline reader will say what is wrong with it
+        }
+        return false;
+    }
+
+    /**
+     * The resources of files {@code sluice generate k8s} wrote, or of any Kubernetes manifests: a YAML or JSON file,
+     * each document a resource (a {@code …List} its items), or every {@code .yaml}, {@code .yml} and {@code .json}
+     * file of a directory, in the order of their names.
+     *
+     * @throws SluiceException naming the file and document that is not a Kubernetes resource
+     */
+    public static List<HasMetadata> read(Path path) throws IOException {
+        List<Path> files;
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> listed = Files.list(path)) {
+                files = listed.filter(Files::isRegularFile)
+                        .filter(f -> MANIFEST_SUFFIXES.stream()
+                                .anyMatch(suffix -> f.getFileName().toString().endsWith(suffix)))
+                        .sorted()
+                        .toList();
+            }
+            if (files.isEmpty()) {
+                throw new SluiceException(path + " holds no manifests (files ending " + MANIFEST_SUFFIXES + ")");
+            }
+        } else {
+            files = List.of(path);
+        }
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        List<HasMetadata> resources = new ArrayList<>();
+        for (Path file : files) {
+            int index = 0;
+            try (MappingIterator<JsonNode> documents =
+                    YAML_READER.readerFor(JsonNode.class).readValues(Files.readString(file))) {
+                while (documents.hasNextValue()) {
+                    JsonNode document = documents.nextValue();
+                    index++;
+                    if (document == null || document.isNull() || document.isMissingNode()) {
+                        continue;
+                    }
+                    String where = file + (index > 1 ? ", document " + index : "");
+                    if (!document.isObject()
+                            || !document.path("apiVersion").isTextual()
+                            || !document.path("kind").isTextual()) {
+                        throw new SluiceException(where + ": not a Kubernetes resource (no apiVersion and kind);"
+                                + " sluice apply takes what sluice generate k8s writes, or a pipeline file");
+                    }
+                    List<JsonNode> items = new ArrayList<>();
+                    if (document.get("kind").asText().endsWith("List")
+                            && document.path("items").isArray()) {
+                        document.get("items").forEach(items::add);
+                    } else {
+                        items.add(document);
+                    }
+                    for (JsonNode item : items) {
+                        if (!item.path("metadata").path("name").isTextual()) {
+                            throw new SluiceException(
+                                    where + ": a " + item.path("kind").asText("resource") + " without metadata.name");
+                        }
+                        resources.add((HasMetadata) serialization.convertValue(item, KubernetesResource.class));
+                    }
+                }
+            } catch (JsonProcessingException e) {
+                throw new SluiceException(
+                        file + ": not YAML or JSON: " + e.getOriginalMessage()
+                                + (e.getLocation() == null
+                                        ? ""
+                                        : " (line " + e.getLocation().getLineNr() + ")"),
+                        e);
+            }
+        }
+        return resources;
     }
 
     /** The Secret holding the API's token: the one the options name, else {@code <graph>-api-token}. */

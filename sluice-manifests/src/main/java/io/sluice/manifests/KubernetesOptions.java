@@ -14,9 +14,17 @@ import java.util.regex.Pattern;
  * @param apiTokenSecret the Secret, in {@code namespace}, whose key {@code token} holds the API's token; {@code null}
  *     for {@code <graph>-api-token}. The manifests name it and never hold it: create it before applying them (see
  *     {@link KubernetesManifests})
+ * @param schedule a five-field cron expression, in UTC, to run the pipeline as a batch at those times — a CronJob
+ *     instead of Deployments — or {@code null} to run it until stopped
  */
 public record KubernetesOptions(
-        String image, String namespace, String bootstrap, String cpu, String memory, String apiTokenSecret) {
+        String image,
+        String namespace,
+        String bootstrap,
+        String cpu,
+        String memory,
+        String apiTokenSecret,
+        String schedule) {
 
     /** A DNS-1123 subdomain, as Kubernetes names Secrets. */
     private static final Pattern SECRET_NAME =
@@ -37,6 +45,19 @@ public record KubernetesOptions(
             throw new IllegalArgumentException("KubernetesOptions.apiTokenSecret: must be a Kubernetes name (lower case"
                     + " letters, digits, '-' and '.', at most 253), found '" + apiTokenSecret + "'");
         }
+        if (schedule != null) {
+            try {
+                schedule = Cron.parse(schedule).toString();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("KubernetesOptions.schedule: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** As the canonical constructor, with no schedule. */
+    public KubernetesOptions(
+            String image, String namespace, String bootstrap, String cpu, String memory, String apiTokenSecret) {
+        this(image, namespace, bootstrap, cpu, memory, apiTokenSecret, null);
     }
 
     /**
@@ -44,19 +65,29 @@ public record KubernetesOptions(
      * Secret {@code <graph>-api-token}.
      */
     public static KubernetesOptions of(String bootstrap) {
-        return new KubernetesOptions("sluice/sluice:0.1.0", "default", bootstrap, "250m", "512Mi", null);
+        return new KubernetesOptions("sluice/sluice:0.1.0", "default", bootstrap, "250m", "512Mi", null, null);
     }
 
     public KubernetesOptions withImage(String image) {
-        return new KubernetesOptions(image, namespace, bootstrap, cpu, memory, apiTokenSecret);
+        return new KubernetesOptions(image, namespace, bootstrap, cpu, memory, apiTokenSecret, schedule);
     }
 
     public KubernetesOptions withNamespace(String namespace) {
-        return new KubernetesOptions(image, namespace, bootstrap, cpu, memory, apiTokenSecret);
+        return new KubernetesOptions(image, namespace, bootstrap, cpu, memory, apiTokenSecret, schedule);
+    }
+
+    /**
+     * Runs the pipeline as a batch at the times of a five-field cron expression, in UTC ({@code "0 3 * * *"}: every day
+     * at 03:00): a CronJob instead of Deployments. {@code null} runs it until stopped.
+     *
+     * @throws IllegalArgumentException if the expression is not one, naming the field at fault
+     */
+    public KubernetesOptions withSchedule(String schedule) {
+        return new KubernetesOptions(image, namespace, bootstrap, cpu, memory, apiTokenSecret, schedule);
     }
 
     /** The Secret holding the API's token under the key {@code token}, instead of {@code <graph>-api-token}. */
     public KubernetesOptions withApiTokenSecret(String apiTokenSecret) {
-        return new KubernetesOptions(image, namespace, bootstrap, cpu, memory, apiTokenSecret);
+        return new KubernetesOptions(image, namespace, bootstrap, cpu, memory, apiTokenSecret, schedule);
     }
 }

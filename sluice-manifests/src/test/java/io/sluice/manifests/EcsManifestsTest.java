@@ -3,6 +3,8 @@ package io.sluice.manifests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.ComputationalGraph;
 import io.sluice.Sinks;
 import io.sluice.Sources;
@@ -18,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ecs.model.ContainerCondition;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.ContainerDependency;
 import software.amazon.awssdk.services.ecs.model.CreateServiceRequest;
 import software.amazon.awssdk.services.ecs.model.KeyValuePair;
 import software.amazon.awssdk.services.ecs.model.LaunchType;
@@ -133,6 +137,137 @@ class EcsManifestsTest {
         assertThatThrownBy(() -> EcsOptions.of("kafka:9092").withApiTokenSecret("shop api token"))
                 .hasMessage("EcsOptions.apiTokenSecret: must be the ARN of a Secrets Manager secret, or the ARN or"
                         + " name of an SSM parameter, found 'shop api token'");
+    }
+
+    private static final String CLUSTER = "arn:aws:ecs:eu-west-1:123456789012:cluster/streams";
+    private static final String EVENTS_ROLE = "arn:aws:iam::123456789012:role/sluiceEvents";
+
+    private static EcsOptions scheduledOptions() {
+        return EcsOptions.of("kafka:9092")
+                .withNetwork(List.of("subnet-1"), List.of("sg-1"))
+                .withCluster(CLUSTER)
+                .withScheduleRoleArn(EVENTS_ROLE)
+                .withSchedule("0 3 * * MON-FRI");
+    }
+
+    private static Map<String, Object> scheduled() {
+        return EcsManifests.generate(graph(), PIPELINE, scheduledOptions());
+    }
+
+    @Test
+    void aScheduledPipelineIsOneTaskDefinitionAndAnEventBridgeRuleStartingIt() throws Exception {
+        assertThat(scheduled().keySet())
+                .as("no services and no API")
+                .containsExactly("shop-task-definition.json", "shop-schedule-rule.json", "shop-schedule-targets.json");
+
+        ObjectMapper json = new ObjectMapper();
+        JsonNode rule = json.readTree(EcsManifests.json(scheduled().get("shop-schedule-rule.json")));
+        assertThat(rule.get("Name").asText()).isEqualTo("shop-schedule");
+        assertThat(rule.get("ScheduleExpression").asText())
+                .as("EventBridge's six fields, days of the week by one of the two day fields")
+                .isEqualTo("cron(0 3 ? * MON-FRI *)");
+        assertThat(rule.get("State").asText()).isEqualTo("ENABLED");
+
+        JsonNode targets = json.readTree(EcsManifests.json(scheduled().get("shop-schedule-targets.json")));
+        assertThat(targets.get("Rule").asText()).isEqualTo(rule.get("Name").asText());
+        JsonNode target = targets.at("/Targets/0");
+        assertThat(target.get("Arn").asText()).isEqualTo(CLUSTER);
+        assertThat(target.get("RoleArn").asText()).isEqualTo(EVENTS_ROLE);
+        assertThat(target.at("/EcsParameters/TaskDefinitionArn").asText())
+                .as("the family registered from shop-task-definition.json, at its latest revision")
+                .isEqualTo("arn:aws:ecs:eu-west-1:123456789012:task-definition/shop");
+        assertThat(target.at("/EcsParameters/TaskCount").asInt()).isEqualTo(1);
+        assertThat(target.at("/EcsParameters/LaunchType").asText()).isEqualTo("FARGATE");
+        assertThat(target.at("/EcsParameters/NetworkConfiguration/awsvpcConfiguration/Subnets/0")
+                        .asText())
+                .isEqualTo("subnet-1");
+        assertThat(target.at("/EcsParameters/NetworkConfiguration/awsvpcConfiguration/SecurityGroups/0")
+                        .asText())
+                .isEqualTo("sg-1");
+
+        RegisterTaskDefinitionRequest task = (RegisterTaskDefinitionRequest) EcsManifests.read(
+                "shop-task-definition.json", EcsManifests.json(scheduled().get("shop-task-definition.json")));
+        assertThat(task.family()).isEqualTo("shop");
+    }
+
+    @Test
+    void everyScheduledFileReadsBackThroughTheSdkModelUnchanged() throws Exception {
+        for (Map.Entry<String, Object> file : scheduled().entrySet()) {
+            Object back = EcsManifests.read(file.getKey(), EcsManifests.json(file.getValue()));
+            assertThat(back).as(file.getKey()).isEqualTo(file.getValue());
+        }
+    }
+
+    @Test
+    void scheduledFilesMatchTheGoldenFiles() throws Exception {
+        for (Map.Entry<String, Object> file : scheduled().entrySet()) {
+            Path golden = Path.of("src/test/resources/golden/scheduled-" + file.getKey());
+            String json = EcsManifests.json(file.getValue());
+            if (!Files.exists(golden)) {
+                Files.writeString(golden, json);
+            }
+            assertThat(json).as(file.getKey()).isEqualTo(Files.readString(golden));
+        }
+    }
+
+    @Test
+    void theScheduledTaskCreatesFreshTopicsThenRunsEveryWorkerAndEndsWhenAllSucceeded() {
+        List<ContainerDefinition> containers =
+                ((RegisterTaskDefinitionRequest) scheduled().get("shop-task-definition.json")).containerDefinitions();
+
+        assertThat(containers)
+                .extracting(ContainerDefinition::name)
+                .containsExactly("topics", "orders", "ledger", "done");
+        assertThat(containers.get(0).command().get(0))
+                .endsWith("exec /opt/sluice/bin/sluice kafka plan /tmp/pipeline.yaml --create --on-existing fresh"
+                        + " --bootstrap kafka:9092");
+        ContainerDependency topicsSucceeded = ContainerDependency.builder()
+                .containerName("topics")
+                .condition(ContainerCondition.SUCCESS)
+                .build();
+        for (ContainerDefinition worker : containers.subList(1, 3)) {
+            assertThat(worker.essential())
+                    .as("the first worker to end would stop the others")
+                    .isFalse();
+            assertThat(worker.dependsOn()).containsExactly(topicsSucceeded);
+            assertThat(worker.command().get(0))
+                    .endsWith("exec /opt/sluice/bin/sluice worker /tmp/pipeline.yaml --node " + worker.name()
+                            + " --bootstrap kafka:9092");
+            assertThat(worker.environment().get(0).value()).isEqualTo(PIPELINE);
+        }
+        ContainerDefinition done = containers.get(3);
+        assertThat(done.essential()).isTrue();
+        assertThat(done.dependsOn())
+                .extracting(ContainerDependency::containerName, ContainerDependency::condition)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("orders", ContainerCondition.SUCCESS),
+                        org.assertj.core.groups.Tuple.tuple("ledger", ContainerCondition.SUCCESS));
+        assertThat(containers.stream().filter(ContainerDefinition::essential)).containsExactly(done);
+    }
+
+    @Test
+    void aScheduleSaysWhatEventBridgeStillNeeds() {
+        assertThatThrownBy(() -> EcsManifests.generate(
+                        graph(), PIPELINE, EcsOptions.of("kafka:9092").withSchedule("0 3 * * *")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "ECS schedule of graph 'shop': an EventBridge target names the cluster by its ARN,"
+                                + " expected arn:aws:ecs:REGION:ACCOUNT:cluster/NAME (--cluster, EcsOptions.withCluster) but"
+                                + " found 'sluice'; the task runs in awsvpc mode and needs subnets (--subnets,"
+                                + " EcsOptions.withNetwork), found none; EventBridge starts the task with a role allowed"
+                                + " ecs:RunTask and iam:PassRole (--schedule-role, EcsOptions.withScheduleRoleArn), found none");
+    }
+
+    @Test
+    void aScheduleEventBridgeCannotSayIsRefusedWhereItIsGiven() {
+        assertThatThrownBy(() -> EcsOptions.of("kafka:9092").withSchedule("0 3 1 * MON"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("EcsOptions.schedule: cron expression '0 3 1 * MON': fires on the days that match its day"
+                        + " of month or its day of week, and an EventBridge schedule takes only one of the two; leave"
+                        + " the other '*'");
+        assertThatThrownBy(() -> EcsOptions.of("kafka:9092").withSchedule("0 24 * * *"))
+                .hasMessage("EcsOptions.schedule: cron expression '0 24 * * *', hour field: must be from 0 to 23,"
+                        + " found 24");
     }
 
     @Test

@@ -11,9 +11,11 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.sluice.ComputationalGraph;
 import io.sluice.Partitioning;
@@ -185,6 +187,126 @@ class KubernetesManifestsTest {
                         .get(0))
                 .findFirst()
                 .orElseThrow();
+    }
+
+    private static String scheduled() {
+        return KubernetesManifests.yaml(KubernetesManifests.generate(
+                graph(),
+                PIPELINE,
+                KubernetesOptions.of("kafka:9092").withNamespace("streams").withSchedule("0 3 * * *")));
+    }
+
+    @Test
+    void scheduledManifestsMatchTheGoldenFile() throws Exception {
+        Path golden = Path.of("src/test/resources/golden/shop-cronjob.yaml");
+        String text = scheduled();
+        if (!Files.exists(golden)) {
+            Files.writeString(golden, text);
+        }
+        assertThat(text).isEqualTo(Files.readString(golden));
+    }
+
+    @Test
+    void aScheduledPipelineIsOneCronJobRunningEveryWorkerOnFreshTopics() throws Exception {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        List<JsonNode> documents = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = yaml.readerFor(JsonNode.class).readValues(scheduled())) {
+            it.forEachRemaining(documents::add);
+        }
+        assertThat(documents)
+                .as("no Deployments, no topic Job, no API: one pod per run")
+                .extracting(d -> d.get("kind").asText())
+                .containsExactly("ConfigMap", "CronJob");
+
+        CronJob cronJob = yaml.treeToValue(documents.get(1), CronJob.class);
+        assertThat(cronJob.getApiVersion()).isEqualTo("batch/v1");
+        assertThat(cronJob.getMetadata().getName()).isEqualTo("shop");
+        assertThat(cronJob.getMetadata().getNamespace()).isEqualTo("streams");
+        assertThat(cronJob.getSpec().getSchedule()).isEqualTo("0 3 * * *");
+        assertThat(cronJob.getSpec().getTimeZone()).isEqualTo("Etc/UTC");
+        assertThat(cronJob.getSpec().getConcurrencyPolicy())
+                .as("a run starting while the last one works would delete its topics")
+                .isEqualTo("Forbid");
+        PodSpec pod = cronJob.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+        assertThat(pod.getRestartPolicy()).isEqualTo("OnFailure");
+        assertThat(pod.getInitContainers()).singleElement().satisfies(topics -> assertThat(topics.getArgs())
+                .containsExactly(
+                        "kafka",
+                        "plan",
+                        "/etc/sluice/pipeline.yaml",
+                        "--create",
+                        "--on-existing",
+                        "fresh",
+                        "--bootstrap",
+                        "kafka:9092"));
+        assertThat(pod.getContainers())
+                .extracting(Container::getName)
+                .containsExactly("orders", "price-check", "ledger");
+
+        // Each node runs the very worker its Deployment runs when the pipeline is not scheduled, without the probes.
+        List<HasMetadata> streaming = KubernetesManifests.generate(
+                graph(), PIPELINE, KubernetesOptions.of("kafka:9092").withNamespace("streams"));
+        for (String node : List.of("orders", "price-check", "ledger")) {
+            Container deployed = container(streaming, "shop-" + node);
+            Container run = pod.getContainers().stream()
+                    .filter(c -> c.getName().equals(node))
+                    .findFirst()
+                    .orElseThrow();
+            List<String> args = new ArrayList<>(deployed.getArgs());
+            args.removeAll(List.of("--health-port", "8081"));
+            assertThat(run.getArgs()).as(node).isEqualTo(args);
+            assertThat(run.getImage()).isEqualTo(deployed.getImage());
+            assertThat(run.getVolumeMounts()).isEqualTo(deployed.getVolumeMounts());
+            assertThat(run.getResources()).isEqualTo(deployed.getResources());
+            assertThat(run.getLivenessProbe()).isNull();
+            assertThat(run.getPorts()).isEmpty();
+        }
+        assertThat(pod.getVolumes().get(0).getConfigMap().getName())
+                .isEqualTo(documents.get(0).at("/metadata/name").asText());
+    }
+
+    @Test
+    void aScheduleIsWrittenAsACronJobReadsIt() {
+        CronJob sundays = (CronJob) KubernetesManifests.generate(
+                        graph(), PIPELINE, KubernetesOptions.of("kafka:9092").withSchedule("0 3 * * 7"))
+                .get(1);
+
+        assertThat(sundays.getSpec().getSchedule())
+                .as("Kubernetes knows Sunday as 0 only")
+                .isEqualTo("0 3 * * 0");
+        assertThatThrownBy(() -> KubernetesOptions.of("kafka:9092").withSchedule("0 3 * *"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("KubernetesOptions.schedule: cron expression '0 3 * *': expected 5 fields (minute hour"
+                        + " day-of-month month day-of-week) but found 4");
+    }
+
+    @Test
+    void aScheduledGraphNeedsANameACronJobCanHave() {
+        String name = "g".repeat(53);
+        ComputationalGraph graph = ComputationalGraph.builder(name)
+                .start("a", Sources.collection(List.of(1)))
+                .end("b", Sinks.collect())
+                .edge("a -> b")
+                .build();
+
+        assertThatThrownBy(() -> KubernetesManifests.generate(
+                        graph, "", KubernetesOptions.of("k:1").withSchedule("0 3 * * *")))
+                .hasMessage("Graph '" + name + "': a scheduled graph's name is its CronJob's, and Kubernetes allows 52"
+                        + " characters there, found 53; shorten it");
+    }
+
+    @Test
+    void aNodeNamedAsTheTopicContainerIsRefusedInAScheduledGraph() {
+        ComputationalGraph graph = ComputationalGraph.builder("g")
+                .start("topics", Sources.collection(List.of(1)))
+                .end("b", Sinks.collect())
+                .edge("topics -> b")
+                .build();
+
+        assertThatThrownBy(() -> KubernetesManifests.generate(
+                        graph, "", KubernetesOptions.of("k:1").withSchedule("0 3 * * *")))
+                .hasMessage("Node 'topics' and the init container that creates the topics both become the container"
+                        + " name 'topics' (lower case, '-' for '_'); rename the node");
     }
 
     @Test

@@ -62,6 +62,9 @@ public record Pipeline(ComputationalGraph graph, Runtime runtime, Path file, Lis
      * @param types classes a KAFKA deployment may move between nodes besides those always allowed ({@code types:})
      * @param typePackages packages whose classes it may move ({@code type-packages:})
      * @param onExisting what a KAFKA deployment does when the graph's topics exist: refuse, fresh or continue
+     * @param schedule a five-field cron expression ({@code schedule:}, in UTC) when the pipeline is a batch to run on
+     *     a schedule, else {@code null}: the generated manifests then start it at those times (a Kubernetes CronJob, an
+     *     EventBridge rule), and {@code sluice run} runs it once
      */
     public record Runtime(
             String system,
@@ -71,22 +74,37 @@ public record Pipeline(ComputationalGraph graph, Runtime runtime, Path file, Lis
             Path checkpoints,
             List<String> types,
             List<String> typePackages,
-            String onExisting) {
+            String onExisting,
+            String schedule) {
         public static final Runtime DEFAULT =
-                new Runtime("local", "multi-thread", null, "at-least-once", null, List.of(), List.of(), "refuse");
+                new Runtime("local", "multi-thread", null, "at-least-once", null, List.of(), List.of(), "refuse", null);
 
         public Runtime {
             types = List.copyOf(types);
             typePackages = List.copyOf(typePackages);
         }
 
+        /** A runtime with no schedule. */
+        public Runtime(
+                String system,
+                String mode,
+                String bootstrap,
+                String guarantee,
+                Path checkpoints,
+                List<String> types,
+                List<String> typePackages,
+                String onExisting) {
+            this(system, mode, bootstrap, guarantee, checkpoints, types, typePackages, onExisting, null);
+        }
+
         public Runtime(String system, String mode, String bootstrap, String guarantee, Path checkpoints) {
-            this(system, mode, bootstrap, guarantee, checkpoints, List.of(), List.of(), "refuse");
+            this(system, mode, bootstrap, guarantee, checkpoints, List.of(), List.of(), "refuse", null);
         }
 
         /** This runtime with checkpoints in {@code directory}. */
         public Runtime withCheckpoints(Path directory) {
-            return new Runtime(system, mode, bootstrap, guarantee, directory, types, typePackages, onExisting);
+            return new Runtime(
+                    system, mode, bootstrap, guarantee, directory, types, typePackages, onExisting, schedule);
         }
     }
 

@@ -229,6 +229,55 @@ class PipelineTest {
                         + " found 'not a class'");
     }
 
+    @Test
+    void aScheduleIsAFiveFieldCronExpressionCheckedAtItsLine() throws Exception {
+        Path file = write("nightly.yaml", """
+                graph: nightly
+                nodes:
+                  - {id: numbers, source: generator, count: 3}
+                  - {id: out, sink: collect}
+                edges: [numbers -> out]
+                runtime:
+                  schedule: "0 3 * * MON-FRI"
+                """);
+
+        assertThat(Pipeline.load(file).runtime().schedule()).isEqualTo("0 3 * * MON-FRI");
+        assertThat(Pipeline.load(write("streaming.yaml", """
+                        graph: streaming
+                        nodes:
+                          - {id: numbers, source: generator, count: 3}
+                          - {id: out, sink: collect}
+                        edges: [numbers -> out]
+                        """)).runtime().schedule())
+                .as("no schedule: a stream, deployed to run until stopped")
+                .isNull();
+
+        Path bad = write("bad-schedule.yaml", """
+                graph: nightly
+                nodes:
+                  - {id: numbers, source: generator, count: 3}
+                  - {id: out, sink: collect}
+                edges: [numbers -> out]
+                runtime:
+                  system: local
+                  schedule: "0 25 * * *"
+                """);
+        assertThatThrownBy(() -> Pipeline.load(bad))
+                .hasMessageContaining("bad-schedule.yaml:8 runtime.schedule: cron expression '0 25 * * *', hour field:"
+                        + " must be from 0 to 23, found 25");
+        Path daily = write("daily.yaml", """
+                graph: nightly
+                nodes:
+                  - {id: numbers, source: generator, count: 3}
+                  - {id: out, sink: collect}
+                edges: [numbers -> out]
+                runtime: {schedule: "@daily"}
+                """);
+        assertThatThrownBy(() -> Pipeline.load(daily))
+                .hasMessageContaining("daily.yaml:6 runtime.schedule: cron expression '@daily': expected 5 fields"
+                        + " (minute hour day-of-month month day-of-week) but found 1");
+    }
+
     /** Counts words in its store 'counts' and emits every count at the end. */
     public static final class Counter implements Node<String, String> {
         private io.sluice.KeyValueStore<String, Long> counts;

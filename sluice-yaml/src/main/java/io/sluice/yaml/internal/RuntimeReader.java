@@ -1,5 +1,6 @@
 package io.sluice.yaml.internal;
 
+import io.sluice.Sources;
 import io.sluice.yaml.Pipeline;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,8 +17,16 @@ final class RuntimeReader {
 
     private static final String HOST_PORT = "([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]):[0-9]{1,5}";
     private static final Pattern BOOTSTRAP = Pattern.compile(HOST_PORT + "(," + HOST_PORT + ")*");
-    private static final List<String> KEYS =
-            List.of("system", "mode", "bootstrap", "guarantee", "checkpoints", "types", "type-packages", "on-existing");
+    private static final List<String> KEYS = List.of(
+            "system",
+            "mode",
+            "bootstrap",
+            "guarantee",
+            "checkpoints",
+            "types",
+            "type-packages",
+            "on-existing",
+            "schedule");
 
     private final Problems problems;
     private final Scalars scalars;
@@ -51,6 +60,7 @@ final class RuntimeReader {
         List<String> types = names(keys, "types", JAVA_NAME, "a class name such as com.acme.Order");
         List<String> packages = names(keys, "type-packages", JAVA_NAME, "a package name such as com.acme.model");
         String onExisting = choice(keys, "on-existing", List.of("refuse", "fresh", "continue"), "refuse");
+        String schedule = keys.containsKey("schedule") ? schedule(Mappings.value(keys, "schedule")) : null;
         return new Pipeline.Runtime(
                 system == null ? "local" : system,
                 mode == null ? "multi-thread" : mode,
@@ -59,7 +69,23 @@ final class RuntimeReader {
                 checkpoints,
                 types,
                 packages,
-                onExisting == null ? "refuse" : onExisting);
+                onExisting == null ? "refuse" : onExisting,
+                schedule);
+    }
+
+    /**
+     * A five-field cron expression, checked by the parser of core's cron source, so that a schedule reads as {@code
+     * source: cron} does and its problems name the field at fault.
+     */
+    private String schedule(Node value) {
+        String text = scalars.text(value, "runtime.schedule");
+        if (text == null) {
+            return null;
+        }
+        return problems.attempt(Location.of(value, "runtime.schedule"), () -> {
+            Sources.cron(text);
+            return text.trim();
+        });
     }
 
     /** A Java class or package name: identifiers joined by dots ({@code $} for a nested class). */
