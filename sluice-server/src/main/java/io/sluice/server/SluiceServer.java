@@ -46,6 +46,8 @@ import java.util.Set;
  * <ul>
  *   <li>{@code GET /}: the dashboard — the graph drawn left to right with each node's live figures
  *   <li>{@code GET /api/graph}; {@code GET /api/nodes}; {@code GET /api/nodes/{id}}
+ *   <li>{@code GET /api/history?from=N}: every node's rates and queue depth over the last minutes, sampled by the
+ *       server ({@link ServerOptions#withHistory})
  *   <li>{@code GET /api/nodes/{id}/results?limit=N} (the latest N) or {@code ?from=P&limit=N} (N from position P);
  *       {@code GET /api/nodes/{id}/results/stream?from=P} (server-sent events, one {@code result} event per result)
  *   <li>{@code GET /api/nodes/{id}/state/{store}?key=K}: one entry of a node's store; without {@code key}, up to
@@ -71,6 +73,7 @@ public final class SluiceServer implements AutoCloseable {
     private final Metrics metrics;
     private final Ingest ingest;
     private final ResultStreams streams;
+    private final History history;
     private final Map<String, byte[]> pages;
     private final Javalin app;
 
@@ -86,6 +89,7 @@ public final class SluiceServer implements AutoCloseable {
         this.metrics = new Metrics(deployment);
         this.ingest = new Ingest(deployment, options);
         this.streams = new ResultStreams(deployment, options);
+        this.history = new History(deployment, options.historyInterval().toMillis(), options.historySamples());
         this.app = Javalin.create(config -> {
             Container.configure(config, options);
             ApiErrors.install(config);
@@ -104,6 +108,10 @@ public final class SluiceServer implements AutoCloseable {
                     List.of(),
                     (ctx, query) -> Json.write(
                             ctx, 200, StatusViews.node(deployment.status().node(ctx.pathParam("id")))));
+            routes.get(
+                    "/api/history",
+                    List.of("from"),
+                    (ctx, query) -> Json.write(ctx, 200, history.view(query.number("from", 0, Long.MAX_VALUE, 0))));
             routes.get("/api/nodes/{id}/results", List.of("from", "limit"), this::results);
             routes.get("/api/nodes/{id}/results/stream", List.of("from"), streams::stream);
             routes.get("/api/nodes/{id}/state/{store}", List.of("key", "limit"), this::state);
@@ -135,6 +143,7 @@ public final class SluiceServer implements AutoCloseable {
                     "Cannot serve the HTTP API on " + options.host() + ":" + options.port() + ": " + why(e), e);
         }
         server.streams.start();
+        server.history.start();
         if (server.token.generated()) {
             // The one place the token is shown, as Jupyter does: whoever started the server opens this address.
             System.err.println("Sluice API: open " + server.dashboardUri()
@@ -187,9 +196,15 @@ public final class SluiceServer implements AutoCloseable {
         return streams.open();
     }
 
-    /** Stops listening and ends the result streams; the deployment goes on. */
+    /** The status history behind {@code GET /api/history}. */
+    History history() {
+        return history;
+    }
+
+    /** Stops listening, sampling and the result streams; the deployment goes on. */
     @Override
     public void close() {
+        history.close();
         streams.close();
         app.stop();
         metrics.close();

@@ -341,6 +341,7 @@ class HttpFuzzTest {
                         "/dashboard.css",
                         "/api/graph",
                         "/api/nodes",
+                        "/api/history",
                         "/api/nodes/" + node,
                         "/api/nodes/" + node + "/results",
                         "/api/nodes/" + node + "/results",

@@ -103,6 +103,7 @@ class SluiceServerTest {
                 "/api/graph",
                 "/api/nodes",
                 "/api/nodes/{id}",
+                "/api/history",
                 "/api/nodes/{id}/results",
                 "/api/nodes/{id}/results/stream",
                 "/api/nodes/{id}/state/{store}",
@@ -155,6 +156,34 @@ class SluiceServerTest {
             assertThat(failure.get("error").asText()).isEqualTo("IllegalStateException: three");
             assertThat(failure.get("attempt").asInt()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void historyServesTheSamplesTakenSoFarAndThoseAfterAGivenOne() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> server.history().next() >= 2);
+
+        Reply all = get("/api/history");
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(all.body().get("deployment").asText()).isEqualTo(deployment.id());
+        assertThat(all.body().get("interval").asLong()).isEqualTo(1000);
+        assertThat(all.body().get("capacity").asInt()).isEqualTo(600);
+        assertThat(all.body().get("first").asLong()).isZero();
+        long next = all.body().get("next").asLong();
+        assertThat(all.body().get("times")).hasSize((int) next);
+        List<String> nodes = new ArrayList<>();
+        all.body().get("nodes").fieldNames().forEachRemaining(nodes::add);
+        assertThat(nodes).containsExactly("orders", "paid", "ledger");
+        JsonNode paid = all.body().get("nodes").get("paid");
+        assertThat(paid.get("itemsInPerSecond").get(0).isNull())
+                .as("the first sample has no rate: nothing before it")
+                .isTrue();
+        assertThat(paid.get("queueDepth")).hasSize((int) next);
+        assertThat(all.body().get("tracking").isNull()).as("none under NONE").isTrue();
+
+        Reply after = get("/api/history?from=" + next);
+        assertThat(after.body().get("first").asLong()).isEqualTo(next);
+        assertThat(after.body().get("times").size())
+                .isEqualTo(after.body().get("next").asLong() - next);
     }
 
     @Test
@@ -428,6 +457,9 @@ class SluiceServerTest {
         Reply tooMany = get("/api/nodes/ledger/results?limit=10001");
         assertThat(tooMany.body().get("error").asText())
                 .isEqualTo("limit must be a whole number from 1 to 10000, found '10001'");
+        Reply negative = get("/api/history?from=-1");
+        assertThat(negative.status()).isEqualTo(400);
+        assertThat(negative.body().get("error").asText()).isEqualTo("from must be a whole number ≥ 0, found '-1'");
         Reply wrongMethod = post("/api/graph", "{}");
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.body().get("error").asText())
@@ -468,7 +500,9 @@ class SluiceServerTest {
 
         @Override
         public io.sluice.DeploymentStatus status() {
-            reads.incrementAndGet();
+            if (!Thread.currentThread().getName().equals("sluice-server-history")) {
+                reads.incrementAndGet(); // the history's sampler reads on its own timer: not a request's reading
+            }
             return delegate.status();
         }
 
