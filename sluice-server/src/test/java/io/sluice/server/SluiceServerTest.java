@@ -195,6 +195,8 @@ class SluiceServerTest {
         assertThat(graph.body().get("system").asText()).isEqualTo("LOCAL");
         assertThat(graph.body().get("nodes")).hasSize(3);
         assertThat(graph.body().get("nodes").get(1).get("parallelism").asInt()).isEqualTo(2);
+        assertThat(graph.body().get("nodes").get(1).get("robustness").asText()).isEqualTo("NONE");
+        assertThat(graph.body().get("nodes").get(1).get("stores")).isEmpty();
         assertThat(graph.body().get("edges").get(0).get("partitioning").asText())
                 .isEqualTo("keyed");
     }
@@ -319,6 +321,15 @@ class SluiceServerTest {
             assertThat(one.body().get("entries").get(0).fieldNames())
                     .toIterable()
                     .containsExactly("key", "value", "instance");
+            assertThat(get(wordsServer, "/api/graph")
+                            .body()
+                            .get("nodes")
+                            .get(1)
+                            .get("stores")
+                            .toString())
+                    .as("the graph names each node's stores, for the dashboard to ask for their size")
+                    .isEqualTo("[{\"name\":\"counts\",\"backend\":\"memory\"},"
+                            + "{\"name\":\"lengths\",\"backend\":\"memory\"}]");
         }
     }
 
