@@ -64,8 +64,14 @@ public final class SluiceServer implements AutoCloseable {
     /** The most results or store entries one request returns. */
     public static final int MAX_LIMIT = 10_000;
 
-    private static final Set<String> OPEN_PATHS =
-            Set.of("/", "/dashboard.js", "/dashboard.css", "/health/live", "/health/ready");
+    private static final Set<String> OPEN_PATHS = Set.of(
+            "/",
+            "/dashboard.js",
+            "/dashboard.css",
+            "/vendor/uPlot.iife.min.js",
+            "/vendor/uPlot.min.css",
+            "/health/live",
+            "/health/ready");
 
     private final Deployment deployment;
     private final ServerOptions options;
@@ -85,7 +91,9 @@ public final class SluiceServer implements AutoCloseable {
         this.pages = Map.of(
                 "dashboard.html", resource("dashboard.html"),
                 "dashboard.js", resource("dashboard.js"),
-                "dashboard.css", resource("dashboard.css"));
+                "dashboard.css", resource("dashboard.css"),
+                "uPlot.iife.min.js", resource("vendor/uPlot.iife.min.js"),
+                "uPlot.min.css", resource("vendor/uPlot.min.css"));
         this.metrics = new Metrics(deployment);
         this.ingest = new Ingest(deployment, options);
         this.streams = new ResultStreams(deployment, options);
@@ -98,6 +106,11 @@ public final class SluiceServer implements AutoCloseable {
             routes.get("/", List.of(), (ctx, query) -> page(ctx, "dashboard.html", "text/html"));
             routes.get("/dashboard.js", List.of(), (ctx, query) -> page(ctx, "dashboard.js", "text/javascript"));
             routes.get("/dashboard.css", List.of(), (ctx, query) -> page(ctx, "dashboard.css", "text/css"));
+            routes.get(
+                    "/vendor/uPlot.iife.min.js",
+                    List.of(),
+                    (ctx, query) -> page(ctx, "uPlot.iife.min.js", "text/javascript"));
+            routes.get("/vendor/uPlot.min.css", List.of(), (ctx, query) -> page(ctx, "uPlot.min.css", "text/css"));
             routes.get("/api/graph", List.of(), (ctx, query) -> Json.write(ctx, 200, StatusViews.graph(deployment)));
             routes.get(
                     "/api/nodes",

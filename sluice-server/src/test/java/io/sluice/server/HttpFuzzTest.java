@@ -342,6 +342,7 @@ class HttpFuzzTest {
                         "/api/graph",
                         "/api/nodes",
                         "/api/history",
+                        "/vendor/uPlot.iife.min.js",
                         "/api/nodes/" + node,
                         "/api/nodes/" + node + "/results",
                         "/api/nodes/" + node + "/results",

@@ -204,7 +204,14 @@ class SecurityTest {
                         .as(path)
                         .isEqualTo(200);
             }
-            for (String path : List.of("/", "/dashboard.js", "/dashboard.css", "/health/live", "/health/ready")) {
+            for (String path : List.of(
+                    "/",
+                    "/dashboard.js",
+                    "/dashboard.css",
+                    "/vendor/uPlot.iife.min.js",
+                    "/vendor/uPlot.min.css",
+                    "/health/live",
+                    "/health/ready")) {
                 assertThat(RawHttp.send(widePort, "GET", path, null, null).status())
                         .as(path)
                         .isEqualTo(200);

@@ -100,6 +100,10 @@ class SluiceServerTest {
         String openApi = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "openapi.yaml"));
         for (String route : List.of(
                 "/",
+                "/dashboard.js",
+                "/dashboard.css",
+                "/vendor/uPlot.iife.min.js",
+                "/vendor/uPlot.min.css",
                 "/api/graph",
                 "/api/nodes",
                 "/api/nodes/{id}",
