@@ -44,7 +44,7 @@ import java.util.Set;
  * <p>Routes — every error is JSON {@code {"error": "…"}}: a client's mistake is a 4xx naming it, never a 500.
  *
  * <ul>
- *   <li>{@code GET /}: the dashboard — the graph drawn left to right with each node's live figures
+ *   <li>{@code GET /}: the dashboard — the graph drawn left to right with each node's live figures and charts
  *   <li>{@code GET /api/graph}; {@code GET /api/nodes}; {@code GET /api/nodes/{id}}
  *   <li>{@code GET /api/history?from=N}: every node's rates and queue depth over the last minutes, sampled by the
  *       server ({@link ServerOptions#withHistory})
