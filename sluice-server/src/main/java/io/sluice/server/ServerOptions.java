@@ -32,6 +32,10 @@ import java.util.TreeSet;
  * @param maxBodyBytes the largest request body accepted; a larger one is a 413
  * @param idleTimeout how long a connection may send or take nothing — while its headers arrive too — before it is
  *     closed
+ * @param historyInterval how often the server samples the status for {@code GET /api/history} and the dashboard's
+ *     charts
+ * @param historySamples how many samples it keeps, the oldest let go first: with {@code historyInterval}, how far back
+ *     the charts reach. Memory is fixed when the server starts, about 32 bytes per node and sample
  */
 public record ServerOptions(
         String host,
@@ -42,10 +46,15 @@ public record ServerOptions(
         Set<String> allowedHosts,
         int maxStreams,
         long maxBodyBytes,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        Duration historyInterval,
+        int historySamples) {
 
     /** The shortest token accepted: a guessable token guards nothing. */
     public static final int MIN_TOKEN_LENGTH = 16;
+
+    /** The most samples of history a server keeps: a day at one a second. */
+    public static final int MAX_HISTORY_SAMPLES = 86_400;
 
     public ServerOptions {
         Objects.requireNonNull(host, "host");
@@ -53,6 +62,7 @@ public record ServerOptions(
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(allowedHosts, "allowedHosts");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(historyInterval, "historyInterval");
         if (host.isBlank()) {
             throw new IllegalArgumentException("ServerOptions.host: must name an address, found '" + host + "'");
         }
@@ -81,11 +91,20 @@ public record ServerOptions(
         if (idleTimeout.compareTo(Duration.ofMillis(100)) < 0) {
             throw new IllegalArgumentException("ServerOptions.idleTimeout: must be ≥ 100 ms, found " + idleTimeout);
         }
+        if (historyInterval.compareTo(Duration.ofMillis(10)) < 0) {
+            throw new IllegalArgumentException(
+                    "ServerOptions.historyInterval: must be ≥ 10 ms, found " + historyInterval);
+        }
+        if (historySamples < 1 || historySamples > MAX_HISTORY_SAMPLES) {
+            throw new IllegalArgumentException("ServerOptions.historySamples: must be from 1 to " + MAX_HISTORY_SAMPLES
+                    + ", found " + historySamples);
+        }
     }
 
     /**
      * Loopback, the given port, a 1 s ingest wait, 100 results, a token from {@code SLUICE_API_TOKEN} or made at start,
-     * 64 result streams, bodies up to 1 MiB, connections idle for 30 s closed.
+     * 64 result streams, bodies up to 1 MiB, connections idle for 30 s closed, and a history of one sample a second
+     * for the last ten minutes.
      */
     public static ServerOptions port(int port) {
         return new ServerOptions(
@@ -97,12 +116,24 @@ public record ServerOptions(
                 Set.of(),
                 64,
                 1 << 20,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1),
+                600);
     }
 
     public ServerOptions withHost(String host) {
         return new ServerOptions(
-                host, port, ingestTimeout, resultLimit, token, allowedHosts, maxStreams, maxBodyBytes, idleTimeout);
+                host,
+                port,
+                ingestTimeout,
+                resultLimit,
+                token,
+                allowedHosts,
+                maxStreams,
+                maxBodyBytes,
+                idleTimeout,
+                historyInterval,
+                historySamples);
     }
 
     /**
@@ -119,37 +150,118 @@ public record ServerOptions(
                 allowedHosts,
                 maxStreams,
                 maxBodyBytes,
-                idleTimeout);
+                idleTimeout,
+                historyInterval,
+                historySamples);
     }
 
     public ServerOptions withAllowedHosts(String... names) {
         return new ServerOptions(
-                host, port, ingestTimeout, resultLimit, token, Set.of(names), maxStreams, maxBodyBytes, idleTimeout);
+                host,
+                port,
+                ingestTimeout,
+                resultLimit,
+                token,
+                Set.of(names),
+                maxStreams,
+                maxBodyBytes,
+                idleTimeout,
+                historyInterval,
+                historySamples);
     }
 
     public ServerOptions withIngestTimeout(Duration ingestTimeout) {
         return new ServerOptions(
-                host, port, ingestTimeout, resultLimit, token, allowedHosts, maxStreams, maxBodyBytes, idleTimeout);
+                host,
+                port,
+                ingestTimeout,
+                resultLimit,
+                token,
+                allowedHosts,
+                maxStreams,
+                maxBodyBytes,
+                idleTimeout,
+                historyInterval,
+                historySamples);
     }
 
     public ServerOptions withResultLimit(int resultLimit) {
         return new ServerOptions(
-                host, port, ingestTimeout, resultLimit, token, allowedHosts, maxStreams, maxBodyBytes, idleTimeout);
+                host,
+                port,
+                ingestTimeout,
+                resultLimit,
+                token,
+                allowedHosts,
+                maxStreams,
+                maxBodyBytes,
+                idleTimeout,
+                historyInterval,
+                historySamples);
     }
 
     public ServerOptions withMaxStreams(int maxStreams) {
         return new ServerOptions(
-                host, port, ingestTimeout, resultLimit, token, allowedHosts, maxStreams, maxBodyBytes, idleTimeout);
+                host,
+                port,
+                ingestTimeout,
+                resultLimit,
+                token,
+                allowedHosts,
+                maxStreams,
+                maxBodyBytes,
+                idleTimeout,
+                historyInterval,
+                historySamples);
     }
 
     public ServerOptions withMaxBodyBytes(long maxBodyBytes) {
         return new ServerOptions(
-                host, port, ingestTimeout, resultLimit, token, allowedHosts, maxStreams, maxBodyBytes, idleTimeout);
+                host,
+                port,
+                ingestTimeout,
+                resultLimit,
+                token,
+                allowedHosts,
+                maxStreams,
+                maxBodyBytes,
+                idleTimeout,
+                historyInterval,
+                historySamples);
     }
 
     public ServerOptions withIdleTimeout(Duration idleTimeout) {
         return new ServerOptions(
-                host, port, ingestTimeout, resultLimit, token, allowedHosts, maxStreams, maxBodyBytes, idleTimeout);
+                host,
+                port,
+                ingestTimeout,
+                resultLimit,
+                token,
+                allowedHosts,
+                maxStreams,
+                maxBodyBytes,
+                idleTimeout,
+                historyInterval,
+                historySamples);
+    }
+
+    /**
+     * Samples the status every {@code interval} and keeps the latest {@code samples}, for {@code GET /api/history} and
+     * the dashboard's charts: {@code withHistory(Duration.ofSeconds(5), 720)} reaches an hour back.
+     */
+    public ServerOptions withHistory(Duration interval, int samples) {
+        return new ServerOptions(
+                host,
+                port,
+                ingestTimeout,
+                resultLimit,
+                token,
+                allowedHosts,
+                maxStreams,
+                maxBodyBytes,
+                idleTimeout,
+                interval,
+                samples);
     }
 
     /** Never the token itself: options end up in logs. */
@@ -158,7 +270,7 @@ public record ServerOptions(
         return "ServerOptions[host=" + host + ", port=" + port + ", ingestTimeout=" + ingestTimeout + ", resultLimit="
                 + resultLimit + ", token=" + (token.isPresent() ? "(given)" : "(none)") + ", allowedHosts="
                 + allowedHosts + ", maxStreams=" + maxStreams + ", maxBodyBytes=" + maxBodyBytes + ", idleTimeout="
-                + idleTimeout + "]";
+                + idleTimeout + ", historyInterval=" + historyInterval + ", historySamples=" + historySamples + "]";
     }
 
     static void checkToken(String token) {

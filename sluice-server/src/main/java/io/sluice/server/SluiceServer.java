@@ -44,8 +44,10 @@ import java.util.Set;
  * <p>Routes — every error is JSON {@code {"error": "…"}}: a client's mistake is a 4xx naming it, never a 500.
  *
  * <ul>
- *   <li>{@code GET /}: the dashboard — the graph drawn left to right with each node's live figures
+ *   <li>{@code GET /}: the dashboard — the graph drawn left to right with each node's live figures and charts
  *   <li>{@code GET /api/graph}; {@code GET /api/nodes}; {@code GET /api/nodes/{id}}
+ *   <li>{@code GET /api/history?from=N}: every node's rates and queue depth over the last minutes, sampled by the
+ *       server ({@link ServerOptions#withHistory})
  *   <li>{@code GET /api/nodes/{id}/results?limit=N} (the latest N) or {@code ?from=P&limit=N} (N from position P);
  *       {@code GET /api/nodes/{id}/results/stream?from=P} (server-sent events, one {@code result} event per result)
  *   <li>{@code GET /api/nodes/{id}/state/{store}?key=K}: one entry of a node's store; without {@code key}, up to
@@ -62,8 +64,14 @@ public final class SluiceServer implements AutoCloseable {
     /** The most results or store entries one request returns. */
     public static final int MAX_LIMIT = 10_000;
 
-    private static final Set<String> OPEN_PATHS =
-            Set.of("/", "/dashboard.js", "/dashboard.css", "/health/live", "/health/ready");
+    private static final Set<String> OPEN_PATHS = Set.of(
+            "/",
+            "/dashboard.js",
+            "/dashboard.css",
+            "/vendor/uPlot.iife.min.js",
+            "/vendor/uPlot.min.css",
+            "/health/live",
+            "/health/ready");
 
     private final Deployment deployment;
     private final ServerOptions options;
@@ -71,6 +79,7 @@ public final class SluiceServer implements AutoCloseable {
     private final Metrics metrics;
     private final Ingest ingest;
     private final ResultStreams streams;
+    private final History history;
     private final Map<String, byte[]> pages;
     private final Javalin app;
 
@@ -82,10 +91,13 @@ public final class SluiceServer implements AutoCloseable {
         this.pages = Map.of(
                 "dashboard.html", resource("dashboard.html"),
                 "dashboard.js", resource("dashboard.js"),
-                "dashboard.css", resource("dashboard.css"));
+                "dashboard.css", resource("dashboard.css"),
+                "uPlot.iife.min.js", resource("vendor/uPlot.iife.min.js"),
+                "uPlot.min.css", resource("vendor/uPlot.min.css"));
         this.metrics = new Metrics(deployment);
         this.ingest = new Ingest(deployment, options);
         this.streams = new ResultStreams(deployment, options);
+        this.history = new History(deployment, options.historyInterval().toMillis(), options.historySamples());
         this.app = Javalin.create(config -> {
             Container.configure(config, options);
             ApiErrors.install(config);
@@ -94,6 +106,11 @@ public final class SluiceServer implements AutoCloseable {
             routes.get("/", List.of(), (ctx, query) -> page(ctx, "dashboard.html", "text/html"));
             routes.get("/dashboard.js", List.of(), (ctx, query) -> page(ctx, "dashboard.js", "text/javascript"));
             routes.get("/dashboard.css", List.of(), (ctx, query) -> page(ctx, "dashboard.css", "text/css"));
+            routes.get(
+                    "/vendor/uPlot.iife.min.js",
+                    List.of(),
+                    (ctx, query) -> page(ctx, "uPlot.iife.min.js", "text/javascript"));
+            routes.get("/vendor/uPlot.min.css", List.of(), (ctx, query) -> page(ctx, "uPlot.min.css", "text/css"));
             routes.get("/api/graph", List.of(), (ctx, query) -> Json.write(ctx, 200, StatusViews.graph(deployment)));
             routes.get(
                     "/api/nodes",
@@ -104,6 +121,10 @@ public final class SluiceServer implements AutoCloseable {
                     List.of(),
                     (ctx, query) -> Json.write(
                             ctx, 200, StatusViews.node(deployment.status().node(ctx.pathParam("id")))));
+            routes.get(
+                    "/api/history",
+                    List.of("from"),
+                    (ctx, query) -> Json.write(ctx, 200, history.view(query.number("from", 0, Long.MAX_VALUE, 0))));
             routes.get("/api/nodes/{id}/results", List.of("from", "limit"), this::results);
             routes.get("/api/nodes/{id}/results/stream", List.of("from"), streams::stream);
             routes.get("/api/nodes/{id}/state/{store}", List.of("key", "limit"), this::state);
@@ -135,6 +156,7 @@ public final class SluiceServer implements AutoCloseable {
                     "Cannot serve the HTTP API on " + options.host() + ":" + options.port() + ": " + why(e), e);
         }
         server.streams.start();
+        server.history.start();
         if (server.token.generated()) {
             // The one place the token is shown, as Jupyter does: whoever started the server opens this address.
             System.err.println("Sluice API: open " + server.dashboardUri()
@@ -187,9 +209,15 @@ public final class SluiceServer implements AutoCloseable {
         return streams.open();
     }
 
-    /** Stops listening and ends the result streams; the deployment goes on. */
+    /** The status history behind {@code GET /api/history}. */
+    History history() {
+        return history;
+    }
+
+    /** Stops listening, sampling and the result streams; the deployment goes on. */
     @Override
     public void close() {
+        history.close();
         streams.close();
         app.stop();
         metrics.close();

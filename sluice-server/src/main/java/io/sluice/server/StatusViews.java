@@ -26,7 +26,12 @@ final class StatusViews {
                     "id", node.id(),
                     "kind", node.kind(),
                     "parallelism", node.parallelism(),
-                    "ports", List.copyOf(node.ports())));
+                    "ports", List.copyOf(node.ports()),
+                    "stores",
+                            node.stores().stream()
+                                    .map(store -> ordered("name", store.name(), "backend", store.backend()))
+                                    .toList(),
+                    "robustness", graph.robustness().levelOf(node.id())));
         }
         List<Map<String, Object>> edges = new ArrayList<>();
         for (Edge edge : graph.edges()) {

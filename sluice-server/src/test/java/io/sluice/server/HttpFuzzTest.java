@@ -341,6 +341,8 @@ class HttpFuzzTest {
                         "/dashboard.css",
                         "/api/graph",
                         "/api/nodes",
+                        "/api/history",
+                        "/vendor/uPlot.iife.min.js",
                         "/api/nodes/" + node,
                         "/api/nodes/" + node + "/results",
                         "/api/nodes/" + node + "/results",

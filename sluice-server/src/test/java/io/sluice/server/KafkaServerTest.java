@@ -1,6 +1,7 @@
 package io.sluice.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,6 +63,18 @@ class KafkaServerTest {
                     .as("read from the changelog, which nothing wrote")
                     .isZero();
             assertThat(state.get("entries")).isEmpty();
+
+            // The history samples a KAFKA deployment's status as any other, and stops once it has seen it end.
+            await().atMost(Duration.ofSeconds(60)).until(() -> !server.history().sampling());
+            JsonNode history = get(server, "/api/history");
+            assertThat(history.get("sampling").asBoolean()).isFalse();
+            assertThat(history.get("times").size()).isPositive();
+            JsonNode square = history.get("nodes").get("square");
+            assertThat(square.get("queueDepth")
+                            .get(square.get("queueDepth").size() - 1)
+                            .isNumber())
+                    .as("consumer lag, sampled")
+                    .isTrue();
         }
     }
 }

@@ -195,7 +195,8 @@ class SecurityTest {
                 SluiceServer wide = SluiceServer.start(
                         open, ServerOptions.port(0).withHost("0.0.0.0").withToken(TOKEN))) {
             int widePort = wide.port();
-            for (String path : List.of("/api/graph", "/api/nodes", "/api/nodes/out/results", "/metrics")) {
+            for (String path :
+                    List.of("/api/graph", "/api/nodes", "/api/history", "/api/nodes/out/results", "/metrics")) {
                 assertThat(RawHttp.send(widePort, "GET", path, null, null).status())
                         .as(path)
                         .isEqualTo(401);
@@ -203,7 +204,14 @@ class SecurityTest {
                         .as(path)
                         .isEqualTo(200);
             }
-            for (String path : List.of("/", "/dashboard.js", "/dashboard.css", "/health/live", "/health/ready")) {
+            for (String path : List.of(
+                    "/",
+                    "/dashboard.js",
+                    "/dashboard.css",
+                    "/vendor/uPlot.iife.min.js",
+                    "/vendor/uPlot.min.css",
+                    "/health/live",
+                    "/health/ready")) {
                 assertThat(RawHttp.send(widePort, "GET", path, null, null).status())
                         .as(path)
                         .isEqualTo(200);

@@ -100,9 +100,14 @@ class SluiceServerTest {
         String openApi = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "openapi.yaml"));
         for (String route : List.of(
                 "/",
+                "/dashboard.js",
+                "/dashboard.css",
+                "/vendor/uPlot.iife.min.js",
+                "/vendor/uPlot.min.css",
                 "/api/graph",
                 "/api/nodes",
                 "/api/nodes/{id}",
+                "/api/history",
                 "/api/nodes/{id}/results",
                 "/api/nodes/{id}/results/stream",
                 "/api/nodes/{id}/state/{store}",
@@ -158,6 +163,34 @@ class SluiceServerTest {
     }
 
     @Test
+    void historyServesTheSamplesTakenSoFarAndThoseAfterAGivenOne() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> server.history().next() >= 2);
+
+        Reply all = get("/api/history");
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(all.body().get("deployment").asText()).isEqualTo(deployment.id());
+        assertThat(all.body().get("interval").asLong()).isEqualTo(1000);
+        assertThat(all.body().get("capacity").asInt()).isEqualTo(600);
+        assertThat(all.body().get("first").asLong()).isZero();
+        long next = all.body().get("next").asLong();
+        assertThat(all.body().get("times")).hasSize((int) next);
+        List<String> nodes = new ArrayList<>();
+        all.body().get("nodes").fieldNames().forEachRemaining(nodes::add);
+        assertThat(nodes).containsExactly("orders", "paid", "ledger");
+        JsonNode paid = all.body().get("nodes").get("paid");
+        assertThat(paid.get("itemsInPerSecond").get(0).isNull())
+                .as("the first sample has no rate: nothing before it")
+                .isTrue();
+        assertThat(paid.get("queueDepth")).hasSize((int) next);
+        assertThat(all.body().get("tracking").isNull()).as("none under NONE").isTrue();
+
+        Reply after = get("/api/history?from=" + next);
+        assertThat(after.body().get("first").asLong()).isEqualTo(next);
+        assertThat(after.body().get("times").size())
+                .isEqualTo(after.body().get("next").asLong() - next);
+    }
+
+    @Test
     void graphDescribesNodesEdgesAndSystem() throws Exception {
         Reply graph = get("/api/graph");
 
@@ -166,6 +199,8 @@ class SluiceServerTest {
         assertThat(graph.body().get("system").asText()).isEqualTo("LOCAL");
         assertThat(graph.body().get("nodes")).hasSize(3);
         assertThat(graph.body().get("nodes").get(1).get("parallelism").asInt()).isEqualTo(2);
+        assertThat(graph.body().get("nodes").get(1).get("robustness").asText()).isEqualTo("NONE");
+        assertThat(graph.body().get("nodes").get(1).get("stores")).isEmpty();
         assertThat(graph.body().get("edges").get(0).get("partitioning").asText())
                 .isEqualTo("keyed");
     }
@@ -290,6 +325,15 @@ class SluiceServerTest {
             assertThat(one.body().get("entries").get(0).fieldNames())
                     .toIterable()
                     .containsExactly("key", "value", "instance");
+            assertThat(get(wordsServer, "/api/graph")
+                            .body()
+                            .get("nodes")
+                            .get(1)
+                            .get("stores")
+                            .toString())
+                    .as("the graph names each node's stores, for the dashboard to ask for their size")
+                    .isEqualTo("[{\"name\":\"counts\",\"backend\":\"memory\"},"
+                            + "{\"name\":\"lengths\",\"backend\":\"memory\"}]");
         }
     }
 
@@ -428,6 +472,9 @@ class SluiceServerTest {
         Reply tooMany = get("/api/nodes/ledger/results?limit=10001");
         assertThat(tooMany.body().get("error").asText())
                 .isEqualTo("limit must be a whole number from 1 to 10000, found '10001'");
+        Reply negative = get("/api/history?from=-1");
+        assertThat(negative.status()).isEqualTo(400);
+        assertThat(negative.body().get("error").asText()).isEqualTo("from must be a whole number ≥ 0, found '-1'");
         Reply wrongMethod = post("/api/graph", "{}");
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.body().get("error").asText())
@@ -468,7 +515,9 @@ class SluiceServerTest {
 
         @Override
         public io.sluice.DeploymentStatus status() {
-            reads.incrementAndGet();
+            if (!Thread.currentThread().getName().equals("sluice-server-history")) {
+                reads.incrementAndGet(); // the history's sampler reads on its own timer: not a request's reading
+            }
             return delegate.status();
         }
 
