@@ -1,5 +1,6 @@
 package io.sluice;
 
+import io.sluice.internal.graph.Placements;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,7 +140,7 @@ public final class Flow {
     @SuppressWarnings("unchecked")
     <I, O> Stage<O> expand(SubGraph<I, O> subGraph, Stage<?> input) {
         input.checkFlow(this);
-        placements.open(subGraph, input, nodes.size(), edges.size());
+        placements.open(subGraph.name(), subGraph.prefix(), input.index(), input.port(), nodes.size(), edges.size());
         Stage<O> output;
         Placements.Placement placement;
         try {
@@ -152,7 +153,7 @@ public final class Flow {
                     placement.describe() + ": its function returned null; return the stage of its last node");
         }
         output.checkFlow(this);
-        Placements.output(placement, output);
+        Placements.output(placement, output.index(), output.id(), output.port());
         return output;
     }
 

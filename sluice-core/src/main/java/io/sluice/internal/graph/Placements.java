@@ -1,5 +1,9 @@
-package io.sluice;
+package io.sluice.internal.graph;
 
+import io.sluice.Edge;
+import io.sluice.Emitter;
+import io.sluice.GraphProblem;
+import io.sluice.NodeSpec;
 import io.sluice.spi.Names;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,15 +13,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sub-graphs added to one {@link Flow}: for each copy, the range of nodes and edges it added, the stage it was
+ * The sub-graphs added to one {@code Flow}: for each copy, the range of nodes and edges it added, the stage it was
  * given and the stage it returned. A flow only appends, so a copy's nodes and edges are one run of indices, and a
  * nested copy's run lies inside its parent's. From that alone, without reading any message, this finds what is wrong
  * with a copy and says, for a problem the graph's validation finds about a node, which sub-graph the node came from.
  */
-final class Placements {
+public final class Placements {
 
     /** One copy of a sub-graph in the flow. */
-    static final class Placement {
+    public static final class Placement {
         final String name;
         final String local;
         final String prefix;
@@ -31,13 +35,20 @@ final class Placements {
         int outputNode = -1;
         String outputPort;
 
-        Placement(SubGraph<?, ?> subGraph, Placement parent, Stage<?> input, int firstNode, int firstEdge) {
-            this.name = subGraph.name();
-            this.local = subGraph.prefix();
+        Placement(
+                String name,
+                String local,
+                Placement parent,
+                int inputNode,
+                String inputPort,
+                int firstNode,
+                int firstEdge) {
+            this.name = name;
+            this.local = local;
             this.prefix = parent == null ? local : Names.qualify(parent.prefix, local);
             this.parent = parent;
-            this.inputNode = input.index();
-            this.inputPort = input.port();
+            this.inputNode = inputNode;
+            this.inputPort = inputPort;
             this.firstNode = firstNode;
             this.firstEdge = firstEdge;
         }
@@ -47,7 +58,7 @@ final class Placements {
         }
 
         /** {@code sub-graph 'inner' added as 'x' in sub-graph 'shout' added as 'b1'}. */
-        String describe() {
+        public String describe() {
             StringBuilder text = new StringBuilder();
             for (Placement p = this; p != null; p = p.parent) {
                 text.append(p == this ? "" : " in ")
@@ -65,32 +76,36 @@ final class Placements {
     private final List<Placement> all = new ArrayList<>();
     private final Deque<Placement> open = new ArrayDeque<>();
 
-    Placements(String graph) {
+    public Placements(String graph) {
         this.graph = graph;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return all.isEmpty();
     }
 
     /** Whether a sub-graph's function is running, so that the nodes added now are its own. */
-    boolean adding() {
+    public boolean adding() {
         return !open.isEmpty();
     }
 
     /** The id the sub-graph being added gives its node {@code id}. */
-    String qualify(String id) {
+    public String qualify(String id) {
         return Names.qualify(open.element().prefix, id);
     }
 
-    void open(SubGraph<?, ?> subGraph, Stage<?> input, int nodes, int edges) {
-        Placement placement = new Placement(subGraph, open.peek(), input, nodes, edges);
+    /**
+     * Starts a copy of sub-graph {@code name} added as {@code prefix}, fed by port {@code inputPort} of the node at
+     * {@code inputNode}; the nodes and edges added from now on, until {@link #close}, are its own.
+     */
+    public void open(String name, String prefix, int inputNode, String inputPort, int nodes, int edges) {
+        Placement placement = new Placement(name, prefix, open.peek(), inputNode, inputPort, nodes, edges);
         all.add(placement);
         open.push(placement);
     }
 
     /** Ends the copy being added, and returns it. */
-    Placement close(int nodes, int edges) {
+    public Placement close(int nodes, int edges) {
         Placement placement = open.pop();
         placement.endNode = nodes;
         placement.endEdge = edges;
@@ -102,21 +117,21 @@ final class Placements {
      *
      * @throws IllegalArgumentException if the copy added no node, or its function returned a stage not its own
      */
-    static void output(Placement placement, Stage<?> output) {
+    public static void output(Placement placement, int node, String id, String port) {
         if (placement.endNode == placement.firstNode) {
             throw new IllegalArgumentException(capitalized(placement.describe()) + " adds no node; its function must"
                     + " attach at least one node to the stage it is given and return the stage of its last node");
         }
-        if (!placement.holds(output.index())) {
+        if (!placement.holds(node)) {
             throw new IllegalArgumentException(capitalized(placement.describe()) + ": its function returned stage '"
-                    + output.id() + "', which is not one of the sub-graph's nodes; return the stage of its last node");
+                    + id + "', which is not one of the sub-graph's nodes; return the stage of its last node");
         }
-        placement.outputNode = output.index();
-        placement.outputPort = output.port();
+        placement.outputNode = node;
+        placement.outputPort = port;
     }
 
     /** What is wrong with the sub-graphs as added: prefixes that clash, inputs not read, outputs nobody reads. */
-    List<GraphProblem> problems(List<NodeSpec> nodes, List<Edge> edges) {
+    public List<GraphProblem> problems(List<NodeSpec> nodes, List<Edge> edges) {
         List<GraphProblem> problems = new ArrayList<>();
         Map<String, Placement> byPrefix = new HashMap<>();
         Map<String, Integer> nodeIndex = new HashMap<>();
@@ -184,7 +199,7 @@ final class Placements {
      * {@code problem}, saying which sub-graph the node it is about comes from; for a duplicate id, where each node of
      * that id comes from.
      */
-    GraphProblem annotate(GraphProblem problem, List<NodeSpec> nodes) {
+    public GraphProblem annotate(GraphProblem problem, List<NodeSpec> nodes) {
         if (!(problem.subject() instanceof GraphProblem.OfNode about) || about.index() >= nodes.size()) {
             return problem;
         }
