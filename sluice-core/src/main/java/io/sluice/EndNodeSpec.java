@@ -42,6 +42,11 @@ public record EndNodeSpec(String id, Supplier<? extends EndNode<?>> factory, int
     }
 
     @Override
+    public EndNodeSpec withId(String id) {
+        return new EndNodeSpec(id, factory, parallelism, stores);
+    }
+
+    @Override
     public EndNodeSpec withStores(StoreSpec... added) {
         return new EndNodeSpec(id, factory, parallelism, NodeSpec.concat(stores, added));
     }

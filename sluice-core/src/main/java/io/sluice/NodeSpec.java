@@ -57,6 +57,12 @@ public sealed interface NodeSpec permits StartNodeSpec, ProcessingNodeSpec, EndN
     /** Returns a copy of this spec that runs {@code parallelism} instances. */
     NodeSpec withParallelism(int parallelism);
 
+    /**
+     * Returns a copy of this spec under another id, the same in every other way: how a sub-graph's nodes take its
+     * prefix ({@link SubGraph}, a pipeline's {@code include}).
+     */
+    NodeSpec withId(String id);
+
     /** A start node that pulls from outside through the node objects {@code factory} makes. */
     static StartNodeSpec start(String id, Supplier<? extends StartNode<?>> factory) {
         return new StartNodeSpec(id, factory, 1);

@@ -55,6 +55,11 @@ public record ProcessingNodeSpec(
     }
 
     @Override
+    public ProcessingNodeSpec withId(String id) {
+        return new ProcessingNodeSpec(id, factory, parallelism, ports, stores);
+    }
+
+    @Override
     public ProcessingNodeSpec withStores(StoreSpec... added) {
         return new ProcessingNodeSpec(id, factory, parallelism, ports, NodeSpec.concat(stores, added));
     }

@@ -1,8 +1,13 @@
 package io.sluice;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -39,6 +44,10 @@ public final class Stage<T> {
     /** The id of the node this stage names. */
     public String id() {
         return flow.node(node).id();
+    }
+
+    int index() {
+        return node;
     }
 
     /** The node's port this stage reads: {@link Emitter#DEFAULT_PORT} or a side output. */
@@ -165,6 +174,109 @@ public final class Stage<T> {
     public Routed<T> route(String id, String... branches) {
         Stage<T> route = attach(Nodes.route(id, branches));
         return new Routed<>(route, Arrays.asList(branches));
+    }
+
+    // ---- sub-graphs ----
+
+    /**
+     * Adds a copy of {@code subGraph} fed by this stage, its nodes' ids prefixed with {@link SubGraph#prefix()}, and
+     * returns its output stage.
+     *
+     * <pre>{@code
+     * Stage<String> shouted = words.then(shout.as("loud"));   // nodes loud-upper, loud-bang
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if the sub-graph adds no node, or returns a stage that is not its own
+     */
+    public <R> Stage<R> then(SubGraph<? super T, R> subGraph) {
+        return flow.expand(subGraph, this);
+    }
+
+    /**
+     * Sends every item to each of {@code branches}, a copy of each sub-graph fed by this stage (the consecution notes'
+     * {@code broadcast(branch1, branch2)}); join their outputs with {@link Branches#merge} or feed one node from all with
+     * {@link Branches#then}. Not to be confused with {@link #broadcast()}, which sends every item to every instance of
+     * the next node.
+     *
+     * <pre>{@code
+     * Stage<String> all = words.broadcast(shout.as("b1"), whisper.as("b2")).merge("all");
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if no branch is given or two share a prefix
+     */
+    @SafeVarargs
+    public final <R> Branches<R> broadcast(SubGraph<? super T, ? extends R>... branches) {
+        List<SubGraph<? super T, ? extends R>> list = new ArrayList<>(branches.length);
+        for (SubGraph<? super T, ? extends R> branch : branches) {
+            list.add(branch);
+        }
+        checkBranches("broadcast", list);
+        Map<String, Stage<R>> outputs = new LinkedHashMap<>();
+        for (SubGraph<? super T, ? extends R> branch : list) {
+            outputs.put(branch.prefix(), widen(flow.expand(branch, this)));
+        }
+        return new Branches<>(flow, outputs);
+    }
+
+    /**
+     * A route node {@code id} that sends each item to exactly one of {@code branches}: the one whose prefix {@code
+     * branch} names. Each branch is a copy of its sub-graph, fed by the route's port of that name.
+     *
+     * <pre>{@code
+     * Branches<Long> signs = numbers.route("sign", n -> n < 0 ? "neg" : "pos", negate.as("neg"), keep.as("pos"));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if no branch is given or two share a prefix
+     */
+    @SafeVarargs
+    public final <R> Branches<R> route(
+            String id, Function<? super T, String> branch, SubGraph<? super T, ? extends R>... branches) {
+        Objects.requireNonNull(branch, "branch");
+        List<SubGraph<? super T, ? extends R>> list = new ArrayList<>(branches.length);
+        for (SubGraph<? super T, ? extends R> b : branches) {
+            list.add(b);
+        }
+        return routeTo(route(id, branch, checkBranches("route '" + id + "'", list)), list);
+    }
+
+    /** A route node {@code id} that sends each item to one of {@code branches}, to each in turn. */
+    @SafeVarargs
+    public final <R> Branches<R> route(String id, SubGraph<? super T, ? extends R>... branches) {
+        List<SubGraph<? super T, ? extends R>> list = new ArrayList<>(branches.length);
+        for (SubGraph<? super T, ? extends R> b : branches) {
+            list.add(b);
+        }
+        return routeTo(route(id, checkBranches("route '" + id + "'", list)), list);
+    }
+
+    private <R> Branches<R> routeTo(Routed<T> routed, List<SubGraph<? super T, ? extends R>> branches) {
+        Map<String, Stage<R>> outputs = new LinkedHashMap<>();
+        for (SubGraph<? super T, ? extends R> branch : branches) {
+            outputs.put(branch.prefix(), widen(flow.expand(branch, routed.branch(branch.prefix()))));
+        }
+        return new Branches<>(flow, outputs);
+    }
+
+    /** The branches' prefixes, which must be unique. */
+    private static String[] checkBranches(String what, List<? extends SubGraph<?, ?>> branches) {
+        if (branches.isEmpty()) {
+            throw new IllegalArgumentException(what + ": give the sub-graphs to send items to, found none");
+        }
+        Set<String> prefixes = new LinkedHashSet<>();
+        for (SubGraph<?, ?> branch : branches) {
+            Objects.requireNonNull(branch, "branch");
+            if (!prefixes.add(branch.prefix())) {
+                throw new IllegalArgumentException(what + ": two branches are added as '" + branch.prefix()
+                        + "'; give each its own prefix with as(\"…\")");
+            }
+        }
+        return prefixes.toArray(String[]::new);
+    }
+
+    /** A stage of {@code R}'s subtype as one of {@code R}: a stage only hands its items on, so this is safe. */
+    @SuppressWarnings("unchecked")
+    private static <R> Stage<R> widen(Stage<? extends R> stage) {
+        return (Stage<R>) stage;
     }
 
     /** An end node whose instances {@code sink} makes; its handle reads the results it keeps as {@code T}. */

@@ -43,6 +43,11 @@ public record StartNodeSpec(
     }
 
     @Override
+    public StartNodeSpec withId(String id) {
+        return new StartNodeSpec(id, factory, parallelism, stores);
+    }
+
+    @Override
     public StartNodeSpec withStores(StoreSpec... added) {
         return new StartNodeSpec(id, factory, parallelism, NodeSpec.concat(stores, added));
     }

@@ -58,6 +58,16 @@ class FlowCompileCheckTest {
                 "a keyed edge whose key reads another type|lines.keyBy((Payment p) -> p.account());|incompatible",
                 "merging stages of different types|Stage<String> m = flow.merge(\"m\", lines,"
                         + " lines.map(\"len\", String::length));|incompatible types",
+                "a correct sub-graph|Stage<Integer> n = lines.then(SubGraph.of(\"len\", (Stage<String> in) ->"
+                        + " in.map(\"len\", String::length)));|",
+                "a sub-graph taking another type|lines.then(SubGraph.of(\"twice\", (Stage<Integer> in) ->"
+                        + " in.map(\"twice\", (Integer i) -> i * 2)));|no suitable method",
+                "a sub-graph's output as a stage of another type|Stage<String> s = lines.then(SubGraph.of(\"len\","
+                        + " (Stage<String> in) -> in.map(\"len\", String::length)));|incompatible types",
+                "branches of another type merged|Stage<String> m = lines.broadcast(SubGraph.of(\"len\","
+                        + " (Stage<String> in) -> in.map(\"len\", String::length))).merge(\"m\");|incompatible types",
+                "a branch taking another type|lines.broadcast(SubGraph.of(\"twice\", (Stage<Integer> in) ->"
+                        + " in.map(\"twice\", (Integer i) -> i * 2)));|cannot be applied",
             })
     void typeMistakesDoNotCompile(String what, String statement, String expected) throws Exception {
         List<Diagnostic<? extends JavaFileObject>> errors = compile(PRELUDE + "        " + statement + "\n    }\n}\n");

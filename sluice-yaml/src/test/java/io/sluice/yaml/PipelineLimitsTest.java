@@ -293,7 +293,7 @@ class PipelineLimitsTest {
                 .hasSize(100)
                 .first()
                 .isEqualTo("many.yaml:4 key0: unknown key 'key0'; expected one"
-                        + " of [graph, nodes, edges, robustness, runtime, tasks]");
+                        + " of [graph, nodes, edges, robustness, runtime, tasks, inputs, outputs]");
         assertThat(e.omitted()).isEqualTo(39_900);
         assertThat(e.getMessage())
                 .startsWith("many.yaml: 40000 problems\n  - many.yaml:4 key0: ")

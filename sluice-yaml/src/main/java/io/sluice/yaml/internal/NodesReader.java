@@ -88,6 +88,7 @@ final class NodesReader {
     private final ConnectorNodes connectors;
     private final GraphDraft draft;
     private final List<Pipeline.Input> inputs;
+    private Includes includes;
 
     NodesReader(
             Problems problems,
@@ -104,6 +105,12 @@ final class NodesReader {
         this.stores = new StoresReader(problems, scalars, mappings);
         this.draft = draft;
         this.inputs = inputs;
+    }
+
+    /** This reader, reading {@code include:} entries with {@code includes}. */
+    NodesReader including(Includes includes) {
+        this.includes = includes;
+        return this;
     }
 
     void read(Node value) {
@@ -126,7 +133,12 @@ final class NodesReader {
                 problems.add(
                         entry,
                         path,
-                        "expected a node (id, and one of source, sink, class, use) but found " + YamlTree.kind(entry));
+                        "expected a node (id, and one of source, sink, class, use) or an include but found "
+                                + YamlTree.kind(entry));
+                continue;
+            }
+            if (includes != null && Includes.isInclude(node)) {
+                includes.read(node, path);
                 continue;
             }
             Location where = Location.of(node, path);

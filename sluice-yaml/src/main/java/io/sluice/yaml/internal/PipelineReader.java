@@ -23,7 +23,7 @@ public final class PipelineReader {
 
     private static final List<String> TOP_KEYS = List.of("graph", "nodes", "edges", "robustness", "runtime");
     private static final List<String> ALL_TOP_KEYS =
-            List.of("graph", "nodes", "edges", "robustness", "runtime", "tasks");
+            List.of("graph", "nodes", "edges", "robustness", "runtime", "tasks", "inputs", "outputs");
 
     private PipelineReader() {}
 
@@ -56,7 +56,7 @@ public final class PipelineReader {
         YamlTree.checkDuplicateKeys(top, problems);
         Scalars scalars = new Scalars(problems, directory);
         Mappings mappings = new Mappings(problems);
-        GraphDraft draft = new GraphDraft();
+        GraphDraft draft = new GraphDraft(problems);
         List<Pipeline.Input> inputs = new ArrayList<>();
 
         Map<String, NodeTuple> keys = mappings.keys(top, "", ALL_TOP_KEYS);
@@ -88,11 +88,23 @@ public final class PipelineReader {
                 }
             }
             if (keys.containsKey("nodes")) {
+                Includes includes = Includes.of(path, problems, scalars, mappings, draft, inputs, runtime.bootstrap());
                 new NodesReader(problems, scalars, mappings, draft, inputs, connectors)
+                        .including(includes)
                         .read(Mappings.value(keys, "nodes"));
             }
             if (keys.containsKey("edges")) {
                 new EdgesReader(problems, scalars, mappings, draft).read(Mappings.value(keys, "edges"));
+            }
+        }
+        for (String section : List.of("inputs", "outputs")) {
+            if (keys.containsKey(section)) {
+                problems.add(
+                        keys.get(section).getKeyNode(),
+                        section,
+                        "'" + section + "' names the " + (section.equals("inputs") ? "entry" : "exit")
+                                + " nodes of a file included as a sub-graph; a pipeline run on its own has none"
+                                + " (include this file from another: include: {file, as})");
             }
         }
         if (keys.containsKey("robustness")) {

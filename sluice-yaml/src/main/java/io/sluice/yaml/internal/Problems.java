@@ -5,23 +5,38 @@ import io.sluice.SluiceException;
 import io.sluice.yaml.PipelineException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
  * Every problem of one pipeline file, each as {@code file:line path: problem}. Bounded whatever the file: the first
  * {@value Limits#PROBLEMS_LISTED} are kept, the rest counted, and each is cut at {@value Limits#PROBLEM_LENGTH}
- * characters, so a file of a million mistakes costs a page of output.
+ * characters, so a file of a million mistakes costs a page of output. The files a pipeline includes report through
+ * views of it ({@link #forFile}) that share its list and bounds; a problem listed twice in the same words — a file
+ * included twice — is listed once.
  */
 final class Problems {
 
     private final String file;
-    private final List<Listed> listed = new ArrayList<>();
-    private int omitted;
+    private final int order;
+    private final Shared shared;
 
     Problems(String file) {
+        this(file, new Shared());
+    }
+
+    private Problems(String file, Shared shared) {
         this.file = file;
+        this.shared = shared;
+        this.order = shared.files++;
+    }
+
+    /** A view that reports problems of another file, an included one, into the same list. */
+    Problems forFile(String other) {
+        return new Problems(other, shared);
     }
 
     /** The file's name, as problems name it. */
@@ -29,19 +44,41 @@ final class Problems {
         return file;
     }
 
-    /** A problem as listed, with its line to put the list in file order. */
-    private record Listed(int line, String text) {}
+    /** A problem as listed, with its file's order and its line to put the list in file order. */
+    private record Listed(int order, int line, String text) {}
+
+    /** What the views of one pipeline's files share. */
+    private static final class Shared {
+        final List<Listed> listed = new ArrayList<>();
+        final Set<String> texts = new HashSet<>();
+        int omitted;
+        int found;
+        int files;
+    }
 
     void add(Location where, String problem) {
-        if (listed.size() < Limits.PROBLEMS_LISTED) {
+        shared.found++;
+        if (shared.listed.size() < Limits.PROBLEMS_LISTED) {
             String text = where.prefix(file) + problem;
-            listed.add(new Listed(
-                    where.line(),
-                    text.length() <= Limits.PROBLEM_LENGTH
-                            ? text
-                            : text.substring(0, Limits.PROBLEM_LENGTH - 1) + "…"));
+            String cut =
+                    text.length() <= Limits.PROBLEM_LENGTH ? text : text.substring(0, Limits.PROBLEM_LENGTH - 1) + "…";
+            if (shared.texts.add(cut)) {
+                shared.listed.add(new Listed(order, where.line(), cut));
+            }
         } else {
-            omitted++;
+            shared.omitted++;
+        }
+    }
+
+    /** A problem already written with its file and line ({@code file:line: problem}), as a file's reading throws. */
+    void addWritten(int line, String text) {
+        shared.found++;
+        if (shared.listed.size() < Limits.PROBLEMS_LISTED) {
+            if (shared.texts.add(text)) {
+                shared.listed.add(new Listed(order, line, text));
+            }
+        } else {
+            shared.omitted++;
         }
     }
 
@@ -54,27 +91,29 @@ final class Problems {
         if (room() > 0) {
             add(Location.of(where, path), problem.get());
         } else {
-            omitted++;
+            shared.found++;
+            shared.omitted++;
         }
     }
 
     /** Counts a problem without listing it: for those past the limit that were never put into words. */
     void omit(int count) {
-        omitted += count;
+        shared.found += count;
+        shared.omitted += count;
     }
 
     /** How many more problems may still be listed. */
     int room() {
-        return Limits.PROBLEMS_LISTED - listed.size();
+        return Limits.PROBLEMS_LISTED - shared.listed.size();
     }
 
-    /** How many problems were found, listed or not. */
+    /** How many problems were found, listed or not, each time it was found: a reader compares counts. */
     int count() {
-        return listed.size() + omitted;
+        return shared.found;
     }
 
     boolean isEmpty() {
-        return listed.isEmpty() && omitted == 0;
+        return shared.found == 0;
     }
 
     /**
@@ -98,11 +137,11 @@ final class Problems {
     /** Throws the file's problems, if it has any, in file order. */
     void throwIfAny() {
         if (!isEmpty()) {
-            List<String> inOrder = listed.stream()
-                    .sorted(Comparator.comparingInt(Listed::line))
+            List<String> inOrder = shared.listed.stream()
+                    .sorted(Comparator.comparingInt(Listed::order).thenComparingInt(Listed::line))
                     .map(Listed::text)
                     .toList();
-            throw new PipelineException(file, inOrder, omitted);
+            throw new PipelineException(file, inOrder, shared.omitted);
         }
     }
 
