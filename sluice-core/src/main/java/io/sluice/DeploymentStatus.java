@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param nodes every node's status, by id, in the order the graph defines them
  * @param failure why the deployment failed, when it did: the node, the item and the cause
  * @param tracking what the deployment knows of its items, from {@link Robustness.Level#CONFIRM} up
+ * @param workers the deployment's worker processes, where it has some (KAFKA with {@code Workers.processes}); empty
+ *     where nodes run on threads
  */
 public record DeploymentStatus(
         String id,
@@ -23,11 +25,29 @@ public record DeploymentStatus(
         DeploymentState state,
         Map<String, NodeStatus> nodes,
         Optional<String> failure,
-        Optional<ItemTracking> tracking) {
+        Optional<ItemTracking> tracking,
+        List<WorkerStatus> workers) {
 
     public DeploymentStatus {
         nodes = Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
         Objects.requireNonNull(tracking, "tracking");
+        workers = List.copyOf(workers);
+    }
+
+    /** The status of a deployment without worker processes. */
+    public DeploymentStatus(
+            String id,
+            SystemType system,
+            DeploymentState state,
+            Map<String, NodeStatus> nodes,
+            Optional<String> failure,
+            Optional<ItemTracking> tracking) {
+        this(id, system, state, nodes, failure, tracking, List.of());
+    }
+
+    /** This status with {@code workers}. */
+    public DeploymentStatus withWorkers(List<WorkerStatus> workers) {
+        return new DeploymentStatus(id, system, state, nodes, failure, tracking, workers);
     }
 
     /** The status of a deployment that does not track its items. */

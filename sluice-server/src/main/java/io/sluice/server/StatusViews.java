@@ -9,6 +9,7 @@ import io.sluice.Edge;
 import io.sluice.ItemTracking;
 import io.sluice.NodeSpec;
 import io.sluice.NodeStatus;
+import io.sluice.WorkerStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,19 @@ final class StatusViews {
                 "state", status.state(),
                 "failure", status.failure().orElse(null),
                 "nodes", status.nodes().values().stream().map(StatusViews::node).toList(),
-                "tracking", status.tracking().map(StatusViews::tracking).orElse(null));
+                "tracking", status.tracking().map(StatusViews::tracking).orElse(null),
+                "workers", status.workers().stream().map(StatusViews::worker).toList());
+    }
+
+    /** A worker process: its node, whether it runs, its pid, how often it started, its log. */
+    private static Map<String, Object> worker(WorkerStatus worker) {
+        return ordered(
+                "node", worker.node(),
+                "alive", worker.alive(),
+                "pid", worker.pid(),
+                "starts", worker.starts(),
+                "restarts", worker.restarts(),
+                "log", worker.log().orElse(null));
     }
 
     /** What the deployment knows of its items, under a robustness level above NONE. */

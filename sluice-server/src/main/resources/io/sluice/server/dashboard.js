@@ -392,6 +392,21 @@ function drawHeader(x) {
     for (const n of status.nodes.filter(n => n.state !== 'RUNNING' || n.instances < boxes[n.id].node.parallelism)) {
       html('li', {}, list, `${n.id}: ${n.state}, ${n.instances} of ${boxes[n.id].node.parallelism} instances`);
     }
+    // worker processes (Workers.processes): alive, restarted, and where their logs are
+    const workers = status.workers || [];
+    if (workers.length > 0) {
+      const alive = workers.filter(w => w.alive).length;
+      const restarts = workers.reduce((s, w) => s + w.restarts, 0);
+      document.getElementById('workers-summary').textContent +=
+        ` · ${alive} of ${workers.length} worker processes alive · ${restarts} restart${restarts === 1 ? '' : 's'}`;
+      for (const w of workers) {
+        const item = html('li', {class: 'worker' + (w.alive ? '' : ' down')}, list,
+          `${w.node}: ${w.alive ? 'alive' : 'down'}, pid ${w.pid}, ${w.restarts} restart${w.restarts === 1 ? '' : 's'}`);
+        if (w.log) {
+          html('div', {class: 'log', title: 'the worker\'s log file'}, item, w.log);
+        }
+      }
+    }
   }
 }
 

@@ -237,7 +237,8 @@ final class KafkaDeployment implements Deployment, WorkerHost {
         Collection<InstanceStatus> instances = supervisors.isEmpty()
                 ? StatusBoard.snapshot(graph, workers, null)
                 : statusView.read(options.timeout()).values();
-        return StatusBoard.summarize(id, graph, lifecycle.state(), instances, lifecycle.failureMessage());
+        return StatusBoard.summarize(id, graph, lifecycle.state(), instances, lifecycle.failureMessage())
+                .withWorkers(supervisors.stream().map(Supervisor::status).toList());
     }
 
     /** Every result the end node kept, the older ones read again from the topic; see {@link ResultsBook}. */

@@ -1,6 +1,7 @@
 package io.sluice.kafka.internal;
 
 import io.sluice.NodeSpec;
+import io.sluice.WorkerStatus;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.Worker;
 import io.sluice.kafka.Workers;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,7 @@ final class Supervisor implements Runnable {
     private final Path log;
     private final RestartLimit restarts;
     private volatile Process process;
+    private volatile int starts;
 
     Supervisor(KafkaDeployment deployment, NodeSpec spec) {
         this.deployment = deployment;
@@ -45,6 +48,17 @@ final class Supervisor implements Runnable {
         Workers workers = deployment.options().workers();
         this.log = workers.logDirectory().resolve(spec.id() + ".log");
         this.restarts = new RestartLimit(workers.restartLimit(), workers.restartWindow(), System::nanoTime);
+    }
+
+    /** The worker as the deployment's status shows it. */
+    WorkerStatus status() {
+        Process current = process;
+        return new WorkerStatus(
+                spec.id(),
+                current != null && current.isAlive(),
+                current == null ? 0 : current.pid(),
+                starts,
+                Optional.of(log.toAbsolutePath().toString()));
     }
 
     String name() {
@@ -58,6 +72,7 @@ final class Supervisor implements Runnable {
             while (deployment.isRunning()) {
                 Process started = launch();
                 process = started;
+                starts++;
                 int exit;
                 try {
                     exit = started.waitFor();

@@ -210,7 +210,12 @@ class StatefulCrashTest {
     @TempDir
     Path logs;
 
-    record Outcome(Map<Long, Total> totals, Tally tally, List<String> kills, List<String> lines) {}
+    record Outcome(
+            Map<Long, Total> totals,
+            Tally tally,
+            List<String> kills,
+            List<String> lines,
+            List<io.sluice.WorkerStatus> workers) {}
 
     private Outcome runAndKill(GraphFactory factory, Guarantee guarantee, long seed) throws Exception {
         KafkaOptions options = KafkaOptions.of(KafkaBroker.shared().bootstrapServers())
@@ -228,6 +233,7 @@ class StatefulCrashTest {
                     new Random(seed),
                     UP_BEFORE_KILL);
             assertThat(deployment.awaitCompletion(Duration.ofMinutes(5))).isTrue();
+            List<io.sluice.WorkerStatus> workers = deployment.status().workers();
             List<Object> results = deployment.results("out");
             List<Tally> tallies = results.stream()
                     .filter(Tally.class::isInstance)
@@ -237,7 +243,7 @@ class StatefulCrashTest {
             Path file = linesFile(factory.create().name());
             List<String> lines = Files.readAllLines(file);
             Files.delete(file);
-            return new Outcome(totals(results), tallies.get(0), kills, lines);
+            return new Outcome(totals(results), tallies.get(0), kills, lines, workers);
         }
     }
 
@@ -268,6 +274,17 @@ class StatefulCrashTest {
         assertThat(outcome.tally())
                 .as("every item exactly once at the end node")
                 .isEqualTo(new Tally(ITEMS, SUM));
+        assertThat(outcome.workers())
+                .as("the status's worker processes")
+                .extracting(io.sluice.WorkerStatus::node)
+                .containsExactly("numbers", "sum", "out", "lines");
+        assertThat(outcome.workers().stream()
+                        .mapToInt(io.sluice.WorkerStatus::restarts)
+                        .sum())
+                .as("restarts the status counts, one per kill")
+                .isEqualTo(outcome.kills().size());
+        assertThat(outcome.workers()).allSatisfy(worker -> assertThat(worker.log())
+                .hasValueSatisfying(log -> assertThat(log).endsWith(worker.node() + ".log")));
     }
 
     @Test
