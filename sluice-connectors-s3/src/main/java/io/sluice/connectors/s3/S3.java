@@ -10,12 +10,14 @@ import io.sluice.connectors.s3.internal.S3Location;
  * ComputationalGraph graph = ComputationalGraph.builder("orders")
  *         .start("read", S3.source("s3://raw/orders").format(Format.CSV))
  *         .node("enrich", Enrich::new)
- *         .end("write", Sinks.stdout())
+ *         .end("write", S3.sink("s3://curated/orders").format(Format.JSON_LINES).gzip(true))
  *         .build();
  * }</pre>
  *
- * <p>The source is {@link io.sluice.Resumable}: with checkpoints ({@link io.sluice.LocalOptions#withCheckpoints}) or on
- * KAFKA, a restart reads on from the record after the last commit.
+ * <p>Both are {@link io.sluice.Resumable}: with checkpoints ({@link io.sluice.LocalOptions#withCheckpoints}) or on
+ * KAFKA, a restart reads on from the record after the last commit, and the sink's part files become visible only once
+ * the position covering them is committed — every record in exactly one visible file. See {@code
+ * docs/connectors-s3.md}.
  */
 public final class S3 {
 
@@ -29,5 +31,15 @@ public final class S3 {
      */
     public static S3Source<String> source(String location) {
         return S3Source.of(S3Location.parse(location));
+    }
+
+    /**
+     * Part files under {@code location} ({@code s3://bucket/prefix}), as lines; {@link S3Sink#format} picks another
+     * format.
+     *
+     * @throws IllegalArgumentException if {@code location} is not {@code s3://bucket[/prefix]}
+     */
+    public static S3Sink sink(String location) {
+        return S3Sink.of(S3Location.parse(location));
     }
 }
