@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  */
 public record S3Location(String bucket, String prefix) {
 
-    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]");
+    // what a bucket name may hold anywhere (legacy AWS buckets, S3-compatible servers); the server judges the rest
+    private static final Pattern BUCKET = Pattern.compile("[A-Za-z0-9._-]{1,255}");
 
     /**
      * Reads {@code s3://bucket[/prefix]}.
@@ -29,8 +30,8 @@ public record S3Location(String bucket, String prefix) {
         String bucket = slash < 0 ? rest : rest.substring(0, slash);
         String prefix = slash < 0 ? "" : rest.substring(slash + 1);
         if (!BUCKET.matcher(bucket).matches()) {
-            throw new IllegalArgumentException("'" + location + "': expected s3://bucket/prefix with a bucket name of 3"
-                    + " to 63 lower-case letters, digits, dots and hyphens but found '" + bucket + "'");
+            throw new IllegalArgumentException("'" + location + "': expected s3://bucket/prefix with a bucket name of"
+                    + " letters, digits, dots, hyphens and underscores but found '" + bucket + "'");
         }
         while (prefix.startsWith("/")) {
             prefix = prefix.substring(1);
