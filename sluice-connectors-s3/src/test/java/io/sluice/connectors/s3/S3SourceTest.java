@@ -25,7 +25,7 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 /** The S3 source against a real S3-compatible server: what it reads, in what order, where it resumes, how it fails. */
-class S3SourceTest {
+public class S3SourceTest {
 
     private static final S3TestServer S3 = S3TestServer.shared();
 
@@ -40,7 +40,7 @@ class S3SourceTest {
     }
 
     /** Opens the node and pulls until it ends. */
-    static <T> List<T> readAll(StartNode<T> node) throws Exception {
+    public static <T> List<T> readAll(StartNode<T> node) throws Exception {
         TestContext.Collect<T> out = new TestContext.Collect<>();
         node.open(TestContext.of("read"));
         try {

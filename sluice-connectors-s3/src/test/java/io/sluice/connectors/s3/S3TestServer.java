@@ -27,10 +27,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * emulates multipart uploads by keeping each part as an object {@code .mpus-…} at the bucket's root until the upload
  * completes; a test reading a whole bucket sees them.
  */
-final class S3TestServer implements AutoCloseable {
+public final class S3TestServer implements AutoCloseable {
 
-    static final String ACCESS_KEY = "sluice-test";
-    static final String SECRET_KEY = "sluice-test-secret";
+    public static final String ACCESS_KEY = "sluice-test";
+    public static final String SECRET_KEY = "sluice-test-secret";
 
     private static S3TestServer shared;
     private static final AtomicInteger BUCKETS = new AtomicInteger();
@@ -84,7 +84,7 @@ final class S3TestServer implements AutoCloseable {
     }
 
     /** One server for the whole JVM, started on first use and stopped at exit. */
-    static synchronized S3TestServer shared() {
+    public static synchronized S3TestServer shared() {
         if (shared == null) {
             shared = start();
             S3TestServer server = shared;
@@ -94,17 +94,17 @@ final class S3TestServer implements AutoCloseable {
     }
 
     /** The server's URL. */
-    String endpoint() {
+    public String endpoint() {
         return endpoint;
     }
 
     /** How sources and sinks reach it: the endpoint and the key pair. */
-    S3Access access() {
+    public S3Access access() {
         return S3Access.defaults().withEndpoint(endpoint).withCredentials(ACCESS_KEY, SECRET_KEY);
     }
 
     /** The standard AWS settings that point a process at this server. */
-    Map<String, String> environment() {
+    public Map<String, String> environment() {
         return Map.of(
                 "AWS_ENDPOINT_URL", endpoint,
                 "AWS_ACCESS_KEY_ID", ACCESS_KEY,
@@ -113,12 +113,12 @@ final class S3TestServer implements AutoCloseable {
     }
 
     /** A client of the server, for a test's own reads and writes. */
-    S3Client client() {
+    public S3Client client() {
         return client;
     }
 
     /** Creates a bucket of a name no other test uses, starting with {@code prefix}; returns its name. */
-    String createBucket(String prefix) {
+    public String createBucket(String prefix) {
         String name = prefix + "-" + BUCKETS.incrementAndGet() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
         client.createBucket(b -> b.bucket(name));
         return name;
@@ -137,7 +137,7 @@ final class S3TestServer implements AutoCloseable {
     }
 
     /** The keys under {@code prefix}, in listing order. */
-    List<String> keys(String bucket, String prefix) {
+    public List<String> keys(String bucket, String prefix) {
         return client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
                 .map(S3Object::key)
                 .toList();

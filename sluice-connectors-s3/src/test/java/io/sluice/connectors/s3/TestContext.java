@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The context a test hands to a node it drives itself, and an emitter that keeps what the node emits. */
-final class TestContext implements NodeContext {
+public final class TestContext implements NodeContext {
 
     private final String node;
     private final int instance;
@@ -21,7 +21,7 @@ final class TestContext implements NodeContext {
         this.parallelism = parallelism;
     }
 
-    static TestContext of(String node) {
+    public static TestContext of(String node) {
         return new TestContext(node, 0, 1);
     }
 
