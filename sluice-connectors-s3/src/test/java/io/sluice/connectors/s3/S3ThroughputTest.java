@@ -33,7 +33,7 @@ class S3ThroughputTest {
 
     private static final int RECORDS = 671_089; // of 100 bytes with their line break: 64 MiB
     private static final long PART = 8L * 1024 * 1024;
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = 5;
 
     private static final S3TestServer S3 = S3TestServer.shared();
 

@@ -34,6 +34,10 @@ final class Bytes extends OutputStream {
         }
     }
 
+    int capacity() {
+        return bytes.length;
+    }
+
     int size() {
         return size;
     }

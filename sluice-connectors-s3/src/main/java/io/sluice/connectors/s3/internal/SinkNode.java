@@ -20,6 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,7 +44,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * covers it is committed: the two-phase commit of Flink's S3 {@code FileSink}.
  *
  * <p><b>How a file is written.</b> Records go to a buffer in memory; each time it holds {@code partSize} bytes it is
- * uploaded as a part of the file's multipart upload (created with the first part). At {@link #position()} the rest
+ * uploaded as a part of the file's multipart upload (created with the first part), on a thread of its own while the
+ * next part fills a second buffer. At {@link #position()} the rest
  * of the buffer — what is not yet in a part — is staged as hidden objects {@code <prefix>/_staging/<node>-<instance>-<n>}
  * (only what was added since the last position, in at most {@value #MAX_SEGMENTS} objects; beyond that the whole rest
  * in one), and the position records the upload id, the parts' ETags, the staged objects and their lengths, and the
@@ -57,7 +62,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * at the end, and on close. Until then rolled files wait, so that a runtime that commits (KAFKA commits within its
  * commit interval) never sees a file complete before its position is durable.
  *
- * <p>Not thread-safe: the runtime calls every method on the instance's thread.
+ * <p>Not thread-safe: the runtime calls every method on the instance's thread; only part uploads run on another.
  */
 public final class SinkNode implements EndNode<Object>, Resumable {
 
@@ -107,6 +112,10 @@ public final class SinkNode implements EndNode<Object>, Resumable {
     private List<String> etags = new ArrayList<>();
     private long uploaded; // bytes in its parts
     private Bytes buffer;
+    private Bytes spare; // the buffer of the part in flight, reused for the one after
+    private ExecutorService uploader; // uploads parts while the next fills
+    private CompletableFuture<String> inFlight; // the ETag of the part being uploaded
+    private int inFlightNumber;
     private GZIPOutputStream member; // the gzip member being written, or null
     private boolean fileStarted;
     private long firstWriteNanos;
@@ -252,38 +261,66 @@ public final class SinkNode implements EndNode<Object>, Resumable {
         return format == Format.CSV ? "text/csv" : format == Format.JSON_LINES ? "application/x-ndjson" : "text/plain";
     }
 
-    /** Uploads the buffer as the next part of the file in progress. */
+    /**
+     * Uploads the buffer as the next part of the file in progress, on the uploader thread, while the next part fills
+     * a second buffer: at most one part is in flight, and {@link #awaitPart()} takes its ETag before anything reads
+     * the parts (a position, a roll) or the next part goes.
+     */
     private void uploadPart() {
         String key = partKey(seq);
         if (upload == null) {
             upload = createUpload(key);
         }
+        awaitPart();
         int number = etags.size() + 1;
         if (number > MAX_PARTS) {
             throw new SluiceException(subject + ": part file '" + key + "' would need more than " + MAX_PARTS
                     + " parts; give a larger part size or a smaller roll size");
         }
         String id = upload;
-        long length = buffer.size();
-        try {
-            String etag = s3.client()
-                    .uploadPart(
-                            b -> b.bucket(location.bucket())
-                                    .key(key)
-                                    .uploadId(id)
-                                    .partNumber(number)
-                                    .contentLength(length),
-                            buffer.body(0, buffer.size()))
-                    .eTag();
-            etags.add(etag);
-        } catch (SdkException e) {
-            throw failure("uploading part " + number + " of part file '" + key + "'", e);
-        }
-        uploaded += length;
+        Bytes full = buffer;
+        long length = full.size();
+        buffer = spare == null ? new Bytes(full.capacity()) : spare;
         buffer.reset();
+        spare = full;
+        if (uploader == null) {
+            uploader = Executors.newSingleThreadExecutor(
+                    r -> Thread.ofPlatform().daemon().name("s3-sink-upload").unstarted(r));
+        }
+        inFlightNumber = number;
+        inFlight = CompletableFuture.supplyAsync(
+                () -> s3.client()
+                        .uploadPart(
+                                b -> b.bucket(location.bucket())
+                                        .key(key)
+                                        .uploadId(id)
+                                        .partNumber(number)
+                                        .contentLength(length),
+                                full.body(0, (int) length))
+                        .eTag(),
+                uploader);
+        uploaded += length;
         segments.clear(); // the staged objects stay until a commit says no position needs them
         stagedUpTo = 0;
         dirty = true;
+    }
+
+    /** Waits for the part in flight, if any, and adds its ETag to the file's parts. */
+    private void awaitPart() {
+        CompletableFuture<String> part = inFlight;
+        if (part == null) {
+            return;
+        }
+        inFlight = null;
+        try {
+            etags.add(part.join());
+        } catch (CompletionException e) {
+            String doing = "uploading part " + inFlightNumber + " of part file '" + partKey(seq) + "'";
+            if (e.getCause() instanceof SdkException sdk) {
+                throw failure(doing, sdk);
+            }
+            throw new SluiceException(subject + ": " + doing + " failed: " + e.getCause(), e.getCause());
+        }
     }
 
     /** Closes the file in progress: its rest becomes its last part, and it waits for a commit (or completes now). */
@@ -292,8 +329,10 @@ public final class SinkNode implements EndNode<Object>, Resumable {
             return;
         }
         finishMember();
+        awaitPart();
         if (buffer.size() > 0 || etags.isEmpty()) {
             uploadPart();
+            awaitPart();
         }
         Rolled rolled = new Rolled(seq, upload, List.copyOf(etags), uploaded);
         if (completeOnRoll || CrashFaults.COMPLETE_ON_ROLL) {
@@ -352,6 +391,7 @@ public final class SinkNode implements EndNode<Object>, Resumable {
         if (!dirty) {
             return lastPosition;
         }
+        awaitPart();
         InProgress file = null;
         if (fileStarted) {
             finishMember();
@@ -814,6 +854,9 @@ public final class SinkNode implements EndNode<Object>, Resumable {
                 deleteStaged(new TreeMap<>(staged));
             }
         } finally {
+            if (uploader != null) {
+                uploader.shutdownNow(); // a part still in flight is not needed: a restart goes by the position
+            }
             if (s3 != null) {
                 s3.close();
             }
