@@ -243,6 +243,46 @@ class S3SinkTest {
     }
 
     @Test
+    void aGzippedFileOfSeveralPartsIsReadBackWhole() throws Exception {
+        // hex of random bytes compresses to about half: 14 MB of lines make a gzip file of more than one 5 MiB part,
+        // its members running across the parts
+        java.util.Random random = new java.util.Random(7);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 140_000; i++) {
+            lines.add(i + " " + java.util.HexFormat.of().formatHex(randomBytes(random, 48)));
+        }
+        S3Sink gzipped = sink("gz").gzip(true).partSize(S3Sink.MIN_PART_SIZE).rollSize(1L << 30);
+        EndNode<Object> first = open(gzipped);
+        for (String line : lines.subList(0, 70_000)) {
+            first.process(line);
+        }
+        String p1 = position(first);
+        ((Resumable) first).committed(p1);
+        for (String line : lines.subList(70_000, 100_000)) {
+            first.process(line);
+        }
+        // dies
+
+        EndNode<Object> second = open(gzipped);
+        ((Resumable) second).resume(p1);
+        for (String line : lines.subList(70_000, lines.size())) {
+            second.process(line);
+        }
+        second.onComplete();
+        second.close();
+
+        assertThat(visible("gz")).containsExactly("gz/part-out-0-000000.txt.gz");
+        assertThat(S3.get(bucket, "gz/part-out-0-000000.txt.gz").length).isGreaterThan(6 << 20);
+        assertThat(S3SourceTest.readAll(lines("gz").get())).isEqualTo(lines);
+    }
+
+    private static byte[] randomBytes(java.util.Random random, int n) {
+        byte[] bytes = new byte[n];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    @Test
     void filesRollBySize() throws Exception {
         EndNode<Object> node = open(sink("size").rollSize(1000));
         for (String item : numbered("0123456789-", 0, 300)) {

@@ -117,6 +117,18 @@ public final class SinkNode implements EndNode<Object>, Resumable {
     private CompletableFuture<String> inFlight; // the ETag of the part being uploaded
     private int inFlightNumber;
     private GZIPOutputStream member; // the gzip member being written, or null
+    // what a gzip member writes to: the buffer filling now, whichever it is after a part went
+    private final OutputStream toBuffer = new OutputStream() {
+        @Override
+        public void write(int b) {
+            buffer.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            buffer.write(b, off, len);
+        }
+    };
     private boolean fileStarted;
     private long firstWriteNanos;
     private final List<long[]> segments = new ArrayList<>(); // staged objects holding buffer[0, stagedUpTo)
@@ -199,7 +211,7 @@ public final class SinkNode implements EndNode<Object>, Resumable {
             OutputStream out = buffer;
             if (gzip) {
                 if (member == null) {
-                    member = new GZIPOutputStream(buffer, 64 * 1024);
+                    member = new GZIPOutputStream(toBuffer, 64 * 1024);
                 }
                 out = member;
             }
