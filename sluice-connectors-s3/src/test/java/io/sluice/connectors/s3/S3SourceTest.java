@@ -282,7 +282,7 @@ public class S3SourceTest {
 
         assertThatThrownBy(() -> node.open(TestContext.of("read")))
                 .hasMessageStartingWith("S3 source 's3://" + bucket + "/data': cannot reach http://127.0.0.1:" + port
-                        + " within 2 s while listing the objects under 'data/': ConnectException");
+                        + " within 2 s (3 tries) while listing the objects under 'data/': ConnectException");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
     }
 

@@ -53,7 +53,8 @@ public final class Failures {
         }
         Throwable network = networkCause(e);
         if (network != null) {
-            return subject + ": cannot reach " + s3.where() + " within " + seconds(s3) + " while " + doing + ": "
+            return subject + ": cannot reach " + s3.where() + " within " + seconds(s3) + " (3 tries) while " + doing
+                    + ": "
                     + network.getClass().getSimpleName()
                     + (network.getMessage() == null ? "" : ": " + network.getMessage());
         }
