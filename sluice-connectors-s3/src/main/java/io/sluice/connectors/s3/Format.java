@@ -47,7 +47,8 @@ public final class Format<T> {
     }
 
     /**
-     * The format named {@code name}: {@code lines}, {@code json-lines} or {@code csv}.
+     * The format named {@code name}: {@code lines}, {@code json-lines} or {@code csv}; {@code jsonl}, the usual name
+     * of JSON Lines files, is taken for {@code json-lines}.
      *
      * @throws IllegalArgumentException naming what there is, with a did-you-mean
      */
@@ -57,6 +58,9 @@ public final class Format<T> {
             if (format.name.equals(name.strip())) {
                 return format;
             }
+        }
+        if (name.strip().equals("jsonl")) {
+            return JSON_LINES;
         }
         List<String> names = ALL.stream().map(Format::name).toList();
         throw new IllegalArgumentException("expected a format among " + names + " but found '" + name + "'"

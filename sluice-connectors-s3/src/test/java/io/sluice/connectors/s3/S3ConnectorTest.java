@@ -75,6 +75,12 @@ class S3ConnectorTest {
     }
 
     @Test
+    void jsonlIsJsonLines() {
+        assertThat(((S3Sink) Connectors.sink("s3://out", Map.of("format", "jsonl"))).format())
+                .isSameAs(Format.JSON_LINES);
+    }
+
+    @Test
     void withoutSettingsTheDefaultsHold() {
         S3Sink sink = (S3Sink) Connectors.sink("s3://out", Map.of());
         S3Source<?> source = (S3Source<?>) Connectors.source("s3://in", Map.of());
@@ -100,14 +106,14 @@ class S3ConnectorTest {
         assertThatThrownBy(() -> Connectors.sink(
                         "s3://b/p",
                         Map.of(
-                                "format", "jsonl",
+                                "format", "json",
                                 "gzip", "yes",
                                 "roll-interval", "-1s",
                                 "part-size", "1MB",
                                 "endpoint", "ftp://host",
                                 "timeout", "soon")))
-                .hasMessage("setting 'format' of s3://b/p: expected a format among lines, json-lines, csv, found"
-                        + " 'jsonl'; setting 'gzip' of s3://b/p: expected true or false, found 'yes'; setting"
+                .hasMessage("setting 'format' of s3://b/p: expected a format among lines, json-lines (or jsonl), csv,"
+                        + " found 'json'; setting 'gzip' of s3://b/p: expected true or false, found 'yes'; setting"
                         + " 'roll-interval' of s3://b/p: expected a positive duration such as 250ms, 10s, 5m or PT2S,"
                         + " found '-1s'; setting 'part-size' of s3://b/p: expected a size of at least 5MB, found"
                         + " '1MB'; setting 'endpoint': expected an http or https URL with a host, such as"

@@ -49,7 +49,7 @@ public final class Settings {
     }
 
     public Format<?> format(String key) {
-        return read(key, "a format among lines, json-lines, csv", text -> {
+        return read(key, "a format among lines, json-lines (or jsonl), csv", text -> {
             try {
                 return Format.of(text);
             } catch (IllegalArgumentException e) {
