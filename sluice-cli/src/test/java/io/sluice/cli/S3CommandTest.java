@@ -3,18 +3,14 @@ package io.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.sluice.ComputationalGraph;
-import io.sluice.Deployment;
-import io.sluice.LocalOptions;
-import io.sluice.SystemType;
-import io.sluice.connectors.s3.S3;
-import io.sluice.connectors.s3.S3Access;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -33,7 +29,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 class S3CommandTest {
 
     @Test
-    void devServerTakesObjectsThatPipelinesReadUntilStopped(@TempDir Path dir) throws Exception {
+    void devServerTakesObjectsThatSluiceRunReadsAndWritesWithTheSettingsItPrints(@TempDir Path dir) throws Exception {
         StringWriter out = new StringWriter();
         CommandLine commandLine = Main.commandLine();
         commandLine.setOut(new PrintWriter(out, true));
@@ -60,17 +56,34 @@ class S3CommandTest {
                 .build()) {
             client.putObject(b -> b.bucket("inbox").key("data/1.txt"), RequestBody.fromString("a\nb\n"));
         }
-        S3Access access =
-                S3Access.defaults().withEndpoint(endpoint.group(1)).withCredentials("sluice", "sluice-secret");
-        ComputationalGraph graph = ComputationalGraph.builder("dev")
-                .start("read", S3.source("s3://inbox/data").access(access))
-                .end("write", S3.sink("s3://outbox/copy").access(access))
-                .edge("read -> write")
-                .build();
-        try (Deployment deployment = graph.deploy(SystemType.LOCAL, LocalOptions.defaults())) {
-            assertThat(deployment.awaitCompletion(Duration.ofMinutes(1))).isTrue();
-        }
-        assertThat(data.resolve("outbox/copy/part-write-0-000000.txt")).hasContent("a\nb");
+        // as the command says: the standard AWS settings in the environment of sluice run
+        Path pipeline = Files.writeString(dir.resolve("copy.yaml"), """
+                graph: s3-copy
+                nodes:
+                  - {id: read, source: "s3://inbox/data"}
+                  - {id: write, sink: "s3://outbox/copy", config: {format: jsonl}}
+                edges:
+                  - read -> write
+                """);
+        ProcessBuilder run = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                        Main.class.getName(),
+                        "run",
+                        pipeline.toString())
+                .redirectErrorStream(true);
+        run.environment()
+                .putAll(Map.of(
+                        "AWS_ENDPOINT_URL", endpoint.group(1),
+                        "AWS_ACCESS_KEY_ID", "sluice",
+                        "AWS_SECRET_ACCESS_KEY", "sluice-secret",
+                        "AWS_REGION", "us-east-1"));
+        Process process = run.start();
+        String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).as(printed).isZero();
+        assertThat(data.resolve("outbox/copy/part-write-0-000000.jsonl")).hasContent("\"a\"\n\"b\"");
 
         CommandLine dev =
                 commandLine.getSubcommands().get("s3").getSubcommands().get("dev");
