@@ -326,6 +326,16 @@ class S3SinkTest {
     }
 
     @Test
+    void aRollIntervalOfCenturiesIsNeverReached() throws Exception {
+        EndNode<Object> node = open(sink("forever").rollInterval(Duration.ofDays(365L * 1000)));
+        node.process("one");
+        node.onTick();
+
+        assertThat(position(node)).doesNotContain("pending");
+        node.close();
+    }
+
+    @Test
     void aFreshRunWritesAfterTheFilesOfEarlierRuns() throws Exception {
         for (int run = 0; run < 2; run++) {
             EndNode<Object> node = open(sink("runs"));

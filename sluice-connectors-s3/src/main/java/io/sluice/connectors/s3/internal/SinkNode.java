@@ -153,7 +153,9 @@ public final class SinkNode implements EndNode<Object>, Resumable {
         this.format = format;
         this.gzip = gzip;
         this.rollSize = rollSize;
-        this.rollIntervalNanos = rollInterval.toNanos();
+        // an interval beyond what nanoTime counts (about 292 years) is never reached
+        this.rollIntervalNanos =
+                rollInterval.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : rollInterval.toNanos();
         this.partSize = Math.toIntExact(partSize);
         this.columns = columns;
         this.access = access;
