@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             WorkerCommand.class,
             KafkaCommand.class,
+            S3Command.class,
             CommandLine.HelpCommand.class
         })
 public final class Main {
