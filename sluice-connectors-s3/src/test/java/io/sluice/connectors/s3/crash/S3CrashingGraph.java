@@ -40,7 +40,7 @@ public final class S3CrashingGraph {
                 .start("numbers", Sources.generator(count, S3CrashingGraph::paced))
                 .map("label", (Long i) -> "n" + i)
                 .parallelism(2)
-                .end("out", S3.sink(location).rollSize(32 * 1024))
+                .end("out", S3.sink(location).rollSize(16 * 1024))
                 .parallelism(2)
                 .edge("numbers -> label", Partitioning.keyed((Long i) -> i % 7))
                 .edge("label -> out")

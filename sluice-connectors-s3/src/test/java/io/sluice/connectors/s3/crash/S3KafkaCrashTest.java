@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * 300,000 numbers into the S3 sink (two instances, 16 KiB part files) on KAFKA under exactly-once, one process per
  * node, the start worker and the sink worker killed with SIGKILL at random moments: every record must be in exactly
  * one visible part file, no part file a reader saw may disappear or change, and nothing may be left in staging or in
- * unfinished uploads. The power check runs the same kills with part files completed as they roll instead of when the
- * transaction holding their position commits: readers then see files that a restarted sink takes back.
+ * unfinished uploads. The power check kills the sink worker the same way with part files completed as they roll
+ * instead of when the transaction holding their position commits: readers then see files that a restarted sink takes
+ * back.
  */
 @Tag("slow")
 class S3KafkaCrashTest {
@@ -70,7 +71,7 @@ class S3KafkaCrashTest {
 
     @Test
     void exactlyOnceEveryRecordIsInExactlyOneVisiblePartFileWhateverWorkerIsKilled() throws Exception {
-        S3LocalCrashTest.Outcome outcome = crash("", 31);
+        S3LocalCrashTest.Outcome outcome = crash("", 31, List.of("numbers", "out"));
 
         assertThat(outcome.counts()).as("distinct records").hasSize((int) ITEMS);
         assertThat(outcome.counts().values()).as("each in exactly one file").containsOnly(1);
@@ -80,12 +81,14 @@ class S3KafkaCrashTest {
 
     @Test
     void powerCheckCompletingPartFilesOnRollLetsReadersSeeOutputARestartTakesBack() throws Exception {
-        S3LocalCrashTest.Outcome outcome = crash("complete-on-roll", 32);
+        // only the sink, whose commit is broken: killed while the start worker keeps it busy, not while it waits
+        // for a start worker that is restarting, with nothing rolled since its last commit
+        S3LocalCrashTest.Outcome outcome = crash("complete-on-roll", 32, List.of("out"));
 
         assertThat(outcome.retracted()).as("part files seen, then taken back").isNotEmpty();
     }
 
-    private S3LocalCrashTest.Outcome crash(String fault, long seed) throws Exception {
+    private S3LocalCrashTest.Outcome crash(String fault, long seed, List<String> victims) throws Exception {
         String bucket = SERVER.createBucket("crash-kafka");
         String location = "s3://" + bucket + "/out";
         List<String> jvm = new ArrayList<>(List.of(
@@ -106,8 +109,7 @@ class S3KafkaCrashTest {
         S3LocalCrashTest.Outcome outcome;
         try (Visibility visibility = new Visibility(SERVER.client(), bucket, "out/");
                 Deployment deployment = graph(location, SERVER.endpoint()).deploy(SystemType.KAFKA, options)) {
-            kills = WorkerKills.kill(
-                    deployment, logs, List.of("numbers", "out"), KILLS, new Random(seed), UP_BEFORE_KILL);
+            kills = WorkerKills.kill(deployment, logs, victims, KILLS, new Random(seed), UP_BEFORE_KILL);
             assertThat(deployment.awaitCompletion(Duration.ofMinutes(5))).isTrue();
             outcome = S3LocalCrashTest.outcome(bucket, location, visibility);
         }
@@ -121,7 +123,7 @@ class S3KafkaCrashTest {
                 outcome.seen(),
                 outcome.retracted().size(),
                 outcome.retracted().stream().limit(5).toList());
-        assertThat(kills).as("kills").contains("numbers", "out");
+        assertThat(kills).as("kills").containsAll(victims);
         return outcome;
     }
 }

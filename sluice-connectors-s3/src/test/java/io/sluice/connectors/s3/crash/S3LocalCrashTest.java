@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A LOCAL graph with checkpoints writing 600,000 records through the S3 sink (two instances, 32 KiB part files) in a
+ * A LOCAL graph with checkpoints writing 600,000 records through the S3 sink (two instances, 16 KiB part files) in a
  * child JVM, killed with SIGKILL at random moments four times and restarted on the same checkpoint directory until it
  * completes: every record must be in exactly one visible part file, no part file a reader saw may disappear or change
  * (output visible only once committed), and nothing may be left in staging or in unfinished uploads. The power check
