@@ -17,20 +17,30 @@ final class SluiceProcess {
     private SluiceProcess() {}
 
     static Outcome run(String... args) throws Exception {
+        return run(java.util.Map.of(), args);
+    }
+
+    /** A run with {@code environment} added to this process's own. */
+    static Outcome run(java.util.Map<String, String> environment, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                 Main.class.getName()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).start();
-        // read both streams before waiting, so that a full pipe never blocks the process
-        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        // read both streams before waiting, so that a full pipe never blocks the process; on a thread of its own,
+        // since the common pool may have a single thread, busy with something else (a dev server the test started)
+        java.util.concurrent.FutureTask<String> err =
+                new java.util.concurrent.FutureTask<>(() -> readAll(process.getErrorStream()));
+        Thread.ofVirtual().start(err);
         byte[] out = process.getInputStream().readAllBytes();
         assertThat(process.waitFor(3, TimeUnit.MINUTES))
                 .as("sluice %s ended", List.of(args))
                 .isTrue();
-        return new Outcome(process.exitValue(), new String(out, StandardCharsets.UTF_8), err.join());
+        return new Outcome(process.exitValue(), new String(out, StandardCharsets.UTF_8), err.get(1, TimeUnit.MINUTES));
     }
 
     private static String readAll(java.io.InputStream in) {
