@@ -1,6 +1,7 @@
 package io.sluice;
 
 import io.sluice.internal.graph.Placements;
+import io.sluice.spi.GraphLinks;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +56,18 @@ public final class Flow {
     /** Adds a start node whose instances {@code source} makes; see {@link Sources} for ready ones. */
     public <T> Stage<T> read(String id, Supplier<? extends StartNode<? extends T>> source) {
         return new Stage<>(this, add(NodeSpec.start(id, source)), Emitter.DEFAULT_PORT, Partitioning.forward());
+    }
+
+    /**
+     * Adds a start node reading another graph's output: what that graph publishes with {@link Stage#output}, from
+     * any run deployed before or after this one, until every instance of the output has completed.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Stage<T> input(String id, GraphOutput<T> output) {
+        Objects.requireNonNull(output, "output");
+        Supplier<? extends StartNode<? extends T>> source =
+                (Supplier<? extends StartNode<? extends T>>) (Supplier<?>) GraphLinks.input(output.address());
+        return read(id, source);
     }
 
     /** Joins several stages of one type into one, through a node that passes every item on. */

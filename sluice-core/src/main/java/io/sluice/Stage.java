@@ -284,6 +284,15 @@ public final class Stage<T> {
         return new End<>(attach(NodeSpec.end(id, sink)));
     }
 
+    /**
+     * Publishes what reaches here as the graph's output {@code id}: an end node that other graphs read with {@link
+     * Flow#input}, at the address {@code <graph>.<id>}. It keeps no results.
+     */
+    public GraphOutput<T> output(String id) {
+        Stage<?> end = attach(NodeSpec.end(id, io.sluice.spi.GraphLinks.output()));
+        return new GraphOutput<>(flow.name(), end.id());
+    }
+
     private <R> Stage<R> attach(NodeSpec spec) {
         int next = flow.add(spec);
         flow.connect(this, next);
