@@ -286,10 +286,13 @@ public final class Stage<T> {
 
     /**
      * Publishes what reaches here as the graph's output {@code id}: an end node that other graphs read with {@link
-     * Flow#input}, at the address {@code <graph>.<id>}. It keeps no results.
+     * Flow#input}, at the address {@code <graph>.<id>}. It keeps no results, and runs as many instances as this
+     * stage's node has now (on KAFKA: writers of the output topic, one partition each).
      */
     public GraphOutput<T> output(String id) {
-        Stage<?> end = attach(NodeSpec.end(id, io.sluice.spi.GraphLinks.output()));
+        int writers = flow.node(node).parallelism();
+        Stage<?> end =
+                attach(NodeSpec.end(id, io.sluice.spi.GraphLinks.output()).withParallelism(writers));
         return new GraphOutput<>(flow.name(), end.id());
     }
 

@@ -82,6 +82,13 @@ public record TopicPlan(String graph, List<Topic> topics) {
                         "output of node '" + id + "'"
                                 + (port.equals(Emitter.DEFAULT_PORT) ? "" : ", port '" + port + "'")));
             }
+            if (io.sluice.spi.GraphLinks.outputOf(graph.name(), node).isPresent()) {
+                topics.add(new Topic(
+                        outputTopic(graph.name(), id, Emitter.DEFAULT_PORT),
+                        node.parallelism(),
+                        replication,
+                        "graph output '" + id + "', read by other graphs"));
+            }
             if (node.kind() == NodeKind.END) {
                 topics.add(new Topic(
                         resultsTopic(graph.name(), id), 1, replication, "results kept by end node '" + id + "'"));

@@ -3,6 +3,8 @@ package io.sluice.kafka.internal;
 import io.sluice.ComputationalGraph;
 import io.sluice.DeadLetter;
 import io.sluice.Edge;
+import io.sluice.EndNode;
+import io.sluice.EndNodeSpec;
 import io.sluice.ItemFailure;
 import io.sluice.NodeFailedException;
 import io.sluice.NodeKind;
@@ -11,10 +13,12 @@ import io.sluice.NodeState;
 import io.sluice.Partitioning;
 import io.sluice.Resumable;
 import io.sluice.Robustness;
+import io.sluice.StartNodeSpec;
 import io.sluice.kafka.Guarantee;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.Serde;
 import io.sluice.kafka.TopicPlan;
+import io.sluice.spi.GraphLinks;
 import io.sluice.spi.InstanceStores;
 import io.sluice.spi.NodeInstance;
 import java.time.Duration;
@@ -22,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -151,7 +156,7 @@ final class InstanceWorker implements Runnable {
             }
             NodeInstance created = NodeInstance.create(
                     graph.name(),
-                    spec,
+                    linked(spec),
                     index,
                     (node, item) -> attempts.hold(this::sendResult, item),
                     withTransaction(outputs));
@@ -191,7 +196,7 @@ final class InstanceWorker implements Runnable {
             beginIfNeeded();
             created.complete();
             for (PortWriter writer : writers) {
-                writer.end(spec.id(), index);
+                writer.end(spec.id(), index, spec.parallelism());
             }
             commits.commit(); // the last input offsets, the node's last output and its end markers, together
             backlog = 0; // every record read is committed
@@ -323,6 +328,36 @@ final class InstanceWorker implements Runnable {
     /** This instance's most recent failures (under TRACK and REPLAY), oldest first. */
     List<ItemFailure> recentFailures() {
         return attempts.recentFailures();
+    }
+
+    /**
+     * The spec to run: a graph output becomes an end node writing the topic {@code <graph>.<node>} in this worker's
+     * transaction, with end markers when it completes; a graph input a start node reading another graph's output
+     * topic until every writer's marker has come, resumable by offsets. Any other spec as it is.
+     */
+    private NodeSpec linked(NodeSpec spec) {
+        if (GraphLinks.outputOf(graph.name(), spec).isPresent()) {
+            TopicPlan.Topic topic =
+                    plan.topic(TopicPlan.outputTopic(graph.name(), spec.id(), io.sluice.Emitter.DEFAULT_PORT));
+            PortWriter writer = output.writer("published as graph output", serde, topic, null, index);
+            writers.add(writer);
+            EndNode<Object> publisher = item -> {
+                output.beginIfNeeded();
+                writer.accept(item);
+            };
+            return new EndNodeSpec(spec.id(), () -> publisher, spec.parallelism(), spec.stores());
+        }
+        Optional<String> input = GraphLinks.inputOf(spec);
+        if (input.isPresent()) {
+            String address = input.get();
+            return new StartNodeSpec(
+                    spec.id(),
+                    () -> TopicSource.untilMarkers(
+                            options, address, record -> serde.deserialize(record.value(), record.headers())),
+                    spec.parallelism(),
+                    spec.stores());
+        }
+        return spec;
     }
 
     /** This instance's partitions of every input topic, each expecting the end markers of its writers. */

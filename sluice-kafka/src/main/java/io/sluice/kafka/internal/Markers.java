@@ -33,8 +33,17 @@ final class Markers {
         return record.headers().lastHeader(END) != null;
     }
 
-    static byte[] marker(String node, int instance) {
-        return (node + "/" + instance).getBytes(StandardCharsets.UTF_8);
+    /**
+     * {@code node/instance/parallelism}: the writer, and how many writers there are, so that a reader outside the
+     * graph (another graph reading its output) knows how many markers to wait for.
+     */
+    static byte[] marker(String node, int instance, int parallelism) {
+        return (node + "/" + instance + "/" + parallelism).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The writer count a marker names: its last segment. */
+    static int writers(String marker) {
+        return Integer.parseInt(marker.substring(marker.lastIndexOf('/') + 1));
     }
 
     void record(TopicPartition partition, ConsumerRecord<byte[], byte[]> marker) {

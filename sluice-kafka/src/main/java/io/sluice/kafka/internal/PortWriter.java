@@ -91,11 +91,11 @@ final class PortWriter implements Consumer<Object> {
         return new NodeFailedException(node, "Node '" + node + "' " + doing + " " + e.problem(), e);
     }
 
-    /** Writes the end marker of {@code node/instance} to every partition. */
-    void end(String node, int instance) {
+    /** Writes the end marker of {@code node/instance} (one of {@code parallelism}) to every partition. */
+    void end(String node, int instance, int parallelism) {
         for (int p = 0; p < partitions; p++) {
             RecordHeaders headers = new RecordHeaders();
-            headers.add(Markers.END, Markers.marker(node, instance));
+            headers.add(Markers.END, Markers.marker(node, instance, parallelism));
             producer.send(new ProducerRecord<>(topic, p, (byte[]) null, (byte[]) null, headers), (metadata, e) -> {
                 if (e != null) {
                     failure.compareAndSet(null, e);
