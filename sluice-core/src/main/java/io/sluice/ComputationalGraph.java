@@ -3,6 +3,7 @@ package io.sluice;
 import io.sluice.internal.graph.EdgeExpressions;
 import io.sluice.internal.graph.GraphValidator;
 import io.sluice.internal.graph.OrderCheck;
+import io.sluice.spi.MultiProcessRuntime;
 import io.sluice.spi.Suggestions;
 import io.sluice.spi.SystemRuntime;
 import java.util.ArrayList;
@@ -309,6 +310,13 @@ public final class ComputationalGraph {
         if (options.system() != system) {
             throw new SluiceException(options.getClass().getSimpleName() + " configure a " + options.system()
                     + " deployment, not " + system + "; pass the options of " + system);
+        }
+        if (options instanceof LocalOptions local && local.mode() == LocalOptions.Mode.MULTI_PROCESS) {
+            return ServiceLoader.load(MultiProcessRuntime.class, ComputationalGraph.class.getClassLoader())
+                    .findFirst()
+                    .orElseThrow(() -> new SluiceException("LOCAL in MULTI_PROCESS mode needs the module"
+                            + " io.sluice:sluice-processes on the class path; add it to the dependencies"))
+                    .deploy(this, local);
         }
         return runtime(system).deploy(this, options);
     }

@@ -22,6 +22,8 @@ import java.util.Optional;
  *     stands with state that matches; needs {@link Resumable} start nodes
  * @param checkpointInterval the time from the end of one checkpoint to the start of the next; sources pause while a
  *     checkpoint is taken
+ * @param graphFactory for {@link Mode#MULTI_PROCESS}: the {@link GraphFactory} (a class name, or a pipeline file)
+ *     each node's process builds the graph from
  * @param keptResults how many of the latest results each end node keeps in memory for {@link Deployment#results};
  *     older ones are let go (a long-running deployment behind the HTTP API stays bounded). Unbounded by default
  */
@@ -32,7 +34,8 @@ public record LocalOptions(
         boolean chaining,
         Optional<Path> checkpoints,
         Duration checkpointInterval,
-        long keptResults)
+        long keptResults,
+        Optional<String> graphFactory)
         implements DeploymentOptions {
 
     /** How a LOCAL deployment uses threads. */
@@ -43,13 +46,25 @@ public record LocalOptions(
          */
         SINGLE_THREAD,
         /** Each task (a chain of node instances) runs on its own thread, joined by bounded queues. The default. */
-        MULTI_THREAD
+        MULTI_THREAD,
+        /**
+         * Each node runs in a process of its own on this machine, joined through a Kafka broker the deploying
+         * process starts for the deployment — nothing to install — with exactly-once and the KAFKA runtime's
+         * recovery: a node process that dies is restarted and resumes. Needs the module {@code sluice-processes} and
+         * a graph factory ({@link LocalOptions#withProcesses}).
+         */
+        MULTI_PROCESS
     }
 
     public LocalOptions {
         if (mode == null) {
             throw new IllegalArgumentException(
-                    "LocalOptions.mode: expected SINGLE_THREAD or MULTI_THREAD but found null");
+                    "LocalOptions.mode: expected SINGLE_THREAD, MULTI_THREAD or MULTI_PROCESS but found null");
+        }
+        Objects.requireNonNull(graphFactory, "graphFactory");
+        if (mode == Mode.MULTI_PROCESS && graphFactory.isEmpty()) {
+            throw new IllegalArgumentException("LocalOptions: MULTI_PROCESS mode needs the graph's factory, which each"
+                    + " node's process builds the graph from; use withProcesses(MyGraph.class)");
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException("LocalOptions.batchSize: must be ≥ 1, found " + batchSize);
@@ -71,6 +86,18 @@ public record LocalOptions(
         this(mode, batchSize, queueCapacity, chaining, Optional.empty(), DEFAULT_CHECKPOINT_INTERVAL, Long.MAX_VALUE);
     }
 
+    /** Options of a deployment in one process: no graph factory. */
+    public LocalOptions(
+            Mode mode,
+            int batchSize,
+            int queueCapacity,
+            boolean chaining,
+            Optional<Path> checkpoints,
+            Duration checkpointInterval,
+            long keptResults) {
+        this(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval, keptResults, Optional.empty());
+    }
+
     /** The interval between checkpoints unless set; what it costs is measured in docs/robustness.md. */
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 
@@ -85,19 +112,23 @@ public record LocalOptions(
     }
 
     public LocalOptions withMode(Mode mode) {
-        return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval, keptResults);
+        return new LocalOptions(
+                mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval, keptResults, graphFactory);
     }
 
     public LocalOptions withBatchSize(int batchSize) {
-        return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval, keptResults);
+        return new LocalOptions(
+                mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval, keptResults, graphFactory);
     }
 
     public LocalOptions withQueueCapacity(int queueCapacity) {
-        return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval, keptResults);
+        return new LocalOptions(
+                mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval, keptResults, graphFactory);
     }
 
     public LocalOptions withChaining(boolean chaining) {
-        return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval, keptResults);
+        return new LocalOptions(
+                mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval, keptResults, graphFactory);
     }
 
     /**
@@ -107,7 +138,7 @@ public record LocalOptions(
      */
     public LocalOptions withCheckpoints(Path directory, Duration interval) {
         return new LocalOptions(
-                mode, batchSize, queueCapacity, chaining, Optional.of(directory), interval, keptResults);
+                mode, batchSize, queueCapacity, chaining, Optional.of(directory), interval, keptResults, graphFactory);
     }
 
     /** Takes a checkpoint in {@code directory} every {@link #DEFAULT_CHECKPOINT_INTERVAL}. */
@@ -120,6 +151,32 @@ public record LocalOptions(
      * int)} still numbers results from the first one ever kept, and reads from the oldest one still held.
      */
     public LocalOptions withKeptResults(long max) {
-        return new LocalOptions(mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval, max);
+        return new LocalOptions(
+                mode, batchSize, queueCapacity, chaining, checkpoints, checkpointInterval, max, graphFactory);
+    }
+
+    /**
+     * Runs each node in a process of its own ({@link Mode#MULTI_PROCESS}), built from {@code factory}, which must
+     * build the graph being deployed.
+     *
+     * <pre>{@code
+     * graph.deploy(SystemType.LOCAL, LocalOptions.defaults().withProcesses(RevenueGraph.class));
+     * }</pre>
+     */
+    public LocalOptions withProcesses(Class<? extends GraphFactory> factory) {
+        return withProcesses(factory.getName());
+    }
+
+    /** As {@link #withProcesses(Class)}, by a factory's class name or a pipeline file's path. */
+    public LocalOptions withProcesses(String factory) {
+        return new LocalOptions(
+                Mode.MULTI_PROCESS,
+                batchSize,
+                queueCapacity,
+                chaining,
+                checkpoints,
+                checkpointInterval,
+                keptResults,
+                Optional.of(factory));
     }
 }

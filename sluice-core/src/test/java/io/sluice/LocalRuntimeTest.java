@@ -35,7 +35,9 @@ class LocalRuntimeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void linearPipelineDeliversEveryItemInOrder(LocalOptions.Mode mode) throws Exception {
         ComputationalGraph graph = ComputationalGraph.builder("linear")
                 .start("numbers", Sources.collection(numbers(10_000)))
@@ -62,7 +64,9 @@ class LocalRuntimeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void broadcastSendsEveryItemToEveryBranch(LocalOptions.Mode mode) throws Exception {
         ComputationalGraph graph = ComputationalGraph.builder("fanout")
                 .start("numbers", Sources.collection(numbers(1_000)))
@@ -87,7 +91,9 @@ class LocalRuntimeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void routeSendsEachItemToExactlyOneBranch(LocalOptions.Mode mode) throws Exception {
         ComputationalGraph graph = ComputationalGraph.builder("routing")
                 .start("numbers", Sources.collection(numbers(1_000)))
@@ -108,7 +114,9 @@ class LocalRuntimeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void roundRobinRouteTakesBranchesInTurn(LocalOptions.Mode mode) throws Exception {
         ComputationalGraph graph = ComputationalGraph.builder("turns")
                 .start("numbers", Sources.collection(numbers(9)))
@@ -130,7 +138,9 @@ class LocalRuntimeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void routeToAnUndeclaredBranchFailsNamingTheItem(LocalOptions.Mode mode) throws Exception {
         ComputationalGraph graph = ComputationalGraph.builder("badroute")
                 .start("numbers", Sources.collection(numbers(10)))
@@ -150,7 +160,9 @@ class LocalRuntimeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void mergeJoinsSeveralBranchesIntoOne(LocalOptions.Mode mode) throws Exception {
         ComputationalGraph graph = ComputationalGraph.builder("joins")
                 .start("odds", Sources.collection(List.of(1, 3, 5)))
@@ -167,7 +179,9 @@ class LocalRuntimeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void chunkersFlushWhatTheyHoldWhenTheInputEnds(LocalOptions.Mode mode) throws Exception {
         ComputationalGraph graph = ComputationalGraph.builder("chunks")
                 .start("words", Sources.collection(List.of("a", "a", "b", "ccc", "ccc", "d", "ee")))
@@ -195,7 +209,9 @@ class LocalRuntimeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void chunkByTimeEmitsWhatArrivedInEachPeriod(LocalOptions.Mode mode) throws Exception {
         StartNode<Integer> slow = new StartNode<>() {
             private int next;
@@ -222,7 +238,9 @@ class LocalRuntimeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void sideOutputsReachTheirOwnEdges(LocalOptions.Mode mode) throws Exception {
         Node<String, Integer> parse = (text, out) -> {
             try {
@@ -267,7 +285,9 @@ class LocalRuntimeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void keyedEdgeAlwaysSendsOneKeyToTheSameInstance(LocalOptions.Mode mode) throws Exception {
         List<String> words =
                 IntStream.range(0, 5_000).mapToObj(i -> "key" + (i % 37)).toList();
@@ -297,7 +317,9 @@ class LocalRuntimeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void partitioningsSpreadItemsAsTheyPromise(LocalOptions.Mode mode) throws Exception {
         ComputationalGraph graph = ComputationalGraph.builder("spread")
                 .start("numbers", Sources.collection(numbers(300)))
@@ -334,7 +356,9 @@ class LocalRuntimeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void parallelStartNodesShareTheirInputWithoutOverlap(LocalOptions.Mode mode) throws Exception {
         ComputationalGraph graph = ComputationalGraph.builder("shared")
                 .start("numbers", Sources.collection(numbers(1_000)))
@@ -356,7 +380,9 @@ class LocalRuntimeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void userExceptionFailsTheDeploymentNamingNodeAndItem(LocalOptions.Mode mode) throws Exception {
         AtomicBoolean closed = new AtomicBoolean();
         Node<Integer, Integer> picky = new Node<>() {
@@ -401,7 +427,9 @@ class LocalRuntimeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void assertionErrorInANodeFailsTheDeploymentNamingNodeAndItem(LocalOptions.Mode mode) throws Exception {
         ComputationalGraph graph = ComputationalGraph.builder("asserting")
                 .start("numbers", Sources.collection(numbers(10)))
@@ -542,7 +570,9 @@ class LocalRuntimeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void awaitTerminationTellsATimeoutFromEachWayOfEnding(LocalOptions.Mode mode) throws Exception {
         ComputationalGraph endless = ComputationalGraph.builder("endless")
                 .start("ticks", Sources.generator(i -> i))

@@ -38,7 +38,9 @@ class RobustnessTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void confirmKnowsEveryTreeCompletedAcrossKeyedBroadcastAndFlatMapEdges(LocalOptions.Mode mode) throws Exception {
         ComputationalGraph graph = ComputationalGraph.builder("trees")
                 .start("numbers", Sources.generator(20_000, i -> i))
@@ -95,7 +97,9 @@ class RobustnessTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void underConfirmAFailedItemFailsItsTreeNotTheDeployment(LocalOptions.Mode mode) throws Exception {
         try (Deployment deployment = run(failingEveryThousandth(Robustness.confirm()), options(mode))) {
             assertThat(deployment.status().state()).isEqualTo(DeploymentState.COMPLETED);
@@ -145,7 +149,9 @@ class RobustnessTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void aPoisonItemEndsInDeadLetterAfterExactlyNAttemptsWithoutBlockingTheStream(LocalOptions.Mode mode)
             throws Exception {
         AtomicInteger poisonAttempts = new AtomicInteger();
@@ -190,7 +196,9 @@ class RobustnessTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void transientFailuresAreHealedByReplayWithNothingInDeadLetter(LocalOptions.Mode mode) throws Exception {
         Set<Long> failedOnce = ConcurrentHashMap.newKeySet();
         ComputationalGraph graph = ComputationalGraph.builder("flaky")
@@ -298,7 +306,9 @@ class RobustnessTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void aRestartResumesFromTheCheckpointAndLosesNothing(LocalOptions.Mode mode, @TempDir Path dir) throws Exception {
         Path out = dir.resolve("out.txt");
         Path lines = dir.resolve("in.txt");

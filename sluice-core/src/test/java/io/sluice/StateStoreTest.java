@@ -43,7 +43,9 @@ class StateStoreTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void aKeyedNodeCountsInItsStore(LocalOptions.Mode mode) throws Exception {
         List<String> words =
                 IntStream.range(0, 10_000).mapToObj(i -> "w" + (i % 7)).toList();

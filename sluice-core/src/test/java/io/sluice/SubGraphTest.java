@@ -64,7 +64,9 @@ class SubGraphTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void broadcastSendsEveryItemToEachBranchAndMergeJoinsThem(LocalOptions.Mode mode) throws Exception {
         // producer | broadcast(branch1, branch2); merge(branch1, branch2) | node5
         Flow flow = Flow.named("broadcast");
@@ -101,7 +103,9 @@ class SubGraphTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void routeSendsEachItemToExactlyOneBranch(LocalOptions.Mode mode) throws Exception {
         // producer | route(func, branch1, branch2); merge(branch1, branch2) | node5
         Flow flow = Flow.named("route");
@@ -130,7 +134,9 @@ class SubGraphTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void branchesFeedOneNodeInOneExpression(LocalOptions.Mode mode) throws Exception {
         // producer < [node1 | node2, node3 | node4] > node5
         Flow flow = Flow.named("fan");
@@ -166,7 +172,9 @@ class SubGraphTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void aProducerWiredToASubGraphRunsItsNodesUnderItsPrefix(LocalOptions.Mode mode) throws Exception {
         SubGraph<String, String> clean =
                 SubGraph.of("clean", in -> in.map("trim", String::trim).filter("nonEmpty", s -> !s.isEmpty()));
@@ -213,7 +221,9 @@ class SubGraphTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void aSubGraphAddedTwiceMakesTwoIndependentCopies(LocalOptions.Mode mode) throws Exception {
         Flow flow = Flow.named("copies");
         End<String> out = flow.read("producer", Sources.collection(numbers(10)))

@@ -128,7 +128,7 @@ final class PipelineCommands {
                 err.flush();
             }
             long started = System.nanoTime();
-            try (Deployment deployment = deploy(pipeline, bootstrap)) {
+            try (Deployment deployment = deploy(pipeline, file, bootstrap)) {
                 DeploymentState state = awaitEnd(deployment, timeout.toNanos(), () -> {
                     err.println(progress(deployment.status(), System.nanoTime() - started));
                     err.flush();
@@ -149,7 +149,7 @@ final class PipelineCommands {
             }
         }
 
-        private static Deployment deploy(Pipeline pipeline, String bootstrap) {
+        private static Deployment deploy(Pipeline pipeline, Path file, String bootstrap) {
             Pipeline.Runtime runtime = pipeline.runtime();
             if (runtime.system().equals("kafka")) {
                 return pipeline.graph()
@@ -157,11 +157,15 @@ final class PipelineCommands {
                                 SystemType.KAFKA,
                                 kafkaOptions(runtime, bootstrap != null ? bootstrap : runtime.bootstrap()));
             }
-            LocalOptions options = LocalOptions.defaults()
-                    .withMode(
-                            runtime.mode().equals("single-thread")
-                                    ? LocalOptions.Mode.SINGLE_THREAD
-                                    : LocalOptions.Mode.MULTI_THREAD);
+            LocalOptions options =
+                    switch (runtime.mode()) {
+                        case "single-thread" -> LocalOptions.defaults().withMode(LocalOptions.Mode.SINGLE_THREAD);
+                        // each node's process reads the same file
+                        case "multi-process" ->
+                            LocalOptions.defaults()
+                                    .withProcesses(file.toAbsolutePath().toString());
+                        default -> LocalOptions.defaults();
+                    };
             if (runtime.checkpoints() != null) {
                 options = options.withCheckpoints(runtime.checkpoints());
             }

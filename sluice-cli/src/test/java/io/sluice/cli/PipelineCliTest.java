@@ -57,6 +57,24 @@ class PipelineCliTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("slow")
+    void runCountsTheWordsWithAProcessPerNodeAndTheSameResults(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        // the example with runtime.mode: multi-process, beside its input
+        java.nio.file.Files.copy(Path.of("../examples/two-cities.txt"), dir.resolve("two-cities.txt"));
+        String yaml = java.nio.file.Files.readString(Path.of("../examples/wordcount.yaml"))
+                .replace("  system: local", "  system: local\n  mode: multi-process");
+        Path file = java.nio.file.Files.writeString(dir.resolve("wordcount.yaml"), yaml);
+
+        SluiceProcess.Outcome run = sluice("run", file.toString(), "--results", "200");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out())
+                .contains("Deployment wordcount-kafka-", ": COMPLETED") // the KAFKA runtime, on the broker it started
+                .contains("Count[word=the, count=18]", "Count[word=of, count=16]", "Results of counts (86):");
+    }
+
+    @Test
     void runKeepsAStoreOnDiskWithTheRocksdbBackend() throws Exception {
         String example = Files.readString(Path.of("../examples/wordcount.yaml"))
                 .replace(

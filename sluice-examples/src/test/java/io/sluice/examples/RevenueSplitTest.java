@@ -44,7 +44,9 @@ class RevenueSplitTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void totalsBalanceToTheCent(LocalOptions.Mode mode) throws Exception {
         List<Payment> payments = RevenueSplit.payments(5_000, 7);
         Map<String, Totals> totals;

@@ -55,7 +55,7 @@ public record Pipeline(ComputationalGraph graph, Runtime runtime, Path file, Lis
      * The {@code runtime:} section.
      *
      * @param system {@code local} or {@code kafka}
-     * @param mode LOCAL's {@code multi-thread} or {@code single-thread}
+     * @param mode LOCAL's {@code multi-thread}, {@code single-thread} or {@code multi-process} (a process per node)
      * @param bootstrap for KAFKA, the cluster
      * @param guarantee for KAFKA, {@code at-least-once} or {@code exactly-once}
      * @param checkpoints for LOCAL, where checkpoints are kept, or {@code null}

@@ -95,7 +95,9 @@ class IncludeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void broadcastToTwoIncludedBranchesThenMerge(LocalOptions.Mode mode) throws Exception {
         write("branches/first.yaml", FIRST);
         write("branches/second.yaml", SECOND);
@@ -137,7 +139,9 @@ class IncludeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void routeToTwoIncludedBranchesThenMerge(LocalOptions.Mode mode) throws Exception {
         write("first.yaml", FIRST);
         write("second.yaml", SECOND);
@@ -168,7 +172,9 @@ class IncludeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void aProducerWiredToASubGraphThatIncludesAnother(LocalOptions.Mode mode) throws Exception {
         write("first.yaml", FIRST);
         write("parts/both.yaml", """
@@ -249,7 +255,9 @@ class IncludeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void theCompositionExampleRoutesToTwoCopiesOfOneSubGraph(LocalOptions.Mode mode) throws Exception {
         ComputationalGraph graph =
                 Pipeline.load(Path.of("../examples/composition.yaml")).graph();

@@ -64,7 +64,9 @@ class RocksDbGraphTest {
             .toList();
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void aKeyedCountInRocksdbEqualsTheCountInMemory(LocalOptions.Mode mode) throws Exception {
         Map<String, Long> expected = WORDS.stream().collect(Collectors.groupingBy(Word::text, Collectors.counting()));
 

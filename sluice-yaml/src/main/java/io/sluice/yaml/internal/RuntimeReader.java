@@ -48,7 +48,7 @@ final class RuntimeReader {
         }
         Map<String, NodeTuple> keys = mappings.keys(mapping, "runtime", KEYS);
         String system = choice(keys, "system", List.of("local", "kafka"), "local");
-        String mode = choice(keys, "mode", List.of("multi-thread", "single-thread"), "multi-thread");
+        String mode = choice(keys, "mode", List.of("multi-thread", "single-thread", "multi-process"), "multi-thread");
         String guarantee = choice(keys, "guarantee", List.of("at-least-once", "exactly-once"), "at-least-once");
         String bootstrap = keys.containsKey("bootstrap") ? bootstrap(Mappings.value(keys, "bootstrap")) : null;
         if ("kafka".equals(system) && !keys.containsKey("bootstrap")) {
