@@ -131,7 +131,7 @@ class ConnectorLocationsTest {
                 .isInstanceOfSatisfying(PipelineException.class, e -> assertThat(e.problems())
                         .containsExactly(
                                 "pipeline.yaml:3 nodes[0].source: unknown source 'linez'; expected one of [lines,"
-                                        + " collection, generator, interval, cron, stdin] or a location such as"
+                                        + " collection, generator, interval, cron, stdin, input] or a location such as"
                                         + " s3://bucket/prefix or kafka://topic; did you mean 'lines'?",
                                 "pipeline.yaml:4 nodes[1].config.prefix: expected a text value but found a list"));
     }

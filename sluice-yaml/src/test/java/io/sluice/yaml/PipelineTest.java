@@ -409,14 +409,14 @@ class PipelineTest {
                 .isInstanceOfSatisfying(PipelineException.class, e -> assertThat(e.problems())
                         .containsExactly(
                                 "pipeline.yaml:4 nodes[0].source: unknown source 'line'; expected one of [lines, collection,"
-                                        + " generator, interval, cron, stdin] or a location such as s3://bucket/prefix or kafka://topic; did you mean 'lines'?",
+                                        + " generator, interval, cron, stdin, input] or a location such as s3://bucket/prefix or kafka://topic; did you mean 'lines'?",
                                 "pipeline.yaml:7 nodes[1].class: class 'com.example.Missing' was not found on the class"
                                         + " path; check the name and that its jar is on the class path",
                                 "pipeline.yaml:10 nodes[2].parallelism: expected a whole number from 1 to 1024 but found 0",
                                 "pipeline.yaml:11 nodes[2].paralelism: unknown key 'paralelism'; expected one of [id, source,"
                                         + " sink, class, use, parallelism, ports, config, stores, path, items, count, period,"
                                         + " jitter,"
-                                        + " expression, branches, field, key, time]; did you mean 'parallelism'?",
+                                        + " expression, branches, field, key, time, from]; did you mean 'parallelism'?",
                                 "pipeline.yaml:14 edges[1].partitioning: unknown partitioning 'keyd'; expected one of [forward,"
                                         + " round-robin, keyed, broadcast, global]; did you mean 'keyed'?"))
                 .hasMessageStartingWith("pipeline.yaml: 5 problems\n  - pipeline.yaml:4 nodes[0].source");

@@ -5,6 +5,7 @@ import io.sluice.NodeSpec;
 import io.sluice.Nodes;
 import io.sluice.Sinks;
 import io.sluice.Sources;
+import io.sluice.spi.GraphLinks;
 import io.sluice.spi.Suggestions;
 import io.sluice.yaml.Pipeline;
 import java.nio.file.Path;
@@ -25,8 +26,9 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  */
 final class NodesReader {
 
-    static final List<String> SOURCES = List.of("lines", "collection", "generator", "interval", "cron", "stdin");
-    static final List<String> SINKS = List.of("collect", "stdout", "lines", "append-lines", "discard");
+    static final List<String> SOURCES =
+            List.of("lines", "collection", "generator", "interval", "cron", "stdin", "input");
+    static final List<String> SINKS = List.of("collect", "stdout", "lines", "append-lines", "discard", "output");
     static final List<String> USES = List.of("broadcast", "merge", "route", "chunk");
     static final List<String> KINDS = List.of("source", "sink", "class", "use");
     static final List<String> KEYS = List.of(
@@ -48,7 +50,8 @@ final class NodesReader {
             "branches",
             "field",
             "key",
-            "time");
+            "time",
+            "from");
 
     /** How a source or sink named by a location with a scheme ({@code source: s3://bucket/prefix}) is known. */
     private static final String CONNECTOR_SOURCE = "source: <location>";
@@ -63,6 +66,8 @@ final class NodesReader {
             Map.entry("source: interval", List.of("period", "jitter")),
             Map.entry("source: cron", List.of("expression")),
             Map.entry("source: stdin", List.of()),
+            Map.entry("source: input", List.of("from")),
+            Map.entry("sink: output", List.of()),
             Map.entry("sink: collect", List.of()),
             Map.entry("sink: stdout", List.of()),
             Map.entry("sink: discard", List.of()),
@@ -339,6 +344,14 @@ final class NodesReader {
                         ? null
                         : problems.attempt(entry.at("expression"), () -> NodeSpec.start(id, Sources.cron(expression)));
             }
+            case "input" -> {
+                String from = required(entry, "from", "the output read, as <graph>.<output>")
+                        ? scalars.text(entry.value("from"), path + ".from")
+                        : null;
+                yield from == null
+                        ? null
+                        : problems.attempt(entry.at("from"), () -> NodeSpec.start(id, GraphLinks.input(from)));
+            }
             default -> problems.attempt(entry.at("source"), () -> NodeSpec.start(id, Sources.stdin()));
         };
     }
@@ -348,6 +361,7 @@ final class NodesReader {
             case "collect" -> NodeSpec.end(id, Sinks.collect());
             case "stdout" -> NodeSpec.end(id, Sinks.stdout());
             case "discard" -> NodeSpec.end(id, Sinks.discard());
+            case "output" -> NodeSpec.end(id, GraphLinks.output()); // the graph output <graph>.<id>
             default -> {
                 Path file = required(entry, "path", "the file to write")
                         ? scalars.path(entry.value("path"), entry.path() + ".path")
