@@ -92,6 +92,12 @@ final class GenerateCommand implements Callable<Integer> {
             description = "ecs: the tasks' security groups")
     List<String> securityGroups = List.of();
 
+    @Option(
+            names = "--instance-per-pod",
+            description = "run each instance of a node in a pod of its own: k8s, a StatefulSet per node whose pods'"
+                    + " ordinals are the instances; ecs, a task definition and service per instance")
+    boolean instancePerPod;
+
     @Override
     public Integer call() throws IOException {
         if (!target.equals("k8s") && !target.equals("ecs")) {
@@ -110,7 +116,8 @@ final class GenerateCommand implements Callable<Integer> {
         if (target.equals("ecs")) {
             EcsOptions options = new EcsOptions(image, ecsCluster, kafka, subnets, securityGroups, null, "512", "1024")
                     .withSchedule(schedule)
-                    .withScheduleRoleArn(scheduleRole);
+                    .withScheduleRoleArn(scheduleRole)
+                    .withInstancePerTask(instancePerPod);
             Map<String, Object> files = EcsManifests.generate(pipeline.graph(), text, options);
             for (Map.Entry<String, Object> entry : files.entrySet()) {
                 Files.writeString(output.resolve(entry.getKey()), EcsManifests.json(entry.getValue()));
@@ -131,7 +138,8 @@ final class GenerateCommand implements Callable<Integer> {
             KubernetesOptions options = KubernetesOptions.of(kafka)
                     .withImage(image)
                     .withNamespace(namespace)
-                    .withSchedule(schedule);
+                    .withSchedule(schedule)
+                    .withInstancePerPod(instancePerPod);
             Path written = output.resolve(pipeline.graph().name() + "-kubernetes.yaml");
             Files.writeString(
                     written, KubernetesManifests.yaml(KubernetesManifests.generate(pipeline.graph(), text, options)));

@@ -8,7 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code sluice worker}: runs every instance of one node of a graph on Kafka — the entry point of containers. */
+/**
+ * {@code sluice worker}: runs every instance of one node of a graph on Kafka, or one with {@code --instance} — the
+ * entry point of containers.
+ */
 @Command(
         name = "worker",
         mixinStandardHelpOptions = true,
@@ -63,6 +66,14 @@ final class WorkerCommand implements Callable<Integer> {
                     + " input closes: how a supervisor keeps its workers from outliving it")
     Long lifeline;
 
+    @Option(
+            names = "--instance",
+            paramLabel = "N|ordinal",
+            description = "run only instance N of the node, or with 'ordinal' the instance that ends the pod's name"
+                    + " (SLUICE_POD_NAME, else HOSTNAME: a StatefulSet's pod shop-count-3 runs instance 3);"
+                    + " default: every instance")
+    String instance;
+
     @Override
     public Integer call() {
         if ((file == null) == (factory == null)) {
@@ -77,6 +88,7 @@ final class WorkerCommand implements Callable<Integer> {
         add(args, "--timeout-ms", timeoutMs);
         add(args, "--health-port", healthPort);
         add(args, "--lifeline", lifeline);
+        add(args, "--instance", instance);
         return Worker.run(args.toArray(String[]::new));
     }
 

@@ -19,8 +19,14 @@ import java.util.Optional;
  * <pre>
  * java -cp … io.sluice.kafka.Worker --factory com.example.RevenueGraph --node tag --bootstrap kafka:9092
  *     [--options FILE|-] [--guarantee exactly-once] [--replication 3] [--timeout-ms 30000] [--health-port N]
- *     [--lifeline PID]
+ *     [--lifeline PID] [--instance N|ordinal]
  * </pre>
+ *
+ * <p>{@code --instance N} runs instance {@code N} of the node alone, where by default the process runs all of them;
+ * {@code --instance ordinal} takes it from the pod's name — a StatefulSet names its pods {@code <name>-<ordinal>} —
+ * read from {@value #POD_NAME} (the manifests set it from the pod's {@code metadata.name}), else {@code HOSTNAME}. So
+ * a node of parallelism 8 runs as 8 pods, each reading the partitions of its instance and restoring its changelog
+ * partition.
  *
  * <p>{@code --options} reads every {@link KafkaOptions} field from a properties file, or from standard input for
  * {@code -} (how a deployment's supervisor passes them, so that client passwords never show on a command line): see
@@ -38,6 +44,9 @@ public final class Worker {
 
     private static final Duration LIFELINE_POLL = Duration.ofMillis(250);
 
+    /** The environment variable {@code --instance ordinal} reads the pod's name from. */
+    public static final String POD_NAME = "SLUICE_POD_NAME";
+
     private Worker() {}
 
     public static void main(String[] args) {
@@ -53,16 +62,19 @@ public final class Worker {
             System.err.println("sluice-worker: " + e.getMessage());
             System.err.println("usage: --factory CLASS|FILE --node ID --bootstrap HOST:PORT [--options FILE|-]"
                     + " [--guarantee at-least-once|exactly-once] [--replication N] [--timeout-ms N] [--health-port N]"
-                    + " [--lifeline PID]");
+                    + " [--lifeline PID] [--instance N|ordinal]");
             return 2;
         }
         try {
             KafkaOptions options = options(flags);
-            NodeProcess process = new NodeProcess(GraphFactory.load(flags.get("factory")), flags.get("node"), options);
+            int instance = flags.containsKey("instance") ? instance(flags.get("instance"), System.getenv()) : -1;
+            NodeProcess process =
+                    new NodeProcess(GraphFactory.load(flags.get("factory")), flags.get("node"), instance, options);
             com.sun.net.httpserver.HttpServer health = flags.containsKey("health-port")
                     ? health(process, Integer.parseInt(flags.get("health-port")))
                     : null;
-            System.out.println("sluice-worker: node '" + flags.get("node") + "' starting in process "
+            System.out.println("sluice-worker: node '" + flags.get("node") + "'"
+                    + (instance < 0 ? "" : " instance " + instance) + " starting in process "
                     + ProcessHandle.current().pid());
             System.out.println("sluice-worker: options: " + WorkerOptions.summary(options));
             Thread stopper = new Thread(
@@ -230,6 +242,28 @@ public final class Worker {
         }
     }
 
+    /**
+     * The instance {@code --instance} names: a number, or for {@code ordinal} the number that ends the pod's name
+     * ({@value #POD_NAME}, else {@code HOSTNAME}): {@code shop-count-3} is instance 3.
+     *
+     * @throws SluiceException if neither variable holds a name ending in {@code -<number>}
+     */
+    static int instance(String flag, Map<String, String> environment) {
+        if (!flag.equals("ordinal")) {
+            return Integer.parseInt(flag);
+        }
+        String name = environment.getOrDefault(POD_NAME, environment.get("HOSTNAME"));
+        java.util.regex.Matcher ordinal =
+                java.util.regex.Pattern.compile("-(\\d{1,4})$").matcher(name == null ? "" : name);
+        if (!ordinal.find()) {
+            throw new SluiceException("--instance ordinal takes the instance from the pod's name, which ends in"
+                    + " -<ordinal> in a StatefulSet; found "
+                    + (name == null ? "neither " + POD_NAME + " nor HOSTNAME" : "'" + name + "'") + "; set " + POD_NAME
+                    + " to the pod's name, or pass --instance N");
+        }
+        return Integer.parseInt(ordinal.group(1));
+    }
+
     private static Map<String, String> parse(String[] args) {
         Map<String, String> flags = new LinkedHashMap<>();
         List<String> known = List.of(
@@ -241,7 +275,8 @@ public final class Worker {
                 "replication",
                 "timeout-ms",
                 "health-port",
-                "lifeline");
+                "lifeline",
+                "instance");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--") || !known.contains(arg.substring(2))) {
@@ -265,6 +300,11 @@ public final class Worker {
         if (flags.containsKey("lifeline") && !flags.get("lifeline").matches("\\d{1,18}")) {
             throw new IllegalArgumentException(
                     "--lifeline must be a process id, found '" + flags.get("lifeline") + "'");
+        }
+        String instance = flags.get("instance");
+        if (instance != null && !instance.equals("ordinal") && !instance.matches("\\d{1,4}")) {
+            throw new IllegalArgumentException("--instance must be an instance number or 'ordinal' (from the pod's"
+                    + " name), found '" + instance + "'");
         }
         String guarantee = flags.getOrDefault("guarantee", "at-least-once");
         if (!guarantee.equals("at-least-once") && !guarantee.equals("exactly-once")) {

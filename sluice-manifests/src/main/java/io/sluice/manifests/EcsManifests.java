@@ -111,18 +111,24 @@ public final class EcsManifests {
                         null,
                         null));
         for (NodeSpec node : graph.nodes()) {
-            String name = app + "-" + KubernetesManifests.dns(node.id());
-            files.put(
-                    name + "-task-definition.json",
-                    task(
-                            name,
-                            options,
-                            pipelineText,
-                            "worker /tmp/pipeline.yaml --node " + node.id() + " --bootstrap " + options.bootstrap()
-                                    + " --health-port " + KubernetesManifests.HEALTH_PORT,
-                            KubernetesManifests.HEALTH_PORT,
-                            null));
-            files.put(name + "-service.json", service(name, options));
+            String nodeName = app + "-" + KubernetesManifests.dns(node.id());
+            String command = "worker /tmp/pipeline.yaml --node " + node.id() + " --bootstrap " + options.bootstrap()
+                    + " --health-port " + KubernetesManifests.HEALTH_PORT;
+            // a task per node, or with an instance per task one per instance: a service cannot number its tasks
+            int tasks = options.instancePerTask() ? node.parallelism() : 1;
+            for (int i = 0; i < tasks; i++) {
+                String name = options.instancePerTask() ? nodeName + "-" + i : nodeName;
+                files.put(
+                        name + "-task-definition.json",
+                        task(
+                                name,
+                                options,
+                                pipelineText,
+                                options.instancePerTask() ? command + " --instance " + i : command,
+                                KubernetesManifests.HEALTH_PORT,
+                                null));
+                files.put(name + "-service.json", service(name, options));
+            }
         }
         files.put(
                 app + "-api-task-definition.json",

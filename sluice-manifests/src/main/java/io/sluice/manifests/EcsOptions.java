@@ -36,7 +36,8 @@ public record EcsOptions(
         String memory,
         String apiTokenSecret,
         String schedule,
-        String scheduleRoleArn) {
+        String scheduleRoleArn,
+        boolean instancePerTask) {
 
     public EcsOptions {
         Objects.requireNonNull(image, "image");
@@ -61,6 +62,34 @@ public record EcsOptions(
                 throw new IllegalArgumentException("EcsOptions.schedule: " + e.getMessage(), e);
             }
         }
+    }
+
+    /** As the canonical constructor, every instance of a node in one task. */
+    public EcsOptions(
+            String image,
+            String cluster,
+            String bootstrap,
+            List<String> subnets,
+            List<String> securityGroups,
+            String executionRoleArn,
+            String cpu,
+            String memory,
+            String apiTokenSecret,
+            String schedule,
+            String scheduleRoleArn) {
+        this(
+                image,
+                cluster,
+                bootstrap,
+                subnets,
+                securityGroups,
+                executionRoleArn,
+                cpu,
+                memory,
+                apiTokenSecret,
+                schedule,
+                scheduleRoleArn,
+                false);
     }
 
     /** As the canonical constructor, with no schedule. */
@@ -121,7 +150,8 @@ public record EcsOptions(
                 memory,
                 apiTokenSecret,
                 schedule,
-                scheduleRoleArn);
+                scheduleRoleArn,
+                instancePerTask);
     }
 
     public EcsOptions withImage(String image) {
@@ -136,7 +166,8 @@ public record EcsOptions(
                 memory,
                 apiTokenSecret,
                 schedule,
-                scheduleRoleArn);
+                scheduleRoleArn,
+                instancePerTask);
     }
 
     /**
@@ -155,7 +186,8 @@ public record EcsOptions(
                 memory,
                 apiTokenSecret,
                 schedule,
-                scheduleRoleArn);
+                scheduleRoleArn,
+                instancePerTask);
     }
 
     /** The cluster, by name or ARN; a scheduled pipeline's by ARN. */
@@ -171,7 +203,8 @@ public record EcsOptions(
                 memory,
                 apiTokenSecret,
                 schedule,
-                scheduleRoleArn);
+                scheduleRoleArn,
+                instancePerTask);
     }
 
     /**
@@ -194,7 +227,8 @@ public record EcsOptions(
                 memory,
                 apiTokenSecret,
                 schedule,
-                scheduleRoleArn);
+                scheduleRoleArn,
+                instancePerTask);
     }
 
     /** The role EventBridge assumes to start a scheduled pipeline's task. */
@@ -210,7 +244,8 @@ public record EcsOptions(
                 memory,
                 apiTokenSecret,
                 schedule,
-                scheduleRoleArn);
+                scheduleRoleArn,
+                instancePerTask);
     }
 
     /** Where the API's task reads its token, instead of the SSM parameter {@code <graph>-api-token}. */
@@ -226,6 +261,28 @@ public record EcsOptions(
                 memory,
                 apiTokenSecret,
                 schedule,
-                scheduleRoleArn);
+                scheduleRoleArn,
+                instancePerTask);
+    }
+
+    /**
+     * Runs each instance of a node as a task of its own: per instance a task definition running {@code sluice worker
+     * --instance N} and a service of one task, so a node of parallelism 8 can use 8 machines — ECS's counterpart of a
+     * StatefulSet, whose services cannot give their tasks an ordinal.
+     */
+    public EcsOptions withInstancePerTask(boolean instancePerTask) {
+        return new EcsOptions(
+                image,
+                cluster,
+                bootstrap,
+                subnets,
+                securityGroups,
+                executionRoleArn,
+                cpu,
+                memory,
+                apiTokenSecret,
+                schedule,
+                scheduleRoleArn,
+                instancePerTask);
     }
 }

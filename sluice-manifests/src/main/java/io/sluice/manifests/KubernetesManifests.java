@@ -18,8 +18,11 @@ import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
@@ -47,7 +50,10 @@ import java.util.stream.Stream;
  * port; and a coordinator Deployment with its Service, serving the query API and dashboard ({@code sluice serve}).
  *
  * <p>Each node's Deployment has one replica running all of the node's instances (its parallelism): Sluice's KAFKA
- * workers split partitions statically by instance, so replicas of one worker would read the same partitions.
+ * workers split partitions statically by instance, so replicas of one worker would read the same partitions. With
+ * {@link KubernetesOptions#withInstancePerPod} a node is instead a StatefulSet with a pod per instance — the pod's
+ * ordinal is the instance, passed as {@code --instance ordinal} and the pod's name in {@code SLUICE_POD_NAME} from the
+ * downward API — and a headless Service governing it, so one node can use as many machines as its parallelism.
  *
  * <p><b>The API's token.</b> The coordinator listens on {@code 0.0.0.0}, so every route but the dashboard page and the
  * health probes needs its bearer token. It reads {@code SLUICE_API_TOKEN} from the key {@code token} of a Secret the
@@ -86,6 +92,8 @@ public final class KubernetesManifests {
     static final String API_TOKEN_VARIABLE = "SLUICE_API_TOKEN";
     /** The key of the token in its Secret. */
     static final String API_TOKEN_KEY = "token";
+    /** The environment variable a worker pod's name reaches {@code sluice worker --instance ordinal} by. */
+    static final String POD_NAME_VARIABLE = "SLUICE_POD_NAME";
 
     private KubernetesManifests() {}
 
@@ -154,28 +162,38 @@ public final class KubernetesManifests {
                 throw new SluiceException("Nodes '" + clash + "' and '" + node.id()
                         + "' both become the Kubernetes name '" + name + "' (lower case, '-' for '_'); rename one");
             }
-            resources.add(deployment(
-                    graph,
-                    options,
-                    name,
+            List<String> args = new ArrayList<>(List.of(
+                    "worker",
+                    pipeline,
+                    "--node",
                     node.id(),
-                    "Recreate",
-                    pod(
-                            app,
-                            container(
-                                    "worker",
-                                    options,
-                                    List.of(
-                                            "worker",
-                                            pipeline,
-                                            "--node",
-                                            node.id(),
-                                            "--bootstrap",
-                                            options.bootstrap(),
-                                            "--health-port",
-                                            Integer.toString(HEALTH_PORT)),
-                                    true),
-                            "Always")));
+                    "--bootstrap",
+                    options.bootstrap(),
+                    "--health-port",
+                    Integer.toString(HEALTH_PORT)));
+            if (options.instancePerPod()) {
+                args.addAll(List.of("--instance", "ordinal"));
+                Container worker = new ContainerBuilder(container("worker", options, args, true))
+                        .addNewEnv()
+                        .withName(POD_NAME_VARIABLE)
+                        .withNewValueFrom()
+                        .withNewFieldRef()
+                        .withFieldPath("metadata.name")
+                        .endFieldRef()
+                        .endValueFrom()
+                        .endEnv()
+                        .build();
+                resources.add(headlessService(graph, options, name, node.id()));
+                resources.add(statefulSet(graph, options, name, node, pod(app, worker, "Always")));
+            } else {
+                resources.add(deployment(
+                        graph,
+                        options,
+                        name,
+                        node.id(),
+                        "Recreate",
+                        pod(app, container("worker", options, args, true), "Always")));
+            }
         }
         Container api = new ContainerBuilder(container(
                         "api",
@@ -411,6 +429,57 @@ public final class KubernetesManifests {
     /** The Secret holding the API's token: the one the options name, else {@code <graph>-api-token}. */
     static String apiTokenSecret(ComputationalGraph graph, KubernetesOptions options) {
         return options.apiTokenSecret() != null ? options.apiTokenSecret() : dns(graph.name()) + "-api-token";
+    }
+
+    /** The Service without a cluster IP that a node's StatefulSet names as its governing service. */
+    private static Service headlessService(
+            ComputationalGraph graph, KubernetesOptions options, String name, String component) {
+        return new ServiceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(options.namespace())
+                .withLabels(labels(graph, component))
+                .endMetadata()
+                .withNewSpec()
+                .withClusterIP("None")
+                .withSelector(labels(graph, component))
+                .addNewPort()
+                .withName("health")
+                .withPort(HEALTH_PORT)
+                .withTargetPort(new IntOrString(HEALTH_PORT))
+                .endPort()
+                .endSpec()
+                .build();
+    }
+
+    /**
+     * A StatefulSet of one pod per instance of {@code node}: replicas equal to its parallelism, pods {@code
+     * <name>-<ordinal>} started together ({@code Parallel}: instances need not wait for each other), each running the
+     * instance its ordinal names.
+     */
+    private static StatefulSet statefulSet(
+            ComputationalGraph graph, KubernetesOptions options, String name, NodeSpec node, PodSpec pod) {
+        return new StatefulSetBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(options.namespace())
+                .withLabels(labels(graph, node.id()))
+                .endMetadata()
+                .withNewSpec()
+                .withServiceName(name)
+                .withReplicas(node.parallelism())
+                .withPodManagementPolicy("Parallel")
+                .withNewSelector()
+                .withMatchLabels(labels(graph, node.id()))
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels(graph, node.id()))
+                .endMetadata()
+                .withSpec(pod)
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 
     /** A Deployment of one replica whose selector, pod labels and own labels agree. */

@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  *     {@link KubernetesManifests})
  * @param schedule a five-field cron expression, in UTC, to run the pipeline as a batch at those times — a CronJob
  *     instead of Deployments — or {@code null} to run it until stopped
+ * @param instancePerPod whether each instance of a node runs in a pod of its own — a StatefulSet per node with as many
+ *     replicas as the node's parallelism, each pod running the instance its ordinal names — rather than every instance
+ *     of a node in one pod of a Deployment
  */
 public record KubernetesOptions(
         String image,
@@ -24,7 +27,8 @@ public record KubernetesOptions(
         String cpu,
         String memory,
         String apiTokenSecret,
-        String schedule) {
+        String schedule,
+        boolean instancePerPod) {
 
     /** A DNS-1123 subdomain, as Kubernetes names Secrets. */
     private static final Pattern SECRET_NAME =
@@ -54,6 +58,18 @@ public record KubernetesOptions(
         }
     }
 
+    /** As the canonical constructor, every instance of a node in one pod. */
+    public KubernetesOptions(
+            String image,
+            String namespace,
+            String bootstrap,
+            String cpu,
+            String memory,
+            String apiTokenSecret,
+            String schedule) {
+        this(image, namespace, bootstrap, cpu, memory, apiTokenSecret, schedule, false);
+    }
+
     /** As the canonical constructor, with no schedule. */
     public KubernetesOptions(
             String image, String namespace, String bootstrap, String cpu, String memory, String apiTokenSecret) {
@@ -65,15 +81,17 @@ public record KubernetesOptions(
      * Secret {@code <graph>-api-token}.
      */
     public static KubernetesOptions of(String bootstrap) {
-        return new KubernetesOptions("sluice/sluice:0.1.0", "default", bootstrap, "250m", "512Mi", null, null);
+        return new KubernetesOptions("sluice/sluice:0.1.0", "default", bootstrap, "250m", "512Mi", null, null, false);
     }
 
     public KubernetesOptions withImage(String image) {
-        return new KubernetesOptions(image, namespace, bootstrap, cpu, memory, apiTokenSecret, schedule);
+        return new KubernetesOptions(
+                image, namespace, bootstrap, cpu, memory, apiTokenSecret, schedule, instancePerPod);
     }
 
     public KubernetesOptions withNamespace(String namespace) {
-        return new KubernetesOptions(image, namespace, bootstrap, cpu, memory, apiTokenSecret, schedule);
+        return new KubernetesOptions(
+                image, namespace, bootstrap, cpu, memory, apiTokenSecret, schedule, instancePerPod);
     }
 
     /**
@@ -83,11 +101,23 @@ public record KubernetesOptions(
      * @throws IllegalArgumentException if the expression is not one, naming the field at fault
      */
     public KubernetesOptions withSchedule(String schedule) {
-        return new KubernetesOptions(image, namespace, bootstrap, cpu, memory, apiTokenSecret, schedule);
+        return new KubernetesOptions(
+                image, namespace, bootstrap, cpu, memory, apiTokenSecret, schedule, instancePerPod);
     }
 
     /** The Secret holding the API's token under the key {@code token}, instead of {@code <graph>-api-token}. */
     public KubernetesOptions withApiTokenSecret(String apiTokenSecret) {
-        return new KubernetesOptions(image, namespace, bootstrap, cpu, memory, apiTokenSecret, schedule);
+        return new KubernetesOptions(
+                image, namespace, bootstrap, cpu, memory, apiTokenSecret, schedule, instancePerPod);
+    }
+
+    /**
+     * Runs each instance of a node in a pod of its own: a StatefulSet per node with as many replicas as its
+     * parallelism, whose pods run {@code sluice worker --instance ordinal}, so a node of parallelism 8 can use 8
+     * machines. A headless Service per node governs its StatefulSet.
+     */
+    public KubernetesOptions withInstancePerPod(boolean instancePerPod) {
+        return new KubernetesOptions(
+                image, namespace, bootstrap, cpu, memory, apiTokenSecret, schedule, instancePerPod);
     }
 }

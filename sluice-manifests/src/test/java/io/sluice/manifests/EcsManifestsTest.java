@@ -89,6 +89,42 @@ class EcsManifestsTest {
     }
 
     @Test
+    void withAnInstancePerTaskEachInstanceIsATaskDefinitionAndServiceNamingIt() throws Exception {
+        ComputationalGraph wide = ComputationalGraph.builder("shop")
+                .start("orders", Sources.collection(List.of(1)))
+                .end("ledger", Sinks.collect())
+                .parallelism(3)
+                .edge("orders -> ledger")
+                .build();
+        Map<String, Object> files = EcsManifests.generate(
+                wide,
+                PIPELINE,
+                EcsOptions.of("kafka:9092")
+                        .withNetwork(List.of("subnet-1"), List.of("sg-1"))
+                        .withInstancePerTask(true));
+
+        assertThat(files.keySet())
+                .contains(
+                        "shop-orders-0-task-definition.json",
+                        "shop-ledger-0-task-definition.json",
+                        "shop-ledger-1-service.json",
+                        "shop-ledger-2-task-definition.json")
+                .doesNotContain("shop-ledger-3-task-definition.json", "shop-ledger-task-definition.json");
+        for (int i = 0; i < 3; i++) {
+            // read back through the SDK's model, as the aws command reads the file
+            RegisterTaskDefinitionRequest task = (RegisterTaskDefinitionRequest) EcsManifests.read(
+                    "shop-ledger-" + i + "-task-definition.json",
+                    EcsManifests.json(files.get("shop-ledger-" + i + "-task-definition.json")));
+            assertThat(task.family()).isEqualTo("shop-ledger-" + i);
+            assertThat(task.containerDefinitions().get(0).command().get(0))
+                    .endsWith("--node ledger --bootstrap kafka:9092 --health-port 8081 --instance " + i);
+            CreateServiceRequest service = (CreateServiceRequest) files.get("shop-ledger-" + i + "-service.json");
+            assertThat(service.desiredCount()).isEqualTo(1);
+            assertThat(service.taskDefinition()).isEqualTo("shop-ledger-" + i);
+        }
+    }
+
+    @Test
     void apiTaskDefinitionMatchesTheGoldenFile() throws Exception {
         Path golden = Path.of("src/test/resources/golden/shop-api-task-definition.json");
         String json = EcsManifests.json(generated().get("shop-api-task-definition.json"));

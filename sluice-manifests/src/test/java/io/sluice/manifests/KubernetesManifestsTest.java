@@ -128,6 +128,68 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void withAnInstancePerPodEachNodeIsAStatefulSetWhoseOrdinalIsTheInstance() throws Exception {
+        String text = KubernetesManifests.yaml(KubernetesManifests.generate(
+                graph(),
+                PIPELINE,
+                KubernetesOptions.of("kafka:9092").withNamespace("streams").withInstancePerPod(true)));
+
+        // parsed back through fabric8's model, as kubectl would read the file
+        List<HasMetadata> resources = new ArrayList<>();
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        try (MappingIterator<JsonNode> it = yaml.readerFor(JsonNode.class).readValues(text)) {
+            while (it.hasNext()) {
+                JsonNode document = it.next();
+                Class<? extends HasMetadata> type =
+                        switch (document.get("kind").asText()) {
+                            case "StatefulSet" -> io.fabric8.kubernetes.api.model.apps.StatefulSet.class;
+                            case "Service" -> Service.class;
+                            case "Deployment" -> Deployment.class;
+                            case "Job" -> Job.class;
+                            default -> ConfigMap.class;
+                        };
+                resources.add(yaml.treeToValue(document, type));
+            }
+        }
+        List<io.fabric8.kubernetes.api.model.apps.StatefulSet> sets = resources.stream()
+                .filter(r -> r instanceof io.fabric8.kubernetes.api.model.apps.StatefulSet)
+                .map(r -> (io.fabric8.kubernetes.api.model.apps.StatefulSet) r)
+                .toList();
+        assertThat(sets)
+                .extracting(s -> s.getMetadata().getName())
+                .containsExactly("shop-orders", "shop-price-check", "shop-ledger");
+
+        io.fabric8.kubernetes.api.model.apps.StatefulSet priceCheck = sets.get(1);
+        // one pod per instance: replicas equal the node's parallelism, started together
+        assertThat(priceCheck.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(priceCheck.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+        assertThat(priceCheck.getSpec().getSelector().getMatchLabels())
+                .isEqualTo(priceCheck.getSpec().getTemplate().getMetadata().getLabels());
+        // governed by a headless Service of its name, selecting its pods
+        Service governing = resources.stream()
+                .filter(r -> r instanceof Service
+                        && r.getMetadata().getName().equals(priceCheck.getSpec().getServiceName()))
+                .map(r -> (Service) r)
+                .findFirst()
+                .orElseThrow();
+        assertThat(governing.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(governing.getSpec().getSelector())
+                .isEqualTo(priceCheck.getSpec().getSelector().getMatchLabels());
+        // the ordinal wiring: the pod's name reaches the worker, which takes its instance from it
+        Container worker =
+                priceCheck.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(worker.getArgs()).containsSequence("--node", "price_check").endsWith("--instance", "ordinal");
+        assertThat(worker.getEnv()).singleElement().satisfies(env -> {
+            assertThat(env.getName()).isEqualTo("SLUICE_POD_NAME");
+            assertThat(env.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+        });
+        assertThat(worker.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health/ready");
+        assertThat(resources)
+                .noneMatch(r ->
+                        r instanceof Deployment && !r.getMetadata().getName().equals("shop-api"));
+    }
+
+    @Test
     void theApiReadsItsTokenFromASecretTheManifestsNameButDoNotHold() {
         List<HasMetadata> resources = KubernetesManifests.generate(
                 graph(), PIPELINE, KubernetesOptions.of("kafka:9092").withNamespace("streams"));

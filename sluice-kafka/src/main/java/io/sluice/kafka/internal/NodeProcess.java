@@ -34,6 +34,16 @@ public final class NodeProcess implements WorkerHost {
     private final Lifecycle lifecycle;
 
     public NodeProcess(ComputationalGraph graph, String nodeId, KafkaOptions options) {
+        this(graph, nodeId, -1, options);
+    }
+
+    /**
+     * Runs instance {@code instance} of the node alone — one pod of a StatefulSet, its ordinal the instance — or every
+     * instance for {@code -1}.
+     *
+     * @throws SluiceException if the node is not in the graph or has no such instance
+     */
+    public NodeProcess(ComputationalGraph graph, String nodeId, int instance, KafkaOptions options) {
         if (!graph.hasNode(nodeId)) {
             throw new SluiceException(
                     "Node '" + nodeId + "' is not defined in graph '" + graph.name() + "'; defined nodes: "
@@ -43,8 +53,16 @@ public final class NodeProcess implements WorkerHost {
         this.options = options;
         this.plan = TopicPlan.of(graph, options);
         this.spec = graph.node(nodeId);
+        if (instance >= spec.parallelism()) {
+            throw new SluiceException(
+                    "Node '" + nodeId + "' has parallelism " + spec.parallelism() + ", so instances 0 to "
+                            + (spec.parallelism() - 1) + "; there is no instance " + instance + "; run at most "
+                            + spec.parallelism() + " replicas of it, or raise its parallelism in the graph");
+        }
         for (int i = 0; i < spec.parallelism(); i++) {
-            workers.add(new InstanceWorker(this, spec, i));
+            if (instance < 0 || i == instance) {
+                workers.add(new InstanceWorker(this, spec, i));
+            }
         }
         this.lifecycle = new Lifecycle(workers.size());
     }
