@@ -29,6 +29,7 @@ public final class InstanceStore implements KeyValueStore<Object, Object> {
     private boolean unsent; // whether an external engine was written since its last commit
     private long externalVersion = -1; // the version this store last committed an external engine with
     private boolean versionKnown; // read from the server once; the runtime is the engine's only writer after
+    private boolean restoring; // the next commit puts back a restore: it skips a version, see restoreExactly
 
     public InstanceStore(String node, String name, StoreEngine engine) {
         this.node = node;
@@ -128,8 +129,19 @@ public final class InstanceStore implements KeyValueStore<Object, Object> {
      * Makes the engine hold exactly {@code content} — what the runtime's log holds of the store — deleting what it has
      * beyond: how a runtime brings an external engine back to its last commit after a restart, whatever the server
      * held (a later write, one not yet committed by the runtime). Not a change.
+     *
+     * <p>The commit that puts it back ({@link #commitExternal}) uses the version after next of the one the server held
+     * when the restore began. A predecessor killed mid-commit may still have its next version in flight — on a server
+     * that lags, its writes can land after this restore read the version — and an engine takes a version it finds
+     * already held for its own earlier attempt and writes nothing: sharing that version, the put-back would be
+     * dropped and the predecessor's uncommitted state adopted. Skipping it, the put-back always writes.
      */
     public void restoreExactly(Map<Object, Object> content) {
+        if (engine instanceof ExternalStoreEngine external) {
+            externalVersion = external.committedVersion();
+            versionKnown = true;
+            restoring = true;
+        }
         java.util.List<Object> stale = new java.util.ArrayList<>();
         engine.forEach((key, value) -> {
             if (!content.containsKey(key)) {
@@ -162,8 +174,10 @@ public final class InstanceStore implements KeyValueStore<Object, Object> {
                 externalVersion = external.committedVersion();
                 versionKnown = true;
             }
-            external.commit(externalVersion + 1); // a failure leaves the version, for the next attempt
-            externalVersion++;
+            long version = externalVersion + (restoring ? 2 : 1);
+            external.commit(version); // a failure leaves the version, for the next attempt
+            externalVersion = version;
+            restoring = false;
             unsent = false;
         }
     }

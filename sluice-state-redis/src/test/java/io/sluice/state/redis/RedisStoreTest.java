@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.sluice.SluiceException;
 import io.sluice.StoreSpec;
 import io.sluice.spi.ExternalStoreEngine;
+import io.sluice.spi.InstanceStore;
 import io.sluice.state.redis.internal.RedisEngine;
 import io.sluice.state.redis.internal.Settings;
 import io.sluice.testkit.ServerProcess;
@@ -65,6 +66,28 @@ class RedisStoreTest {
 
     private String hash() {
         return "sluice:" + graph + ":count:0:counts";
+    }
+
+    @Test
+    void aRestoreIsPutBackEvenWhenAKilledPredecessorsLastCommitLandsAfterTheRestoreBegan() {
+        RedisServer server = RedisServer.shared();
+        // the predecessor committed k=1 (version 0), then gathered k=99, its commit still on its way
+        InstanceStore predecessor = new InstanceStore("count", "counts", open(server, Map.of()));
+        predecessor.put("k", 1L);
+        predecessor.commitExternal();
+        predecessor.put("k", 99L);
+
+        // the restarted instance restores what the runtime's log holds: k=1
+        InstanceStore restarted = new InstanceStore("count", "counts", open(server, Map.of()));
+        restarted.restoreExactly(Map.of("k", 1L));
+        // the predecessor's in-flight commit lands now, with the version after the one the restore read
+        predecessor.commitExternal();
+        restarted.commitExternal();
+
+        // the put-back won: the restarted instance and the server hold the log's k=1, not the dead commit's 99
+        assertThat(restarted.get("k")).isEqualTo(1L);
+        InstanceStore reader = new InstanceStore("count", "counts", open(server, Map.of()));
+        assertThat(reader.get("k")).isEqualTo(1L);
     }
 
     @Test
