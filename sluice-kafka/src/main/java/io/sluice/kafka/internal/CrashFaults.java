@@ -11,8 +11,9 @@ package io.sluice.kafka.internal;
  *       committed. The protocol stays correct: only the window a kill can hit widens;
  *   <li>{@code skip-store-restore}: an external store keeps what its server holds on a restart instead of being put
  *       back to its changelog, the judge of what was committed.
- *   <li>{@code sink-own-producer}: a sink to a named topic writes with a producer of its own instead of joining the
- *       worker's transaction, so that a restart writes again what the killed worker had written.
+ *   <li>{@code sink-own-producer}: a sink to a named topic, or a graph output, writes with a producer of its own
+ *       instead of joining the worker's transaction, so that a restart writes again what the killed worker had
+ *       written.
  * </ul>
  */
 final class CrashFaults {

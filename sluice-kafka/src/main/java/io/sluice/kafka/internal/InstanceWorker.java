@@ -340,10 +340,11 @@ final class InstanceWorker implements Runnable {
             TopicPlan.Topic topic =
                     plan.topic(TopicPlan.outputTopic(graph.name(), spec.id(), io.sluice.Emitter.DEFAULT_PORT));
             PortWriter writer = output.writer("published as graph output", serde, topic, null, index);
-            writers.add(writer);
+            writers.add(writer); // its end markers, in the transaction that commits the last items
+            PortWriter items = CrashFaults.SINK_OWN_PRODUCER ? outsideTransaction(topic) : writer;
             EndNode<Object> publisher = item -> {
                 output.beginIfNeeded();
-                writer.accept(item);
+                items.accept(item);
             };
             return new EndNodeSpec(spec.id(), () -> publisher, spec.parallelism(), spec.stores());
         }
@@ -358,6 +359,20 @@ final class InstanceWorker implements Runnable {
                     spec.stores());
         }
         return spec;
+    }
+
+    /** For the crash tests' power check only: a writer of {@code topic} on a producer outside the transaction. */
+    private PortWriter outsideTransaction(TopicPlan.Topic topic) {
+        return new PortWriter(
+                Clients.producer(options, name() + "-outside", null),
+                spec.id(),
+                "published as graph output",
+                serde,
+                topic.name(),
+                topic.partitions(),
+                null,
+                index,
+                new java.util.concurrent.atomic.AtomicReference<>());
     }
 
     /** This instance's partitions of every input topic, each expecting the end markers of its writers. */
