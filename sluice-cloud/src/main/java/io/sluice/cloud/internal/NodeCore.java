@@ -65,7 +65,7 @@ public final class NodeCore implements AutoCloseable {
 
     static final int MAX_IN_FLIGHT = 1000;
     static final int FORWARD_BATCH = 500;
-    static final int FORWARDS_PER_PEER = 4;
+    static final int FORWARDS_PER_PEER = 16;
 
     /** An object this node holds and the groups it still owes it to. */
     static final class Held {
