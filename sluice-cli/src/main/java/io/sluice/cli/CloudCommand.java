@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.cloud.CloudClient;
 import io.sluice.cloud.CloudNode;
 import io.sluice.cloud.CloudNodeOptions;
+import io.sluice.cloud.CloudTls;
 import io.sluice.cloud.ObjectType;
 import io.sluice.cloud.Subscription;
 import java.io.BufferedReader;
@@ -91,8 +92,31 @@ final class CloudCommand {
                 description = "the address peers reach this node at (default localhost:PORT)")
         String advertise;
 
+        @Option(
+                names = "--tls-cert",
+                paramLabel = "PEM",
+                description = "serve TLS with this certificate chain (with --tls-key and --tls-ca)")
+        Path tlsCert;
+
+        @Option(names = "--tls-key", paramLabel = "PEM", description = "the private key of --tls-cert, PKCS#8")
+        Path tlsKey;
+
+        @Option(
+                names = "--tls-ca",
+                paramLabel = "PEM",
+                description = "the certificates peers' certificates are signed with")
+        Path tlsCa;
+
         @Override
         public Integer call() throws InterruptedException {
+            CloudTls tls = null;
+            if (tlsCert != null || tlsKey != null || tlsCa != null) {
+                if (tlsCert == null || tlsKey == null || tlsCa == null) {
+                    throw new IllegalArgumentException(
+                            "--tls-cert, --tls-key and --tls-ca: give all three for TLS," + " or none for plain text");
+                }
+                tls = new CloudTls(tlsCert, tlsKey, tlsCa);
+            }
             CloudNode node = CloudNode.start(new CloudNodeOptions(
                     id,
                     port,
@@ -101,7 +125,8 @@ final class CloudCommand {
                     statusPort,
                     token,
                     types == null ? List.of() : ObjectType.readAll(types),
-                    advertise));
+                    advertise,
+                    tls));
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 node.close();
@@ -135,9 +160,12 @@ final class CloudCommand {
         @Option(names = "--token", paramLabel = "TOKEN", description = "the node's bearer token")
         String token;
 
+        @Option(names = "--tls-ca", paramLabel = "PEM", description = "connect with TLS, trusting these certificates")
+        Path tlsCa;
+
         @Override
         public Integer call() {
-            try (CloudClient client = CloudClient.connect(node, token)) {
+            try (CloudClient client = CloudClient.connect(node, token, tlsCa)) {
                 for (ObjectType type : ObjectType.readAll(types)) {
                     client.define(type);
                     spec.commandLine().getOut().println("defined " + type.name());
@@ -169,10 +197,13 @@ final class CloudCommand {
         @Option(names = "--token", paramLabel = "TOKEN", description = "the node's bearer token")
         String token;
 
+        @Option(names = "--tls-ca", paramLabel = "PEM", description = "connect with TLS, trusting these certificates")
+        Path tlsCa;
+
         @Override
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
-            try (CloudClient client = CloudClient.connect(node, token)) {
+            try (CloudClient client = CloudClient.connect(node, token, tlsCa)) {
                 List<CompletableFuture<String>> ids = new ArrayList<>();
                 if (json != null) {
                     ids.add(client.publish(type, parse(json, "--json")));
@@ -235,12 +266,15 @@ final class CloudCommand {
         @Option(names = "--token", paramLabel = "TOKEN", description = "the node's bearer token")
         String token;
 
+        @Option(names = "--tls-ca", paramLabel = "PEM", description = "connect with TLS, trusting these certificates")
+        Path tlsCa;
+
         @Override
         public Integer call() throws InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
             CountDownLatch done = new CountDownLatch(1);
             AtomicLong seen = new AtomicLong();
-            try (CloudClient client = CloudClient.connect(node, token)) {
+            try (CloudClient client = CloudClient.connect(node, token, tlsCa)) {
                 Subscription subscription = client.subscribe(type, group, object -> {
                     if (count > 0 && seen.get() >= count) {
                         return; // not acknowledged: the next member of the group gets it

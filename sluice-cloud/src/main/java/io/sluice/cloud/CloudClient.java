@@ -3,7 +3,6 @@ package io.sluice.cloud;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.CallOptions;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -19,6 +18,7 @@ import io.sluice.cloud.internal.Wire.Delivery;
 import io.sluice.cloud.internal.Wire.Publish;
 import io.sluice.cloud.internal.Wire.Published;
 import io.sluice.cloud.internal.Wire.Subscribe;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -65,9 +65,9 @@ public final class CloudClient implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private StreamObserver<Publish> publishing;
 
-    private CloudClient(String address, String token) {
+    private CloudClient(String address, String token, Path trusted) {
         this.address = address;
-        ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(address, InsecureChannelCredentials.create());
+        ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(address, Wire.credentials(trusted));
         if (token != null) {
             Metadata headers = new Metadata();
             headers.put(AUTHORIZATION, "Bearer " + token);
@@ -83,8 +83,16 @@ public final class CloudClient implements AutoCloseable {
 
     /** A client of the node at {@code address} sending {@code token} as its bearer token; null sends none. */
     public static CloudClient connect(String address, String token) {
+        return connect(address, token, null);
+    }
+
+    /**
+     * A client of the node at {@code address} over TLS, trusting the certificates in the PEM file {@code trusted}
+     * (null: plain text), sending {@code token} as its bearer token (null: none).
+     */
+    public static CloudClient connect(String address, String token, Path trusted) {
         Objects.requireNonNull(address, "address");
-        return new CloudClient(address, token);
+        return new CloudClient(address, token, trusted);
     }
 
     /** The node's {@code host:port}. */

@@ -7,6 +7,7 @@ import io.sluice.cloud.internal.CloudSource;
 import io.sluice.spi.Connector;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
  * node has stored every object of it; an object the node refuses (unknown type, a field that does not match) fails
  * the node with the node's message.
  *
- * <p>Settings: {@value #GROUP}, {@value #COUNT}, {@value #TOKEN}.
+ * <p>Settings: {@value #GROUP}, {@value #COUNT}, {@value #TOKEN}, {@value #TLS_CA}.
  */
 public final class CloudConnector implements Connector {
 
@@ -40,6 +41,9 @@ public final class CloudConnector implements Connector {
 
     /** Setting: the node's bearer token. */
     public static final String TOKEN = "token";
+
+    /** Setting: connect with TLS, trusting the certificates of this PEM file. */
+    public static final String TLS_CA = "tls-ca";
 
     /** Creates the connector; {@link java.util.ServiceLoader} does. */
     public CloudConnector() {}
@@ -56,7 +60,7 @@ public final class CloudConnector implements Connector {
 
     @Override
     public Set<String> settings() {
-        return new TreeSet<>(Set.of(GROUP, COUNT, TOKEN));
+        return new TreeSet<>(Set.of(GROUP, COUNT, TOKEN, TLS_CA));
     }
 
     /**
@@ -80,7 +84,9 @@ public final class CloudConnector implements Connector {
             }
         }
         long limit = count;
-        return () -> new CloudSource(target.node, target.type, settings.get(GROUP), settings.get(TOKEN), limit);
+        Path trusted = settings.containsKey(TLS_CA) ? Path.of(settings.get(TLS_CA)) : null;
+        return () ->
+                new CloudSource(target.node, target.type, settings.get(GROUP), settings.get(TOKEN), trusted, limit);
     }
 
     /**
@@ -92,12 +98,14 @@ public final class CloudConnector implements Connector {
     public Supplier<? extends EndNode<?>> sink(String location, Map<String, String> settings) {
         Target target = parse(location);
         for (String key : settings.keySet()) {
-            if (!key.equals(TOKEN)) {
+            if (!key.equals(TOKEN) && !key.equals(TLS_CA)) {
                 throw new IllegalArgumentException("'" + location + "': setting '" + key
-                        + "' is a setting of a cloud source, not of a sink; a sink's settings: [" + TOKEN + "]");
+                        + "' is a setting of a cloud source, not of a sink; a sink's settings: [" + TLS_CA + ", "
+                        + TOKEN + "]");
             }
         }
-        return () -> new CloudSink(target.node, target.type, settings.get(TOKEN));
+        Path trusted = settings.containsKey(TLS_CA) ? Path.of(settings.get(TLS_CA)) : null;
+        return () -> new CloudSink(target.node, target.type, settings.get(TOKEN), trusted);
     }
 
     private record Target(String type, String node) {}

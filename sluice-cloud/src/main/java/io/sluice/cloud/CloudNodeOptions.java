@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param token if not null, the bearer token every client and peer must send
  * @param types the object types known from the start; clients may define more
  * @param advertise the {@code host:port} peers reach this node at; null means {@code localhost:PORT}
+ * @param tls if not null, TLS for clients and peers; otherwise plain text
  */
 public record CloudNodeOptions(
         String id,
@@ -32,7 +33,8 @@ public record CloudNodeOptions(
         int statusPort,
         String token,
         List<ObjectType> types,
-        String advertise) {
+        String advertise,
+        CloudTls tls) {
 
     /** Checks the values. */
     public CloudNodeOptions {
@@ -61,36 +63,41 @@ public record CloudNodeOptions(
 
     /** Options for node {@code id} keeping its objects in {@code dataDir}: a free port, no peers, no status. */
     public static CloudNodeOptions of(String id, Path dataDir) {
-        return new CloudNodeOptions(id, 0, List.of(), dataDir, -1, null, List.of(), null);
+        return new CloudNodeOptions(id, 0, List.of(), dataDir, -1, null, List.of(), null, null);
     }
 
     /** These options with the gRPC {@code port}. */
     public CloudNodeOptions withPort(int port) {
-        return new CloudNodeOptions(id, port, peers, dataDir, statusPort, token, types, advertise);
+        return new CloudNodeOptions(id, port, peers, dataDir, statusPort, token, types, advertise, tls);
     }
 
     /** These options with {@code peers}, {@code host:port} each. */
     public CloudNodeOptions withPeers(List<String> peers) {
-        return new CloudNodeOptions(id, port, peers, dataDir, statusPort, token, types, advertise);
+        return new CloudNodeOptions(id, port, peers, dataDir, statusPort, token, types, advertise, tls);
     }
 
     /** These options with the HTTP status port (0: a free one). */
     public CloudNodeOptions withStatusPort(int statusPort) {
-        return new CloudNodeOptions(id, port, peers, dataDir, statusPort, token, types, advertise);
+        return new CloudNodeOptions(id, port, peers, dataDir, statusPort, token, types, advertise, tls);
     }
 
     /** These options requiring {@code token} from clients and peers. */
     public CloudNodeOptions withToken(String token) {
-        return new CloudNodeOptions(id, port, peers, dataDir, statusPort, token, types, advertise);
+        return new CloudNodeOptions(id, port, peers, dataDir, statusPort, token, types, advertise, tls);
     }
 
     /** These options with {@code types} known from the start. */
     public CloudNodeOptions withTypes(List<ObjectType> types) {
-        return new CloudNodeOptions(id, port, peers, dataDir, statusPort, token, types, advertise);
+        return new CloudNodeOptions(id, port, peers, dataDir, statusPort, token, types, advertise, tls);
     }
 
     /** These options telling peers to reach this node at {@code advertise}. */
     public CloudNodeOptions withAdvertise(String advertise) {
-        return new CloudNodeOptions(id, port, peers, dataDir, statusPort, token, types, advertise);
+        return new CloudNodeOptions(id, port, peers, dataDir, statusPort, token, types, advertise, tls);
+    }
+
+    /** These options serving and connecting with {@code tls}. */
+    public CloudNodeOptions withTls(CloudTls tls) {
+        return new CloudNodeOptions(id, port, peers, dataDir, statusPort, token, types, advertise, tls);
     }
 }

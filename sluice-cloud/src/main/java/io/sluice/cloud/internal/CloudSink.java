@@ -16,10 +16,12 @@ public final class CloudSink implements EndNode<Object> {
     private final String node;
     private final String type;
     private final String token;
+    private final java.nio.file.Path trusted;
     private final List<CompletableFuture<String>> unanswered = new ArrayList<>();
     private CloudClient client;
 
-    public CloudSink(String node, String type, String token) {
+    public CloudSink(String node, String type, String token, java.nio.file.Path trusted) {
+        this.trusted = trusted;
         this.node = node;
         this.type = type;
         this.token = token;
@@ -27,7 +29,7 @@ public final class CloudSink implements EndNode<Object> {
 
     @Override
     public void open(NodeContext context) {
-        client = CloudClient.connect(node, token);
+        client = CloudClient.connect(node, token, trusted);
     }
 
     @Override

@@ -22,6 +22,7 @@ public final class CloudSource implements StartNode<String> {
     private final String type;
     private final String group;
     private final String token;
+    private final java.nio.file.Path trusted;
     private final long count;
     private final BlockingQueue<CloudObject> arrived = new ArrayBlockingQueue<>(2 * NodeCore.MAX_IN_FLIGHT);
     private final List<CloudObject> emitted = new ArrayList<>();
@@ -29,7 +30,8 @@ public final class CloudSource implements StartNode<String> {
     private Subscription subscription;
     private long seen;
 
-    public CloudSource(String node, String type, String group, String token, long count) {
+    public CloudSource(String node, String type, String group, String token, java.nio.file.Path trusted, long count) {
+        this.trusted = trusted;
         this.node = node;
         this.type = type;
         this.group = group;
@@ -39,7 +41,7 @@ public final class CloudSource implements StartNode<String> {
 
     @Override
     public void open(NodeContext context) {
-        client = CloudClient.connect(node, token);
+        client = CloudClient.connect(node, token, trusted);
         String chosen = group != null ? group : context.graph() + "." + context.nodeId();
         subscription = client.subscribe(type, chosen, object -> {
             try {

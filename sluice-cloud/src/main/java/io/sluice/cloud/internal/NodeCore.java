@@ -7,10 +7,12 @@ import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.TlsServerCredentials;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
@@ -154,7 +156,7 @@ public final class NodeCore implements AutoCloseable {
                 .addMethod(Wire.HELLO, ServerCalls.asyncUnaryCall(this::hello))
                 .addMethod(Wire.FORWARD, ServerCalls.asyncUnaryCall(this::forward))
                 .build();
-        this.server = Grpc.newServerBuilderForPort(options.port(), InsecureServerCredentials.create())
+        this.server = Grpc.newServerBuilderForPort(options.port(), serverCredentials(options))
                 .addService(options.token() == null ? service : ServerInterceptors.intercept(service, new TokenCheck()))
                 .build()
                 .start();
@@ -168,6 +170,15 @@ public final class NodeCore implements AutoCloseable {
         }
         this.status = options.statusPort() >= 0 ? new StatusServer(this, options.statusPort()) : null;
         LOG.info("cloud node '{}' serves on port {}, peers {}", options.id(), server.getPort(), options.peers());
+    }
+
+    private static ServerCredentials serverCredentials(CloudNodeOptions options) throws IOException {
+        if (options.tls() == null) {
+            return InsecureServerCredentials.create();
+        }
+        return TlsServerCredentials.create(
+                options.tls().certificateChain().toFile(),
+                options.tls().privateKey().toFile());
     }
 
     /** Starts a node; its store is replayed first. */
@@ -199,6 +210,10 @@ public final class NodeCore implements AutoCloseable {
 
     String token() {
         return options.token();
+    }
+
+    CloudNodeOptions options() {
+        return options;
     }
 
     Metrics metrics() {

@@ -3,7 +3,6 @@ package io.sluice.cloud.internal;
 import io.grpc.CallOptions;
 import io.grpc.ClientInterceptor;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -52,7 +51,12 @@ final class PeerLink implements AutoCloseable {
     PeerLink(NodeCore node, String address) {
         this.node = node;
         this.address = address;
-        ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(address, InsecureChannelCredentials.create());
+        ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(
+                address,
+                Wire.credentials(
+                        node.options().tls() == null
+                                ? null
+                                : node.options().tls().trusted()));
         if (node.token() != null) {
             builder.intercept(withToken(node.token()));
         }

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.TlsChannelCredentials;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,6 +85,21 @@ public final class Wire {
     /** Node to node: move objects. */
     public static final MethodDescriptor<Forward, Forwarded> FORWARD =
             method("Forward", MethodType.UNARY, Forward.class, Forwarded.class);
+
+    /** Plain text, or TLS trusting the certificates in {@code trusted}. */
+    public static ChannelCredentials credentials(java.nio.file.Path trusted) {
+        if (trusted == null) {
+            return InsecureChannelCredentials.create();
+        }
+        try {
+            return TlsChannelCredentials.newBuilder()
+                    .trustManager(trusted.toFile())
+                    .build();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(
+                    "TLS file '" + trusted + "': cannot read the trusted certificates: " + e.getMessage(), e);
+        }
+    }
 
     private static <I, O> MethodDescriptor<I, O> method(String name, MethodType type, Class<I> in, Class<O> out) {
         return MethodDescriptor.<I, O>newBuilder()
