@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client of one cloud node: defines types, publishes objects, subscribes by type.
@@ -53,6 +55,8 @@ public final class CloudClient implements AutoCloseable {
 
     /** How many published objects may wait for the node's answer before {@link #publish} blocks. */
     public static final int MAX_UNANSWERED = 5000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CloudClient.class);
 
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -268,6 +272,12 @@ public final class CloudClient implements AutoCloseable {
                 handler.accept(object);
             } catch (RuntimeException e) {
                 // not acknowledged: the node gives it to another member when this subscription ends
+                LOG.warn(
+                        "subscription to '{}' at '{}': the handler failed on object '{}'; it stays unacknowledged",
+                        type,
+                        address,
+                        delivery.id(),
+                        e);
             }
         }
 

@@ -219,4 +219,40 @@ class CloudDeliveryTest {
                         + " with (--token)");
         assertThat(friend.publish("Order", new Order("o", 1)).join()).startsWith("T-");
     }
+
+    @Test
+    void theLogIsRewrittenWhileTheNodeRunsAndKeepsWhatIsStillOwed() throws Exception {
+        System.setProperty("sluice.cloud.compactAfter", "100");
+        List<String> held;
+        try (CloudNode node = CloudNode.start(CloudNodeOptions.of("A", dir.resolve("A"))
+                        .withTypes(List.of(ObjectType.of("Order", Order.class))));
+                CloudClient client = CloudClient.connect(node.address())) {
+            // objects nobody has asked for yet, held through every rewrite
+            held = publish(client, 300);
+            // and a stream of others, each stored and acknowledged, which only grows the log
+            client.define(ObjectType.of("Tick", Map.of("n", FieldType.INTEGER), List.of("n")));
+            client.subscribe("Tick", "t", CloudObject::ack);
+            List<CompletableFuture<String>> ticks = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                ticks.add(client.publish("Tick", Map.of("n", i)));
+            }
+            ticks.forEach(CompletableFuture::join);
+            await().atMost(PATIENCE).until(() -> (int) node.status().get("storedTotal") == 300);
+            await().atMost(PATIENCE)
+                    .until(() -> !node.status().get("counters").toString().contains("compactions=0"));
+        } finally {
+            System.clearProperty("sluice.cloud.compactAfter");
+        }
+        assertThat(java.nio.file.Files.size(dir.resolve("A").resolve("objects.log")))
+                .as("the log holds about the 300 held objects, not the 2,000 served")
+                .isLessThan(300 * 300);
+
+        CloudNode restarted = node("A", 0);
+        Set<String> got = ConcurrentHashMap.newKeySet();
+        keep(keep(CloudClient.connect(restarted.address())).subscribe("Order", "billing", object -> {
+            got.add(object.id());
+            object.ack();
+        }));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(got).containsExactlyInAnyOrderElementsOf(held));
+    }
 }

@@ -68,6 +68,7 @@ public final class NodeCore implements AutoCloseable {
     static final int MAX_IN_FLIGHT = 1000;
     static final int FORWARD_BATCH = 500;
     static final int FORWARDS_PER_PEER = 16;
+    static final int COMPACT_FACTOR = 4;
 
     /** An object this node holds and the groups it still owes it to. */
     static final class Held {
@@ -120,6 +121,8 @@ public final class NodeCore implements AutoCloseable {
     private final Map<TypeGroup, List<Sub>> subs = new HashMap<>();
     private final Map<String, PeerLink> peers = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong compactions = new AtomicLong();
+    private final long compactAfter = Long.getLong("sluice.cloud.compactAfter", 200_000);
     private final String idPrefix;
     private final Store store;
     private final Server server;
@@ -277,14 +280,34 @@ public final class NodeCore implements AutoCloseable {
 
     /** What the rewritten log holds after replay; queues are rebuilt from it as well. */
     private List<Store.Entry> compacted() {
+        objects.values().forEach(held -> enqueue(held, held.owed));
+        return live();
+    }
+
+    /** The entries that say what the node holds now. Under the lock, or before the node serves. */
+    private List<Store.Entry> live() {
         List<Store.Entry> entries = new ArrayList<>();
         types.values().forEach(t -> entries.add(Store.Entry.type(t.name(), t.toSchema())));
         known.forEach((type, groups) -> groups.forEach(g -> entries.add(Store.Entry.known(type, g))));
         for (Held held : objects.values()) {
             entries.add(Store.Entry.put(held.id, held.type, held.object, held.sentAt, List.copyOf(held.owed)));
-            enqueue(held, held.owed);
         }
         return entries;
+    }
+
+    /**
+     * Rewrites the log once it holds {@value #COMPACT_FACTOR} times more entries than there are objects and at least
+     * {@code sluice.cloud.compactAfter} (default 200,000), so a node that runs long keeps a log the size of what it
+     * holds. Under the lock: publishing waits while it is written.
+     */
+    private void compactIfDue() {
+        synchronized (lock) {
+            long entries = store.entries();
+            if (entries >= compactAfter && entries > COMPACT_FACTOR * (long) (objects.size() + 1)) {
+                store.rewrite(live());
+                compactions.incrementAndGet();
+            }
+        }
     }
 
     private void enqueue(Held held, Iterable<String> groups) {
@@ -396,8 +419,13 @@ public final class NodeCore implements AutoCloseable {
         return new StreamObserver<>() {
             private Sub sub;
 
+            private boolean refused;
+
             @Override
             public void onNext(Subscribe message) {
+                if (refused) {
+                    return;
+                }
                 if (sub == null) {
                     String group = message.group() == null || message.group().isBlank() ? "default" : message.group();
                     if (message.type() == null || !types.containsKey(message.type())) {
@@ -406,6 +434,7 @@ public final class NodeCore implements AutoCloseable {
                                         + "'; known types: " + new TreeSet<>(types.keySet())
                                         + "; define it first (CloudClient.define, or the node's --types file)")
                                 .asRuntimeException());
+                        refused = true;
                         return;
                     }
                     sub = new Sub(new TypeGroup(message.type(), group), out);
@@ -635,6 +664,7 @@ public final class NodeCore implements AutoCloseable {
             }
             try {
                 dispatch();
+                compactIfDue();
             } catch (RuntimeException e) {
                 LOG.error("cloud node '{}': dispatch failed", id(), e);
             }
@@ -809,6 +839,7 @@ public final class NodeCore implements AutoCloseable {
         counters.put("acknowledged", metrics.acknowledged.get());
         counters.put("forwarded", metrics.forwarded.get());
         counters.put("received", metrics.received.get());
+        counters.put("compactions", compactions.get());
         status.put("counters", counters);
         return status;
     }

@@ -62,7 +62,9 @@ final class Store implements AutoCloseable {
 
     private final Path dir;
     private final boolean keep;
-    private final FileChannel channel;
+    private final Object file = new Object();
+    private FileChannel channel;
+    private long entries;
     private final List<Runnable> waiting = new ArrayList<>();
     private final Thread syncer;
     private volatile boolean closed;
@@ -127,8 +129,55 @@ final class Store implements AutoCloseable {
         }
         try {
             write(channel, entry);
+            entries++;
         } catch (IOException e) {
             throw new UncheckedIOException("cloud store '" + dir + "': cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    /** Entries appended since the store was opened or last rewritten. */
+    long entries() {
+        return entries;
+    }
+
+    /**
+     * Replaces the log with {@code live}, what is still held, forced to disk before it takes the old log's place.
+     * The caller holds the node's lock, so nothing is appended meanwhile.
+     */
+    void rewrite(List<Entry> live) {
+        if (!keep || closed) {
+            return;
+        }
+        Path log = dir.resolve(LOG);
+        Path fresh = dir.resolve(LOG + ".new");
+        synchronized (file) {
+            try {
+                try (FileChannel out = FileChannel.open(
+                        fresh,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE)) {
+                    for (Entry entry : live) {
+                        write(out, entry);
+                    }
+                    out.force(true);
+                }
+                Files.move(fresh, log, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                forceDirectory();
+                channel.close();
+                channel = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                entries = live.size();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cloud store '" + dir + "': cannot compact: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void forceDirectory() {
+        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+            directory.force(true);
+        } catch (IOException e) {
+            // not every file system lets a directory be forced; the rename is then as durable as it can be made
         }
     }
 
@@ -164,8 +213,10 @@ final class Store implements AutoCloseable {
                 waiting.clear();
             }
             try {
-                if (keep && !closed) {
-                    channel.force(false);
+                synchronized (file) {
+                    if (keep && !closed) {
+                        channel.force(false);
+                    }
                 }
             } catch (IOException e) {
                 if (!closed) {
@@ -187,6 +238,12 @@ final class Store implements AutoCloseable {
     public void close() {
         closed = true;
         syncer.interrupt();
+        synchronized (file) {
+            closeChannel();
+        }
+    }
+
+    private void closeChannel() {
         if (channel != null) {
             try {
                 channel.close();
