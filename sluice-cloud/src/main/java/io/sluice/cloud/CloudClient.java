@@ -19,12 +19,15 @@ import io.sluice.cloud.internal.Wire.Publish;
 import io.sluice.cloud.internal.Wire.Published;
 import io.sluice.cloud.internal.Wire.Subscribe;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,6 +71,13 @@ public final class CloudClient implements AutoCloseable {
     private final Semaphore room = new Semaphore(MAX_UNANSWERED);
     private final AtomicLong sequence = new AtomicLong();
     private StreamObserver<Publish> publishing;
+    private static final int ACK_BATCH = 64;
+    private final java.util.Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService ackTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "cloud-client-acks");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private CloudClient(String address, String token, Path trusted) {
         this.address = address;
@@ -201,6 +211,8 @@ public final class CloudClient implements AutoCloseable {
     public Subscription subscribe(String type, String group, Consumer<CloudObject> handler) {
         Objects.requireNonNull(handler, "handler");
         ClientSubscription subscription = new ClientSubscription(type, group, handler);
+        subscriptions.add(subscription);
+        subscription.ended().whenComplete((v, e) -> subscriptions.remove(subscription));
         subscription.start();
         try {
             subscription.subscribed.get(10, TimeUnit.SECONDS);
@@ -254,10 +266,38 @@ public final class CloudClient implements AutoCloseable {
             return ended;
         }
 
+        private final List<String> acks = new ArrayList<>();
+        private boolean flushDue;
+
+        /** Acknowledgements go in batches: at once when 64 wait, otherwise within a millisecond. */
         private synchronized void ack(String id) {
-            if (!closed) {
-                requests.onNext(new Subscribe(null, null, List.of(id)));
+            if (closed) {
+                return;
             }
+            acks.add(id);
+            if (acks.size() >= ACK_BATCH) {
+                flushAcks();
+            } else if (!flushDue) {
+                flushDue = true;
+                try {
+                    ackTimer.schedule(this::flushAcksLater, 1, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    flushDue = false;
+                    flushAcks();
+                }
+            }
+        }
+
+        private synchronized void flushAcksLater() {
+            flushDue = false;
+            flushAcks();
+        }
+
+        private void flushAcks() {
+            if (!acks.isEmpty() && !closed) {
+                requests.onNext(new Subscribe(null, null, List.copyOf(acks)));
+            }
+            acks.clear();
         }
 
         @Override
@@ -307,6 +347,7 @@ public final class CloudClient implements AutoCloseable {
         @Override
         public synchronized void close() {
             if (!closed) {
+                flushAcks();
                 closed = true;
                 try {
                     requests.onCompleted();
@@ -330,9 +371,10 @@ public final class CloudClient implements AutoCloseable {
                 what + ": " + status.getCode() + (description == null ? "" : " (" + description + ")"), t);
     }
 
-    /** Closes every stream and the connection. */
+    /** Closes every stream and the connection; unacknowledged objects of its subscriptions go back to the node. */
     @Override
     public void close() {
+        List.copyOf(subscriptions).forEach(Subscription::close);
         synchronized (publishLock) {
             if (publishing != null) {
                 try {
@@ -342,6 +384,7 @@ public final class CloudClient implements AutoCloseable {
                 }
             }
         }
+        ackTimer.shutdown();
         channel.shutdown();
         try {
             if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
