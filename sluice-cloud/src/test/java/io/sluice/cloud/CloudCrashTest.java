@@ -129,4 +129,82 @@ class CloudCrashTest {
                 .as("without the store the objects are lost, so the crash test above would fail")
                 .isZero();
     }
+
+    @Test
+    void aPeerKilledWhileObjectsAreForwardedToItGetsThemAllOnceItIsBack() throws Exception {
+        Path types = Status.typesFile(dir);
+        int portA = ChildJvm.freePort();
+        int portB = ChildJvm.freePort();
+        int statusA = ChildJvm.freePort();
+        int statusB = ChildJvm.freePort();
+        processes.add(ChildJvm.start(
+                dir.resolve("node-a.log"),
+                List.of(),
+                NodeMain.class,
+                "A",
+                "" + portA,
+                "" + statusA,
+                dir.resolve("a").toString(),
+                types.toString(),
+                "localhost:" + portB));
+        ChildJvm nodeB = ChildJvm.start(
+                dir.resolve("node-b.log"),
+                List.of(),
+                NodeMain.class,
+                "B",
+                "" + portB,
+                "" + statusB,
+                dir.resolve("b").toString(),
+                types.toString());
+        processes.add(nodeB);
+        await().atMost(PATIENCE).until(() -> Status.peerUp(statusA));
+        Set<String> got = ConcurrentHashMap.newKeySet();
+        List<String> published = new ArrayList<>();
+        try (CloudClient publisher = CloudClient.connect("localhost:" + portA)) {
+            try (CloudClient subscriber = CloudClient.connect("localhost:" + portB)) {
+                subscriber.subscribe("Order", "billing", object -> {
+                    got.add(object.id());
+                    object.ack();
+                });
+                await().atMost(PATIENCE)
+                        .until(() -> Status.of(statusA).path("peers").toString().contains("Order/billing"));
+                List<CompletableFuture<String>> ids = new ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    ids.add(publisher.publish("Order", Map.of("id", "o-" + i, "amount", i)));
+                }
+                await().atMost(PATIENCE).until(() -> got.size() >= 100);
+
+                // when B is killed while A is forwarding, and A goes on taking objects
+                nodeB.kill();
+                for (int i = 1000; i < 2000; i++) {
+                    ids.add(publisher.publish("Order", Map.of("id", "o-" + i, "amount", i)));
+                }
+                ids.forEach(id -> published.add(id.join()));
+            }
+            assertThat(Status.of(statusA).path("storedTotal").asInt()).isPositive();
+
+            // then, B restarted on its data and its subscriber back, every object arrives
+            processes.add(ChildJvm.start(
+                    dir.resolve("node-b.log"),
+                    List.of(),
+                    NodeMain.class,
+                    "B",
+                    "" + portB,
+                    "" + statusB,
+                    dir.resolve("b").toString(),
+                    types.toString()));
+            await().atMost(PATIENCE).until(() -> !Status.of(statusB).isMissingNode());
+            try (CloudClient subscriber = CloudClient.connect("localhost:" + portB)) {
+                subscriber.subscribe("Order", "billing", object -> {
+                    got.add(object.id());
+                    object.ack();
+                });
+                await().atMost(PATIENCE).untilAsserted(() -> assertThat(got).containsAll(published));
+                await().atMost(PATIENCE)
+                        .until(() -> Status.of(statusA).path("storedTotal").asInt() == 0
+                                && Status.of(statusB).path("storedTotal").asInt() == 0);
+            }
+        }
+        assertThat(got).hasSize(2000);
+    }
 }
