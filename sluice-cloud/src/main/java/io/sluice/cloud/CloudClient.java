@@ -169,7 +169,10 @@ public final class CloudClient implements AutoCloseable {
         public void onNext(Published reply) {
             CompletableFuture<String> answer = unanswered.remove(reply.seq());
             if (answer != null) {
-                if (reply.error() != null) {
+                if (reply.field() != null) {
+                    answer.completeExceptionally(
+                            new InvalidObjectException(reply.type(), reply.field(), reply.problem()));
+                } else if (reply.error() != null) {
                     answer.completeExceptionally(new CloudException(reply.error()));
                 } else {
                     answer.complete(reply.id());

@@ -11,12 +11,14 @@ public final class InvalidObjectException extends CloudException {
 
     private final String type;
     private final String field;
+    private final String problem;
 
     /** An exception about {@code field} of an object of {@code type}. */
     public InvalidObjectException(String type, String field, String problem) {
         super("object of type '" + type + "': field '" + field + "' " + problem);
         this.type = type;
         this.field = field;
+        this.problem = problem;
     }
 
     /** The type the object was pushed as. */
@@ -24,8 +26,13 @@ public final class InvalidObjectException extends CloudException {
         return type;
     }
 
-    /** The field that does not match. */
+    /** The field that does not match; {@code (root)} when the object is not a JSON object. */
     public String field() {
         return field;
+    }
+
+    /** What is wrong with the field: {@code must be a number but found string "ten"}. */
+    public String problem() {
+        return problem;
     }
 }

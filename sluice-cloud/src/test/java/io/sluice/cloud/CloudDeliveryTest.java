@@ -115,8 +115,10 @@ class CloudDeliveryTest {
                         .join())
                 .isInstanceOf(CompletionException.class)
                 .cause()
-                .isInstanceOf(CloudException.class)
-                .hasMessage("object of type 'Order': field 'amount' must be a number but found string \"ten\"");
+                .isInstanceOf(InvalidObjectException.class)
+                .hasMessage("object of type 'Order': field 'amount' must be a number but found string \"ten\"")
+                .extracting(e -> ((InvalidObjectException) e).field())
+                .isEqualTo("amount");
         assertThatThrownBy(() -> client.publish("Order", Map.of("amount", 3)).join())
                 .cause()
                 .hasMessage(

@@ -18,6 +18,7 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.sluice.cloud.CloudException;
 import io.sluice.cloud.CloudNodeOptions;
+import io.sluice.cloud.InvalidObjectException;
 import io.sluice.cloud.ObjectType;
 import io.sluice.cloud.internal.Wire.Define;
 import io.sluice.cloud.internal.Wire.Defined;
@@ -352,6 +353,7 @@ public final class NodeCore implements AutoCloseable {
             public void onNext(Publish message) {
                 String error = null;
                 String id = null;
+                InvalidObjectException invalid = null;
                 try {
                     ObjectType type = message.type() == null ? null : types.get(message.type());
                     if (type == null) {
@@ -378,8 +380,11 @@ public final class NodeCore implements AutoCloseable {
                 } catch (CloudException e) {
                     metrics.refused.incrementAndGet();
                     error = e.getMessage();
+                    invalid = e instanceof InvalidObjectException wrong ? wrong : null;
                 }
-                Published reply = new Published(message.seq(), id, error);
+                Published reply = invalid == null
+                        ? new Published(message.seq(), id, error, null, null, null)
+                        : new Published(message.seq(), null, error, invalid.type(), invalid.field(), invalid.problem());
                 Runnable send = () -> {
                     synchronized (replyLock) {
                         try {

@@ -36,8 +36,12 @@ public final class Wire {
     /** A client pushes objects; the node answers each with its id once stored durably, or with an error. */
     public record Publish(long seq, String type, JsonNode object, long sentAt) {}
 
-    /** The answer to one {@link Publish}: {@code id} when stored, {@code error} when refused. */
-    public record Published(long seq, String id, String error) {}
+    /**
+     * The answer to one {@link Publish}: {@code id} when stored, {@code error} when refused; when the object did not
+     * match its type, {@code type}, {@code field} and {@code problem} say where, so the client raises the same
+     * {@link io.sluice.cloud.InvalidObjectException}.
+     */
+    public record Published(long seq, String id, String error, String type, String field, String problem) {}
 
     /** The first message of a subscription names type and group; later ones carry acknowledged ids. */
     public record Subscribe(String type, String group, List<String> acks) {}
