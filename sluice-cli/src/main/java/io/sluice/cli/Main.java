@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             WorkerCommand.class,
             KafkaCommand.class,
             S3Command.class,
+            CloudCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main {

@@ -94,6 +94,7 @@ public final class Connectors {
             case "s3" -> "sluice-connectors-s3";
             case "kafka" -> "sluice-kafka";
             case "tcp", "http", "https" -> "sluice-connectors-net";
+            case "cloud" -> "sluice-cloud";
             default -> "a sluice-connectors-* module for '" + scheme + "'";
         };
     }
