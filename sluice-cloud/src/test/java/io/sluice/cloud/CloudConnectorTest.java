@@ -19,16 +19,22 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A YAML pipeline on LOCAL as a processing service of the cloud: Orders in from a cloud:// source, Invoices out. */
+/**
+ * A YAML pipeline on LOCAL and on KAFKA as a processing service of the cloud: Orders in from a cloud:// source,
+ * Invoices out.
+ */
 class CloudConnectorTest {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     @TempDir
     Path dir;
 
-    @Test
-    void aPipelineConsumesOneTypeFromTheCloudAndPublishesAnother() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(
+            value = SystemType.class,
+            names = {"LOCAL", "KAFKA"})
+    void aPipelineConsumesOneTypeFromTheCloudAndPublishesAnother(SystemType system) throws Exception {
         Path types = Status.typesFile(dir);
         try (CloudNode node = CloudNode.start(
                         CloudNodeOptions.of("A", dir.resolve("a")).withTypes(ObjectType.readAll(types)));
@@ -53,7 +59,14 @@ class CloudConnectorTest {
                       - orders -> invoices
                     """.formatted(node.address(), node.address())));
 
-            try (Deployment deployment = pipeline.graph().deploy(SystemType.LOCAL, LocalOptions.defaults())) {
+            io.sluice.DeploymentOptions options = system == SystemType.LOCAL
+                    ? LocalOptions.defaults()
+                    : io.sluice.kafka.KafkaOptions.of(
+                                    io.sluice.testkit.KafkaBroker.shared().bootstrapServers())
+                            .withGuarantee(io.sluice.kafka.Guarantee.EXACTLY_ONCE)
+                            .withOnExisting(io.sluice.kafka.OnExisting.FRESH)
+                            .withDeleteTopicsOnClose(true);
+            try (Deployment deployment = pipeline.graph().deploy(system, options)) {
                 assertThat(deployment.awaitCompletion(PATIENCE)).isTrue();
             }
 
