@@ -11,16 +11,12 @@ import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.KafkaSources;
 import io.sluice.kafka.Workers;
 import io.sluice.testkit.KafkaBroker;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * One keyed, stateful node at parallelism 1, 2 and 4 on worker processes (one JVM per node, as on Kubernetes), under
@@ -71,7 +67,7 @@ public final class KafkaScaleBenchmark {
         int keys = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         try (KafkaBroker kafka = KafkaBroker.start()) {
-            String topic = fill(kafka, items, keys);
+            String topic = KafkaStatefulBenchmark.fill(kafka, "bench-scale-in", PARTITIONS, items, keys);
             System.out.printf(
                     Locale.ROOT,
                     "%d items over %d keys, %d partitions, exactly-once, one process per node, %d cores%n",
@@ -122,23 +118,5 @@ public final class KafkaScaleBenchmark {
             }
             return (done - first) / 1e9;
         }
-    }
-
-    /** {@code items} records {@code i % keys}, as 8-byte longs that Sluice's serde reads as such. */
-    private static String fill(KafkaBroker kafka, int items, int keys) throws Exception {
-        String topic = "bench-scale-in";
-        kafka.createTopics(PARTITIONS, topic);
-        try (KafkaProducer<Long, Long> producer =
-                new KafkaProducer<>(PeerClients.producer(kafka.bootstrapServers(), Guarantee.AT_LEAST_ONCE, null))) {
-            byte[] format = "long".getBytes(StandardCharsets.UTF_8);
-            for (long i = 0; i < items; i++) {
-                long key = i % keys;
-                RecordHeaders headers = new RecordHeaders();
-                headers.add("sluice.format", format);
-                producer.send(new ProducerRecord<Long, Long>(topic, null, key, key, headers));
-            }
-            producer.flush();
-        }
-        return topic;
     }
 }

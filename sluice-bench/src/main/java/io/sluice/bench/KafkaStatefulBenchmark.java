@@ -149,7 +149,12 @@ public final class KafkaStatefulBenchmark {
      * tells Sluice's default serde that the value is a long; Kafka Streams and the raw loop ignore it.
      */
     private String fill(String topic, int items, int keys) throws Exception {
-        kafka.createTopics(PARTITIONS, topic);
+        return fill(kafka, topic, PARTITIONS, items, keys);
+    }
+
+    /** As {@link #fill(String, int, int)}, on a topic of {@code partitions} created on {@code kafka}. */
+    static String fill(KafkaBroker kafka, String topic, int partitions, int items, int keys) throws Exception {
+        kafka.createTopics(partitions, topic);
         try (KafkaProducer<Long, Long> producer =
                 new KafkaProducer<>(PeerClients.producer(kafka.bootstrapServers(), Guarantee.AT_LEAST_ONCE, null))) {
             byte[] format = "long".getBytes(StandardCharsets.UTF_8);

@@ -6,16 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.ComputationalGraph;
 import io.sluice.Deployment;
 import io.sluice.DeploymentState;
-import io.sluice.Emitter;
 import io.sluice.Flow;
 import io.sluice.GraphFactory;
-import io.sluice.KeyValueStore;
-import io.sluice.Node;
-import io.sluice.NodeContext;
 import io.sluice.Sinks;
 import io.sluice.SluiceException;
 import io.sluice.Sources;
 import io.sluice.testkit.KafkaBroker;
+import io.sluice.testkit.RunningCounts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,24 +41,6 @@ class InstancePerProcessTest {
     @TempDir
     Path logs;
 
-    /** Emits "key:n" for the n-th item of its key. */
-    static final class RunningCount implements Node<Long, String> {
-        private KeyValueStore<Long, Long> counts;
-
-        @Override
-        public void open(NodeContext context) {
-            counts = context.store("counts");
-        }
-
-        @Override
-        public void process(Long item, Emitter<String> out) {
-            long key = item % KEYS;
-            long n = counts.getOrDefault(key, 0L) + 1;
-            counts.put(key, n);
-            out.emit(key + ":" + n);
-        }
-    }
-
     public static final class Shop implements GraphFactory {
         @Override
         public ComputationalGraph create() {
@@ -73,7 +52,7 @@ class InstancePerProcessTest {
                         return i;
                     }))
                     .keyBy((Long i) -> i % KEYS)
-                    .then("count", RunningCount::new)
+                    .then("count", () -> new RunningCounts(KEYS))
                     .stores("counts")
                     .parallelism(3)
                     .to("out", Sinks.collect());
@@ -111,14 +90,7 @@ class InstancePerProcessTest {
     }
 
     static List<String> expected() {
-        List<String> all = new ArrayList<>();
-        long[] counts = new long[KEYS];
-        for (long i = 0; i < ITEMS; i++) {
-            int key = (int) (i % KEYS);
-            all.add(key + ":" + ++counts[key]);
-        }
-        Collections.sort(all);
-        return all;
+        return RunningCounts.expected(ITEMS, KEYS);
     }
 
     @Test

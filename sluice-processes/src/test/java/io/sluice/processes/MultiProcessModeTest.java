@@ -9,15 +9,14 @@ import io.sluice.DeploymentState;
 import io.sluice.Emitter;
 import io.sluice.Flow;
 import io.sluice.GraphFactory;
-import io.sluice.KeyValueStore;
 import io.sluice.LocalOptions;
 import io.sluice.Node;
-import io.sluice.NodeContext;
 import io.sluice.Sinks;
 import io.sluice.SluiceException;
 import io.sluice.Sources;
 import io.sluice.SystemType;
 import io.sluice.WorkerStatus;
+import io.sluice.testkit.RunningCounts;
 import io.sluice.testkit.WorkerKills;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,24 +35,6 @@ class MultiProcessModeTest {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(4);
     static final int KEYS = 64;
-
-    /** Emits "key:n" for the n-th item of its key: the multiset is fixed by the input, whatever the order. */
-    static final class RunningCount implements Node<Long, String> {
-        private KeyValueStore<Long, Long> counts;
-
-        @Override
-        public void open(NodeContext context) {
-            counts = context.store("counts");
-        }
-
-        @Override
-        public void process(Long item, Emitter<String> out) {
-            long key = item % KEYS;
-            long n = counts.getOrDefault(key, 0L) + 1;
-            counts.put(key, n);
-            out.emit(key + ":" + n);
-        }
-    }
 
     /** The power check's node: its counts in a field, which a restarted process does not get back. */
     static final class CountInAField implements Node<Long, String> {
@@ -79,7 +60,7 @@ class MultiProcessModeTest {
                     return i;
                 }))
                 .keyBy((Long i) -> i % KEYS)
-                .then("count", durable ? RunningCount::new : CountInAField::new)
+                .then("count", durable ? () -> new RunningCounts(KEYS) : CountInAField::new)
                 .stores("counts")
                 .parallelism(2)
                 .to("out", Sinks.collect());
@@ -94,11 +75,11 @@ class MultiProcessModeTest {
         }
     }
 
-    /** 150,000 numbers, paced so that kills land mid-run. */
+    /** 150,000 numbers, paced (about 5 s at the least) so that kills land mid-run. */
     public static final class Paced implements GraphFactory {
         @Override
         public ComputationalGraph create() {
-            return graph("processes-paced", 150_000, 300);
+            return graph("processes-paced", 150_000, 30);
         }
     }
 
@@ -106,19 +87,12 @@ class MultiProcessModeTest {
     public static final class PacedInAField implements GraphFactory {
         @Override
         public ComputationalGraph create() {
-            return graph("processes-field", 150_000, 300, false);
+            return graph("processes-field", 150_000, 30, false);
         }
     }
 
     static List<String> expected(long items) {
-        List<String> all = new ArrayList<>();
-        long[] counts = new long[KEYS];
-        for (long i = 0; i < items; i++) {
-            int key = (int) (i % KEYS);
-            all.add(key + ":" + ++counts[key]);
-        }
-        Collections.sort(all);
-        return all;
+        return RunningCounts.expected(items, KEYS);
     }
 
     private static List<String> run(ComputationalGraph graph, LocalOptions options) throws InterruptedException {
