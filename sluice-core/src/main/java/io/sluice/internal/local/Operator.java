@@ -451,11 +451,6 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
                 task.emitRooted(this, item, null);
             }
         }
-
-        /** Emits {@code item} downstream within the tuple tree the task has open. */
-        void emitInTree(Object item) {
-            super.emit(item);
-        }
     }
 
     static final class Process extends Operator {
