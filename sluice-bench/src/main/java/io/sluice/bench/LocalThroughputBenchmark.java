@@ -24,6 +24,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.Collector;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -56,7 +64,7 @@ import reactor.core.publisher.Flux;
 @Measurement(iterations = 5, time = 2)
 @Fork(
         value = 1,
-        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class LocalThroughputBenchmark {
 
     static final int ITEMS = 1_000_000;
@@ -251,6 +259,51 @@ public class LocalThroughputBenchmark {
                 .writeTo(com.hazelcast.jet.pipeline.Sinks.noop());
         member.jet.newJob(pipeline).join();
         blackhole.consume(pipeline);
+    }
+
+    /** Flink's local environment (a mini-cluster per job), parallelism 1: the count keyed state of the key. */
+    @Benchmark
+    @OperationsPerInvocation(ITEMS)
+    public void flinkLocalP1() throws Exception {
+        flink(1);
+    }
+
+    /** Flink's local environment, parallelism 2. */
+    @Benchmark
+    @OperationsPerInvocation(ITEMS)
+    public void flinkLocalP2() throws Exception {
+        flink(2);
+    }
+
+    private static void flink(int parallelism) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
+        env.fromSequence(0, ITEMS - 1)
+                .map(x -> x * 3)
+                .returns(Types.LONG)
+                .filter(x -> (x & 1) == 0)
+                .keyBy(x -> x % KEYS, Types.LONG)
+                .process(new FlinkCount())
+                .returns(Types.LONG)
+                .sinkTo(new DiscardingSink<>());
+        env.execute("bench");
+    }
+
+    /** The running count per key, in Flink's keyed state. */
+    static final class FlinkCount extends KeyedProcessFunction<Long, Long, Long> {
+        private transient ValueState<Long> count;
+
+        @Override
+        public void open(OpenContext context) {
+            count = getRuntimeContext().getState(new ValueStateDescriptor<>("count", Types.LONG));
+        }
+
+        @Override
+        public void processElement(Long x, Context context, Collector<Long> out) throws Exception {
+            Long n = count.value();
+            long next = n == null ? 1 : n + 1;
+            count.update(next);
+            out.collect(next);
+        }
     }
 
     private static void run(ComputationalGraph graph, LocalOptions options) throws InterruptedException {
