@@ -234,6 +234,35 @@ class RobustnessTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(LocalOptions.Mode.class)
+    void aTreeThatNeverLeavesItsSourceTaskIsReplayedAndCountedLikeAnyOther(LocalOptions.Mode mode) throws Exception {
+        // all chained: a tree gets its root only when a node fails on it, so this checks the root made that late
+        Set<Long> failedOnce = ConcurrentHashMap.newKeySet();
+        ComputationalGraph graph = ComputationalGraph.builder("chained-flaky")
+                .start("numbers", Sources.generator(10_000, i -> i))
+                .map("flaky", (Long i) -> {
+                    if (i % 97 == 0 && failedOnce.add(i)) {
+                        throw new IllegalStateException("service unavailable");
+                    }
+                    return i;
+                })
+                .end("out", Sinks.collect())
+                .edge("numbers -> flaky -> out")
+                .robustness(Robustness.replay(3).withBackoff(Duration.ofMillis(1)))
+                .build();
+
+        try (Deployment deployment = run(graph, options(mode))) {
+            List<Long> out = deployment.results("out");
+            assertThat(out).hasSize(10_000);
+            assertThat(new HashSet<>(out)).hasSize(10_000);
+            ItemTracking tracking = tracking(deployment);
+            assertThat(tracking.replays()).isEqualTo(failedOnce.size()).isEqualTo(104);
+            assertThat(tracking.completed()).isEqualTo(10_000);
+            assertThat(tracking.allProcessed()).isTrue();
+        }
+    }
+
     @Test
     void aNodeOverriddenToNoneStillFailsTheDeployment() throws Exception {
         ComputationalGraph graph =

@@ -1,5 +1,15 @@
 package io.sluice.bench;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.jet.JetService;
+import com.hazelcast.jet.aggregate.AggregateOperations;
+import com.hazelcast.jet.pipeline.BatchSource;
+import com.hazelcast.jet.pipeline.Pipeline;
+import com.hazelcast.jet.pipeline.SourceBuilder;
+import io.reactivex.rxjava3.core.Flowable;
+import io.reactivex.rxjava3.schedulers.Schedulers;
 import io.sluice.ComputationalGraph;
 import io.sluice.Deployment;
 import io.sluice.Emitter;
@@ -13,6 +23,15 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.Collector;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,15 +42,20 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import reactor.core.publisher.Flux;
 
 /**
  * Items per second through a 5-node graph — generate → map → filter → keyed count → sink — on the LOCAL runtime,
- * side by side with the same computation hand-fused into one Java loop.
+ * side by side with the same computation hand-fused into one Java loop, and with the peers a user would compare it
+ * with: RxJava 3 and Reactor 3 (one thread, a stateful map for the count), RxJava's {@code groupBy} on its
+ * computation scheduler, and Hazelcast Jet embedded (one member in this JVM).
  *
  * <p>Run: {@code java -jar sluice-bench/target/benchmarks.jar LocalThroughput}. Each invocation pushes {@value #ITEMS}
- * items through a fresh deployment, so deployment start-up and shutdown are in the figure.
+ * items through a fresh deployment (a fresh subscription, a fresh Jet job), so start-up and shutdown are in the
+ * figure.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -40,7 +64,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 2)
 @Fork(
         value = 1,
-        jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+        jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class LocalThroughputBenchmark {
 
     static final int ITEMS = 1_000_000;
@@ -133,6 +157,153 @@ public class LocalThroughputBenchmark {
     @OperationsPerInvocation(ITEMS)
     public void sluiceMultiThreadUnchained() throws InterruptedException {
         run(chained, LocalOptions.defaults().withChaining(false));
+    }
+
+    /** RxJava 3 on the caller's thread: the count is a map holding its own state, fresh per subscription. */
+    @Benchmark
+    @OperationsPerInvocation(ITEMS)
+    public void rxJava(Blackhole blackhole) {
+        long sum = Flowable.defer(() -> {
+                    Map<Long, Long> counts = new HashMap<>();
+                    return Flowable.rangeLong(0, ITEMS)
+                            .map(x -> x * 3)
+                            .filter(x -> (x & 1) == 0)
+                            .map(x -> counts.merge(x % KEYS, 1L, Long::sum));
+                })
+                .reduce(0L, Long::sum)
+                .blockingGet();
+        blackhole.consume(sum);
+    }
+
+    /** RxJava 3 with the count behind {@code groupBy}, each group on the computation scheduler: its keyed parallel. */
+    @Benchmark
+    @OperationsPerInvocation(ITEMS)
+    public void rxJavaGroupByParallel(Blackhole blackhole) {
+        long sum = Flowable.rangeLong(0, ITEMS)
+                .map(x -> x * 3)
+                .filter(x -> (x & 1) == 0)
+                .groupBy(x -> x % KEYS)
+                .flatMap(
+                        group -> group.observeOn(Schedulers.computation())
+                                .scan(0L, (n, x) -> n + 1)
+                                .skip(1),
+                        KEYS)
+                .reduce(0L, Long::sum)
+                .blockingGet();
+        blackhole.consume(sum);
+    }
+
+    /** Reactor 3 on the caller's thread: the count is a map holding its own state, fresh per subscription. */
+    @Benchmark
+    @OperationsPerInvocation(ITEMS)
+    public void reactor(Blackhole blackhole) {
+        Long sum = Flux.defer(() -> {
+                    Map<Long, Long> counts = new HashMap<>();
+                    return Flux.range(0, ITEMS)
+                            .map(Integer::longValue)
+                            .map(x -> x * 3)
+                            .filter(x -> (x & 1) == 0)
+                            .map(x -> counts.merge(x % KEYS, 1L, Long::sum));
+                })
+                .reduce(0L, Long::sum)
+                .block();
+        blackhole.consume(sum);
+    }
+
+    /** One embedded Hazelcast member with Jet enabled, started once per fork; only the Jet benchmark uses it. */
+    @State(Scope.Benchmark)
+    public static class JetMember {
+        HazelcastInstance member;
+        JetService jet;
+
+        @Setup
+        public void start() {
+            Config config = new Config();
+            config.setClusterName("sluice-bench");
+            config.getJetConfig().setEnabled(true);
+            config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+            config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+            config.setProperty("hazelcast.phone.home.enabled", "false");
+            config.setProperty("hazelcast.logging.type", "none");
+            member = Hazelcast.newHazelcastInstance(config);
+            jet = member.getJet();
+        }
+
+        @TearDown
+        public void stop() {
+            member.shutdown();
+        }
+    }
+
+    /** Hazelcast Jet: a job per invocation, the count a keyed {@code mapStateful}, its default parallelism. */
+    @Benchmark
+    @OperationsPerInvocation(ITEMS)
+    public void jetEmbedded(JetMember member, Blackhole blackhole) {
+        BatchSource<Long> generate = SourceBuilder.batch("generate", ctx -> new long[1])
+                .<Long>fillBufferFn((next, buffer) -> {
+                    for (int i = 0; i < 1024 && next[0] < ITEMS; i++) {
+                        buffer.add(next[0]++);
+                    }
+                    if (next[0] >= ITEMS) {
+                        buffer.close();
+                    }
+                })
+                .build();
+        Pipeline pipeline = Pipeline.create();
+        pipeline.readFrom(generate)
+                .map(x -> x * 3)
+                .filter(x -> (x & 1) == 0)
+                .groupingKey(x -> x % KEYS)
+                .mapStateful(AtomicLong::new, (count, key, x) -> count.incrementAndGet())
+                .aggregate(AggregateOperations.summingLong(x -> x))
+                .writeTo(com.hazelcast.jet.pipeline.Sinks.noop());
+        member.jet.newJob(pipeline).join();
+        blackhole.consume(pipeline);
+    }
+
+    /** Flink's local environment (a mini-cluster per job), parallelism 1: the count keyed state of the key. */
+    @Benchmark
+    @OperationsPerInvocation(ITEMS)
+    public void flinkLocalP1() throws Exception {
+        flink(1);
+    }
+
+    /** Flink's local environment, parallelism 2. */
+    @Benchmark
+    @OperationsPerInvocation(ITEMS)
+    public void flinkLocalP2() throws Exception {
+        flink(2);
+    }
+
+    private static void flink(int parallelism) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism);
+        env.fromSequence(0, ITEMS - 1)
+                .map(x -> x * 3)
+                .returns(Types.LONG)
+                .filter(x -> (x & 1) == 0)
+                .keyBy(x -> x % KEYS, Types.LONG)
+                .process(new FlinkCount())
+                .returns(Types.LONG)
+                .sinkTo(new DiscardingSink<>());
+        env.execute("bench");
+    }
+
+    /** The running count per key, in Flink's keyed state. */
+    static final class FlinkCount extends KeyedProcessFunction<Long, Long, Long> {
+        private transient ValueState<Long> count;
+
+        @Override
+        public void open(OpenContext context) {
+            count = getRuntimeContext().getState(new ValueStateDescriptor<>("count", Types.LONG));
+        }
+
+        @Override
+        public void processElement(Long x, Context context, Collector<Long> out) throws Exception {
+            Long n = count.value();
+            long next = n == null ? 1 : n + 1;
+            count.update(next);
+            out.collect(next);
+        }
     }
 
     private static void run(ComputationalGraph graph, LocalOptions options) throws InterruptedException {

@@ -9,7 +9,7 @@ import java.util.Arrays;
 final class Channel {
 
     private final InputQueue target;
-    private final Object[] buffer;
+    private Object[] buffer;
     private int size;
 
     /** The producing task: it publishes its counters before a batch leaves it. */
@@ -44,8 +44,14 @@ final class Channel {
             // Counted out before it can be counted in downstream, so a status read downstream first never shows a
             // node ahead of its upstream.
             producer.publish();
-            Object[] batch = Arrays.copyOf(buffer, size);
-            Arrays.fill(buffer, 0, size, null);
+            Object[] batch;
+            if (size == buffer.length) { // a full batch goes as it is: no copy, nothing to clear
+                batch = buffer;
+                buffer = new Object[batch.length];
+            } else {
+                batch = Arrays.copyOf(buffer, size);
+                Arrays.fill(buffer, 0, size, null);
+            }
             size = 0;
             target.put(batch);
         }

@@ -1,9 +1,12 @@
 package io.sluice.internal.local;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The input of a task: batches of items (arrays) from every channel that feeds it, in arrival order, a {@link
@@ -30,43 +33,160 @@ abstract sealed class InputQueue {
     /** Items waiting, for status. */
     abstract long depth();
 
-    /** Bounded, for tasks on their own threads: a full queue makes its producers wait (backpressure). */
+    /**
+     * Bounded, for tasks on their own threads: a full queue makes its producers wait (backpressure). A ring of
+     * batches with many producers and the one consumer (the task's thread), lock-free: a producer claims a slot with
+     * one compare-and-set and publishes the batch with one volatile store; the consumer takes it with one volatile
+     * read. Whoever must wait — the consumer on an empty ring, a producer on a full one — spins briefly, then parks
+     * until the other side wakes it; it is woken only when it said it waits, so a busy pipeline makes no system call.
+     * Replaces an {@code ArrayBlockingQueue}, whose lock and condition signal were paid by both sides on every batch.
+     */
     static final class Blocking extends InputQueue {
-        private final ArrayBlockingQueue<Object[]> batches;
+        private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[][].class);
+        private static final VarHandle TAIL;
+        private static final int SPINS = 128;
+        private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+        static {
+            try {
+                TAIL = MethodHandles.lookup().findVarHandle(Blocking.class, "tail", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final Object[][] slots;
+        private final int mask;
+        private final int capacity;
         private final AtomicLong depth = new AtomicLong();
 
+        @SuppressWarnings("unused") // through TAIL
+        private volatile long tail; // the next slot a producer claims
+
+        private volatile long head; // the next slot the consumer takes; written by the consumer only
+        private volatile Thread consumer; // set while the consumer waits on an empty ring
+        private final ConcurrentLinkedQueue<Thread> producers = new ConcurrentLinkedQueue<>(); // waiting on a full one
+
         Blocking(int capacity) {
-            this.batches = new ArrayBlockingQueue<>(capacity);
+            int size = Integer.highestOneBit(Math.max(2, capacity - 1) << 1); // a power of two ≥ capacity
+            this.slots = new Object[size][];
+            this.mask = size - 1;
+            this.capacity = capacity;
         }
 
         @Override
         void put(Object[] batch) {
-            depth.addAndGet(batch.length);
-            try {
-                batches.put(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (Thread.currentThread().isInterrupted()) {
                 throw Cancelled.INSTANCE;
+            }
+            depth.addAndGet(batch.length);
+            long claimed;
+            for (int spins = 0; ; ) {
+                claimed = tail;
+                if (claimed - head < capacity) {
+                    if (TAIL.compareAndSet(this, claimed, claimed + 1)) {
+                        break;
+                    }
+                } else if (spins++ < SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    awaitRoom();
+                    spins = 0;
+                }
+            }
+            // the slot may still hold the batch a lap ago until the consumer has cleared it
+            int slot = (int) claimed & mask;
+            while (SLOTS.getAcquire(slots, slot) != null) {
+                Thread.onSpinWait();
+            }
+            SLOTS.setVolatile(slots, slot, batch);
+            Thread waiting = consumer;
+            if (waiting != null) {
+                LockSupport.unpark(waiting);
+            }
+        }
+
+        /** Parks a producer until the consumer takes a batch from the full ring. */
+        private void awaitRoom() {
+            Thread self = Thread.currentThread();
+            if (self.isInterrupted()) {
+                throw Cancelled.INSTANCE;
+            }
+            producers.add(self);
+            try {
+                if (tail - head >= capacity) { // still full once registered: the consumer will see us
+                    LockSupport.parkNanos(this, MAX_PARK_NANOS);
+                }
+            } finally {
+                producers.remove(self);
             }
         }
 
         @Override
         Object[] poll(long timeoutNanos) {
-            try {
-                Object[] batch = timeoutNanos < 0 ? batches.take() : batches.poll(timeoutNanos, TimeUnit.NANOSECONDS);
-                if (batch != null) {
-                    depth.addAndGet(-batch.length);
-                }
-                return batch;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (Thread.currentThread().isInterrupted()) {
                 throw Cancelled.INSTANCE;
             }
+            Object[] batch = take();
+            if (batch != null || timeoutNanos == 0) {
+                return batch;
+            }
+            for (int spins = 0; spins < SPINS; spins++) {
+                Thread.onSpinWait();
+                if ((batch = take()) != null) {
+                    return batch;
+                }
+            }
+            long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+            Thread self = Thread.currentThread();
+            while (true) {
+                if (self.isInterrupted()) {
+                    throw Cancelled.INSTANCE;
+                }
+                consumer = self;
+                batch = take(); // after saying we wait: a producer publishing now sees us and unparks
+                if (batch != null) {
+                    consumer = null;
+                    return batch;
+                }
+                long wait = timeoutNanos < 0 ? MAX_PARK_NANOS : Math.min(MAX_PARK_NANOS, deadline - System.nanoTime());
+                if (wait <= 0) {
+                    consumer = null;
+                    return null;
+                }
+                LockSupport.parkNanos(this, wait);
+                consumer = null;
+                if ((batch = take()) != null) {
+                    return batch;
+                }
+            }
+        }
+
+        /** Takes the next batch if one is published; on the consumer's thread only. */
+        private Object[] take() {
+            long h = head;
+            int slot = (int) h & mask;
+            Object[] batch = (Object[]) SLOTS.getVolatile(slots, slot);
+            if (batch == null) {
+                return null;
+            }
+            SLOTS.setRelease(slots, slot, null);
+            head = h + 1;
+            depth.addAndGet(-batch.length);
+            if (!producers.isEmpty()) {
+                for (Thread producer : producers) {
+                    LockSupport.unpark(producer);
+                }
+            }
+            return batch;
         }
 
         @Override
         Object[] pollNow() {
-            return poll(0);
+            if (Thread.currentThread().isInterrupted()) {
+                throw Cancelled.INSTANCE;
+            }
+            return take();
         }
 
         @Override

@@ -138,6 +138,11 @@ final class LocalPlan {
                 operators.get(id).get(i).wire(wired);
             }
         }
+        // 5. Hops from the ends of the chains up, so that each is built on its successor's final hop.
+        List<String> order = new ArrayList<>(graph.topologicalOrder());
+        for (int n = order.size() - 1; n >= 0; n--) {
+            operators.get(order.get(n)).forEach(Operator::link);
+        }
         if (tracking != null) {
             trackSources(graph, tracking, tasksByHead, options.batchSize());
         }

@@ -52,10 +52,13 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
     private Map<String, Output[]> portOutputs = Map.of();
 
     /**
-     * The instance the default port feeds when that is its only output and it is chained: emitting then calls it
-     * directly, saving the dispatch through {@link Output} on the hottest path of a chain.
+     * The instance the default port feeds when that is its only output and it is chained: its hop is then this one's
+     * next, so that an emit is a direct call into it, on the hottest path of a chain.
      */
     private Operator chainedNext;
+
+    /** The per-item path through this instance ({@link Hop}); built by {@link #link}, again once the chain is wired. */
+    Hop hop;
 
     long itemsIn;
     long itemsOut;
@@ -86,6 +89,15 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
                 defaultOutputs != null && defaultOutputs.length == 1 && defaultOutputs[0] instanceof Output.Chained c
                         ? c.target
                         : null;
+        link();
+    }
+
+    /**
+     * Builds this instance's hop, feeding the chained instance's hop directly. The plan links a chain from its end
+     * up, so that every hop is built on its successor's final hop.
+     */
+    final void link() {
+        hop = Hop.of(this, chainedNext == null ? null : chainedNext.hop);
     }
 
     // ---- lifecycle, called by the task; every user exception leaves wrapped ----
@@ -97,8 +109,6 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
     }
 
     abstract void openNode() throws Exception;
-
-    abstract void processNode(Object item) throws Exception;
 
     abstract void tickNode() throws Exception;
 
@@ -112,12 +122,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
 
     /** Takes one item from upstream. */
     final void accept(Object item) {
-        itemsIn++;
-        try {
-            processNode(item);
-        } catch (Throwable e) {
-            throw leave(e, null, item, true);
-        }
+        hop.accept(item);
     }
 
     final void tick() {
@@ -190,12 +195,11 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
 
     @Override
     public void emit(Object item) {
-        Operator next = chainedNext;
-        if (next != null) {
-            itemsOut++;
-            next.accept(item);
-            return;
-        }
+        hop.emit(item);
+    }
+
+    /** Emits {@code item} through the outputs of the default port: where the chain branches, crosses or ends. */
+    final void emitToOutputs(Object item) {
         Output[] outputs = defaultOutputs;
         if (outputs == null) {
             throw new IllegalArgumentException("node '" + nodeId + "' has no default port; emit on one of its ports "
@@ -218,6 +222,11 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         for (Output output : outputs) {
             output.accept(item);
         }
+    }
+
+    /** What a start node's hop does with an item from upstream: a start node has none. */
+    final void refuseInput() {
+        throw new IllegalStateException("start node '" + nodeId + "' has no input");
     }
 
     // ---- NodeContext ----
@@ -329,6 +338,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
                                 graph, s.id(), instance, p, results, (EndNode<Object>) create(s.id(), s.factory()));
                 };
         operator.stores = InstanceStores.open(graph, spec, instance); // none declared: an empty set naming the node
+        operator.link();
         return operator;
     }
 
@@ -354,7 +364,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
 
     /** A start node's instance; untracked, its emits go straight on. */
     static sealed class Source extends Operator permits RootingSource {
-        private final StartNode<Object> node;
+        final StartNode<Object> node;
 
         Source(
                 String graph,
@@ -375,7 +385,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         /** Pulls once; returns whether the source has more. */
         boolean pull() {
             try {
-                return node.pull(this);
+                return node.pull(hop);
             } catch (Throwable e) {
                 throw leave(e, "while pulling", null, false);
             }
@@ -390,11 +400,6 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         @Override
         void openNode() throws Exception {
             node.open(this);
-        }
-
-        @Override
-        void processNode(Object item) {
-            throw new IllegalStateException("start node '" + nodeId + "' has no input");
         }
 
         @Override
@@ -429,6 +434,15 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         }
 
         @Override
+        boolean pull() {
+            try {
+                return node.pull(this);
+            } catch (Throwable e) {
+                throw leave(e, "while pulling", null, false);
+            }
+        }
+
+        @Override
         public void emit(Object item) {
             Task task = rooting;
             if (task == null) {
@@ -437,15 +451,10 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
                 task.emitRooted(this, item, null);
             }
         }
-
-        /** Emits {@code item} downstream within the tuple tree the task has open. */
-        void emitInTree(Object item) {
-            super.emit(item);
-        }
     }
 
     static final class Process extends Operator {
-        private final Node<Object, Object> node;
+        final Node<Object, Object> node;
 
         Process(
                 String graph,
@@ -461,11 +470,6 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         @Override
         void openNode() throws Exception {
             node.open(this);
-        }
-
-        @Override
-        void processNode(Object item) throws Exception {
-            node.process(item, this);
         }
 
         @Override
@@ -486,7 +490,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
 
     static final class End extends Operator {
 
-        private final EndNode<Object> node;
+        final EndNode<Object> node;
         private String offered; // the output position handed in with checkpoint offeredEpoch, not yet confirmed
         private long offeredEpoch;
 
@@ -505,11 +509,6 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         @Override
         void openNode() throws Exception {
             node.open(this);
-        }
-
-        @Override
-        void processNode(Object item) throws Exception {
-            node.process(item);
         }
 
         /** The node as a {@link Resumable}, or {@code null} if it cannot go back to an earlier output position. */

@@ -38,10 +38,19 @@ final class SourceLedger {
 
     // ---- source task ----
 
-    Root open(Object item) {
-        Root root = new Root(this, item);
+    /** Counts a tree opened; its {@link Root} is made by {@link #root} only if the tree needs one. */
+    void opened() {
         introduced++;
-        return root;
+    }
+
+    /** The root of a tree already counted {@linkplain #opened opened}. */
+    Root root(Object item) {
+        return new Root(this, item);
+    }
+
+    /** Counts {@code trees} that never needed a root settled by the source task, with the batch that held them. */
+    void completedHere(int trees) {
+        completedHere += trees;
     }
 
     /** Makes the source thread's counts visible to status. */

@@ -46,6 +46,11 @@ final class Task {
     private final Operator.End[] ends;
     private final Operator.End[] resumableEnds; // told when a checkpoint holding their position is written
     private Root current; // the root of the item being processed
+    // A source item's root is made only once something needs it: a descendant handed to another task, or a failure.
+    // A tree that stays in this task and succeeds needs none, and settles with the batch as a count.
+    private boolean rootless; // a fresh source item is under way whose root is not made (yet)
+    private Object rootlessItem; // that item
+    private int rootlessHeld; // source items of the batch under way that settled here without a root
     private int currentIndex; // its entry among the held roots
     private Root[] held = new Root[16]; // roots of the batch under way, released after it
     private int[] heldCounts = new int[16]; // holds on each: items of the root this batch processed
@@ -314,16 +319,45 @@ final class Task {
         ledger.deadLettered();
     }
 
-    /** Emits {@code item} from {@code source} as the root of a new tuple tree, or of {@code replay}'s again. */
+    /**
+     * Emits {@code item} from {@code source} as the root of a new tuple tree, or of {@code replay}'s again. A new
+     * tree gets its {@link Root} only when a descendant leaves the task or a node fails on it ({@link #rootNow}).
+     */
     void emitRooted(Operator.RootingSource source, Object item, Root replay) {
-        Root root = replay != null ? replay : ledger.open(item);
-        enter(root);
-        try {
-            source.emitInTree(item);
-        } catch (RuntimeException e) {
-            failed(root, e);
+        if (replay != null) {
+            enter(replay);
+            try {
+                source.hop.emit(item); // straight into the hops: no frame more than an untracked source's emit
+            } catch (RuntimeException e) {
+                failed(replay, e);
+            }
+            exit();
+            return;
         }
-        exit();
+        ledger.opened();
+        rootless = true;
+        rootlessItem = item;
+        try {
+            source.hop.emit(item);
+        } catch (RuntimeException e) {
+            failed(rootNow(), e);
+        } finally {
+            rootless = false;
+            rootlessItem = null;
+        }
+        if (current != null) {
+            exit();
+        } else {
+            rootlessHeld++;
+        }
+    }
+
+    /** The root of the fresh source item under way, made now if it has none yet. */
+    private Root rootNow() {
+        if (current == null) {
+            enter(ledger.root(rootlessItem));
+        }
+        return current;
     }
 
     // ---- a task with an input ----
@@ -444,7 +478,10 @@ final class Task {
     Object wrap(Object item) {
         Root root = current;
         if (root == null) {
-            return item;
+            if (!rootless) {
+                return item;
+            }
+            root = rootNow();
         }
         heldAdds[currentIndex]++;
         addsPending = true;
@@ -499,6 +536,10 @@ final class Task {
      * channels hand the batch's output over, so a root reaches zero only once nothing of it is left.
      */
     private void releaseHeld() {
+        if (rootlessHeld > 0) {
+            ledger.completedHere(rootlessHeld);
+            rootlessHeld = 0;
+        }
         for (int i = 0; i < heldSize; i++) {
             Root root = held[i];
             int delta = heldAdds[i] - heldCounts[i];

@@ -1,0 +1,110 @@
+package io.sluice.internal.local;
+
+import io.sluice.Emitter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The per-item path through one node instance: takes an item in, calls the user's node, and hands what it emits
+ * straight to the next hop of the chain (or to the operator's outputs where the chain branches or ends). A hop is the
+ * {@link Emitter} the user's node gets with each item.
+ *
+ * <p>Why it exists: called from one shared place, {@code node.process} and {@code next.accept} are megamorphic call
+ * sites, and the same methods recurring down a chain stop the JIT from inlining one node into the next. So each
+ * chain position gets a class of its own, a hidden class defined from a template's bytecode ({@link
+ * MethodHandles.Lookup#defineHiddenClass}): its call sites see one node class and one next hop class, and the JIT
+ * inlines the whole chain into the source's loop as if it were written as one. The class is chosen by the node's
+ * class, the template and the class of the next hop, so deployments of the same graph share the classes (and what
+ * the JIT made of them); where a template's bytecode cannot be read the template itself serves, correct but shared.
+ *
+ * <p>Guarantees: exactly the semantics of {@link Operator#accept} and {@link Operator#emit} — counters, the wrapping
+ * of what user code throws — on the owning task's thread only.
+ */
+abstract class Hop implements Emitter<Object> {
+
+    final Operator operator;
+
+    /** The chained instance's hop when the default port has that one output; otherwise {@code null}. */
+    final Hop next;
+
+    Hop(Operator operator, Hop next) {
+        this.operator = operator;
+        this.next = next;
+    }
+
+    /** Takes one item from upstream. */
+    abstract void accept(Object item);
+
+    @Override
+    public final void emit(String port, Object item) {
+        operator.emit(port, item);
+    }
+
+    // ---- one class per chain position ----
+
+    private static final MethodType CONSTRUCTOR =
+            MethodType.methodType(void.class, Operator.class, Object.class, Hop.class);
+
+    /** Per node class: per template and next hop class, the constructor of the hidden class for that position. */
+    private static final ClassValue<Map<Position, MethodHandle>> POSITIONS = new ClassValue<>() {
+        @Override
+        protected Map<Position, MethodHandle> computeValue(Class<?> nodeClass) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
+    private record Position(Class<? extends Hop> template, Class<?> next) {}
+
+    /** The hop of {@code operator}, feeding {@code next} (or its outputs when {@code null}). */
+    static Hop of(Operator operator, Hop next) {
+        return switch (operator) {
+            case Operator.Process p -> create(ProcessHop.class, operator, p.node, next);
+            case Operator.End e -> create(EndHop.class, operator, e.node, next);
+            case Operator.Source s -> create(SourceHop.class, operator, s.node, next);
+        };
+    }
+
+    private static Hop create(Class<? extends Hop> template, Operator operator, Object node, Hop next) {
+        Position position = new Position(template, next == null ? null : next.getClass());
+        MethodHandle constructor = POSITIONS.get(node.getClass()).computeIfAbsent(position, Hop::define);
+        try {
+            return (Hop) constructor.invoke(operator, node, next);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("could not create the hop of node '" + operator.nodeId + "'", e);
+        }
+    }
+
+    /** A hidden class copied from {@code position}'s template; the template itself if its bytecode is not at hand. */
+    private static MethodHandle define(Position position) {
+        Class<? extends Hop> template = position.template();
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        try {
+            byte[] bytes = TEMPLATES.get(template);
+            Class<?> type = bytes == null
+                    ? template
+                    : lookup.defineHiddenClass(bytes, true).lookupClass();
+            return lookup.findConstructor(type, CONSTRUCTOR);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("could not define a hop from " + template.getName(), e);
+        }
+    }
+
+    /** The bytecode of each template, read once; absent where the class file cannot be read. */
+    private static final ClassValue<byte[]> TEMPLATES = new ClassValue<>() {
+        @Override
+        protected byte[] computeValue(Class<?> template) {
+            try (InputStream in = template.getResourceAsStream(template.getSimpleName() + ".class")) {
+                return in == null ? null : in.readAllBytes();
+            } catch (IOException e) {
+                return null;
+            }
+        }
+    };
+}
