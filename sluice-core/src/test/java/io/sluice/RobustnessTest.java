@@ -235,7 +235,9 @@ class RobustnessTest {
     }
 
     @ParameterizedTest
-    @EnumSource(LocalOptions.Mode.class)
+    @EnumSource(
+            value = LocalOptions.Mode.class,
+            names = {"SINGLE_THREAD", "MULTI_THREAD"})
     void aTreeThatNeverLeavesItsSourceTaskIsReplayedAndCountedLikeAnyOther(LocalOptions.Mode mode) throws Exception {
         // all chained: a tree gets its root only when a node fails on it, so this checks the root made that late
         Set<Long> failedOnce = ConcurrentHashMap.newKeySet();
