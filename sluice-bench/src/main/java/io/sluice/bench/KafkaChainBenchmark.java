@@ -42,6 +42,9 @@ public final class KafkaChainBenchmark {
 
     private static final AtomicInteger RUN = new AtomicInteger();
 
+    /** The commit interval of every contender: Sluice's default, set for Kafka Streams and the raw peer. */
+    static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
+
     private final KafkaBroker kafka;
 
     private KafkaChainBenchmark(KafkaBroker kafka) {
@@ -50,24 +53,41 @@ public final class KafkaChainBenchmark {
 
     public static void main(String[] args) throws Exception {
         int items = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        int rate = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        int fixedRate = args.length > 1 ? Integer.parseInt(args[1]) : 0; // 0: half the slowest contender's throughput
         try (KafkaBroker kafka = KafkaBroker.start()) {
             KafkaChainBenchmark bench = new KafkaChainBenchmark(kafka);
             System.out.printf(Locale.ROOT, "%-34s %14s %10s %10s%n", "run", "items/s", "p50 ms", "p99 ms");
             for (Guarantee guarantee : Guarantee.values()) {
                 bench.warmUp(guarantee);
-                report(
-                        "raw clients " + guarantee,
-                        bench.throughput(bench::raw, guarantee, items),
-                        bench.latency(bench::raw, guarantee, rate));
-                report(
-                        "kafka streams " + guarantee,
-                        bench.throughput(bench::streams, guarantee, items),
-                        bench.latency(bench::streams, guarantee, rate));
-                report(
-                        "sluice " + guarantee,
-                        bench.throughput(bench::sluice, guarantee, items),
-                        bench.latency(bench::sluice, guarantee, rate));
+                Map<String, Chain> contenders = new java.util.LinkedHashMap<>();
+                contenders.put("raw clients", bench::raw);
+                contenders.put("kafka streams", bench::streams);
+                contenders.put("sluice", bench::sluice);
+                Map<String, Double> throughput = new java.util.LinkedHashMap<>();
+                for (Map.Entry<String, Chain> contender : contenders.entrySet()) {
+                    throughput.put(contender.getKey(), bench.throughput(contender.getValue(), guarantee, items));
+                }
+                // latency where every contender keeps up: half of the sustainable rate of the slowest
+                int rate = fixedRate > 0
+                        ? fixedRate
+                        : (int) (throughput.values().stream()
+                                        .mapToDouble(Double::doubleValue)
+                                        .min()
+                                        .orElseThrow()
+                                / 2);
+                System.out.printf(Locale.ROOT, "%s: latency at %,d items/s%n", guarantee, rate);
+                for (Map.Entry<String, Chain> contender : contenders.entrySet()) {
+                    report(
+                            contender.getKey() + " " + guarantee,
+                            throughput.get(contender.getKey()),
+                            bench.latency(contender.getValue(), guarantee, rate));
+                }
+                System.out.printf(
+                        Locale.ROOT,
+                        "sluice / kafka streams, %s: %.2f; sluice / raw clients: %.2f%n",
+                        guarantee,
+                        throughput.get("sluice") / throughput.get("kafka streams"),
+                        throughput.get("sluice") / throughput.get("raw clients"));
             }
         }
     }
@@ -251,26 +271,38 @@ public final class KafkaChainBenchmark {
                 producer.initTransactions();
             }
             long read = 0;
-            while (read < items) {
-                var records = consumer.poll(Duration.ofMillis(100));
-                if (records.isEmpty()) {
-                    continue;
-                }
-                if (eos) {
-                    producer.beginTransaction();
-                }
-                for (ConsumerRecord<Long, Long> record : records) {
-                    read++;
-                    if (keep(record.value())) {
-                        producer.send(new ProducerRecord<>(out, record.value()));
+            // commits every COMMIT_INTERVAL, as Sluice's workers and Kafka Streams do, not once per poll
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> pending =
+                    new java.util.HashMap<>();
+            boolean open = false;
+            long lastCommit = System.nanoTime();
+            while (read < items || !pending.isEmpty()) {
+                var records = consumer.poll(Duration.ofMillis(read < items ? 100 : 0));
+                if (!records.isEmpty()) {
+                    if (eos && !open) {
+                        producer.beginTransaction();
+                        open = true;
                     }
+                    for (ConsumerRecord<Long, Long> record : records) {
+                        read++;
+                        if (keep(record.value())) {
+                            producer.send(new ProducerRecord<>(out, record.value()));
+                        }
+                    }
+                    pending.putAll(nextOffsets(records));
                 }
-                if (eos) {
-                    producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
-                    producer.commitTransaction();
-                } else {
-                    producer.flush();
-                    consumer.commitSync();
+                boolean due = System.nanoTime() - lastCommit >= COMMIT_INTERVAL.toNanos() || read >= items;
+                if (due && !pending.isEmpty()) {
+                    if (eos) {
+                        producer.sendOffsetsToTransaction(pending, consumer.groupMetadata());
+                        producer.commitTransaction();
+                        open = false;
+                    } else {
+                        producer.flush();
+                        consumer.commitSync(pending);
+                    }
+                    pending.clear();
+                    lastCommit = System.nanoTime();
                 }
             }
         }
@@ -310,7 +342,13 @@ public final class KafkaChainBenchmark {
         config.put(
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
                 guarantee == Guarantee.EXACTLY_ONCE ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
-        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) COMMIT_INTERVAL.toMillis());
+        // the clients' settings Sluice's own and the raw peer's use (PeerClients)
+        config.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG), 5);
+        config.put(
+                StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.BATCH_SIZE_CONFIG),
+                128 * 1024);
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         try (KafkaStreams app = new KafkaStreams(builder.build(), config)) {
