@@ -46,12 +46,22 @@ final class Dynalite implements AutoCloseable {
 
     private static Dynalite shared;
 
-    /** One in-memory server for every test that needs none of its own, stopped when the JVM exits. */
+    /**
+     * One in-memory server for every test that needs none of its own, stopped when the JVM exits. A shared server
+     * found dead is started again on its port, its log's tail printed first: it died under a clean-clone CI run twice
+     * (every later test then failed with "Connection refused"), and each test uses tables of its own, so nothing a
+     * test needs is lost, while the log says why it died.
+     */
     static synchronized Dynalite shared() {
         if (shared == null) {
             Dynalite server = start();
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "dynalite-stop"));
             shared = server;
+        } else if (!ServerProcess.accepts(shared.port)) {
+            System.err.println("The shared dynalite on port " + shared.port + " is gone; starting it again. Its log"
+                    + " ended with:\n" + ServerProcess.tail(shared.dir.resolve("dynalite.log"), 30));
+            shared.stop();
+            shared.restart();
         }
         return shared;
     }
