@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -151,21 +152,15 @@ final class CloudCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--node", defaultValue = "localhost:7000", paramLabel = "HOST:PORT", description = "the node")
-        String node;
+        @Mixin
+        NodeConnection connection;
 
         @Option(names = "--types", required = true, paramLabel = "FILE", description = "the types file")
         Path types;
 
-        @Option(names = "--token", paramLabel = "TOKEN", description = "the node's bearer token")
-        String token;
-
-        @Option(names = "--tls-ca", paramLabel = "PEM", description = "connect with TLS, trusting these certificates")
-        Path tlsCa;
-
         @Override
         public Integer call() {
-            try (CloudClient client = CloudClient.connect(node, token, tlsCa)) {
+            try (CloudClient client = connection.connect()) {
                 for (ObjectType type : ObjectType.readAll(types)) {
                     client.define(type);
                     spec.commandLine().getOut().println("defined " + type.name());
@@ -185,8 +180,8 @@ final class CloudCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--node", defaultValue = "localhost:7000", paramLabel = "HOST:PORT", description = "the node")
-        String node;
+        @Mixin
+        NodeConnection connection;
 
         @Option(names = "--type", required = true, paramLabel = "TYPE", description = "the objects' type")
         String type;
@@ -194,16 +189,10 @@ final class CloudCommand {
         @Option(names = "--json", paramLabel = "JSON", description = "the object (default: JSON lines from stdin)")
         String json;
 
-        @Option(names = "--token", paramLabel = "TOKEN", description = "the node's bearer token")
-        String token;
-
-        @Option(names = "--tls-ca", paramLabel = "PEM", description = "connect with TLS, trusting these certificates")
-        Path tlsCa;
-
         @Override
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
-            try (CloudClient client = CloudClient.connect(node, token, tlsCa)) {
+            try (CloudClient client = connection.connect()) {
                 List<CompletableFuture<String>> ids = new ArrayList<>();
                 if (json != null) {
                     ids.add(client.publish(type, parse(json, "--json")));
@@ -247,8 +236,8 @@ final class CloudCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--node", defaultValue = "localhost:7000", paramLabel = "HOST:PORT", description = "the node")
-        String node;
+        @Mixin
+        NodeConnection connection;
 
         @Option(names = "--type", required = true, paramLabel = "TYPE", description = "the type")
         String type;
@@ -263,18 +252,12 @@ final class CloudCommand {
         @Option(names = "--count", defaultValue = "0", paramLabel = "N", description = "stop after N objects")
         long count;
 
-        @Option(names = "--token", paramLabel = "TOKEN", description = "the node's bearer token")
-        String token;
-
-        @Option(names = "--tls-ca", paramLabel = "PEM", description = "connect with TLS, trusting these certificates")
-        Path tlsCa;
-
         @Override
         public Integer call() throws InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
             CountDownLatch done = new CountDownLatch(1);
             AtomicLong seen = new AtomicLong();
-            try (CloudClient client = CloudClient.connect(node, token, tlsCa)) {
+            try (CloudClient client = connection.connect()) {
                 Subscription subscription = client.subscribe(type, group, object -> {
                     if (count > 0 && seen.get() >= count) {
                         return; // not acknowledged: the next member of the group gets it
@@ -300,6 +283,22 @@ final class CloudCommand {
                 }
             }
             return 0;
+        }
+    }
+
+    /** How the client subcommands reach a node: its address, its token and the certificates to trust. */
+    static final class NodeConnection {
+        @Option(names = "--node", defaultValue = "localhost:7000", paramLabel = "HOST:PORT", description = "the node")
+        String node;
+
+        @Option(names = "--token", paramLabel = "TOKEN", description = "the node's bearer token")
+        String token;
+
+        @Option(names = "--tls-ca", paramLabel = "PEM", description = "connect with TLS, trusting these certificates")
+        Path tlsCa;
+
+        CloudClient connect() {
+            return CloudClient.connect(node, token, tlsCa);
         }
     }
 }
