@@ -14,10 +14,16 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * value the store value (no value: the key was deleted, which compaction then drops). A serde may describe an encoding
  * in headers; the key's headers are kept under {@code sluice.key.} so that key and value each read back as written.
  * Instance <i>i</i> of a node writes and restores partition <i>i</i> of each of its changelogs.
+ *
+ * <p>One record is not a change: the {@linkplain #adopted adoption record}, which says that the instance adopted what
+ * an external store's server held when the deployment first ran it, so that a restart puts the server back to the
+ * changelog even when nothing was adopted and nothing committed since.
  */
 final class Changelog {
 
     private static final String KEY_HEADER_PREFIX = "sluice.key.";
+    private static final String ADOPTED_HEADER = "sluice.adopted";
+    private static final byte[] NO_BYTES = new byte[0];
 
     /**
      * The position a start node that is not {@link io.sluice.Resumable} keeps once it committed output: it says
@@ -37,6 +43,21 @@ final class Changelog {
         }
         byte[] valueBytes = value == null ? null : serde.serialize(value, headers);
         return new ProducerRecord<>(topic, partition, keyBytes, valueBytes, headers);
+    }
+
+    /**
+     * The record that marks, after the content it adopted, that an instance adopted its external store's server: an
+     * empty key and value with the header {@value #ADOPTED_HEADER}, which compaction keeps as the key's last record.
+     */
+    static ProducerRecord<byte[], byte[]> adopted(String topic, int partition) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(ADOPTED_HEADER, NO_BYTES);
+        return new ProducerRecord<>(topic, partition, NO_BYTES, NO_BYTES, headers);
+    }
+
+    /** Whether {@code record} is an {@linkplain #adopted adoption record}, which sets no key. */
+    static boolean isAdoption(ConsumerRecord<byte[], byte[]> record) {
+        return record.headers().lastHeader(ADOPTED_HEADER) != null;
     }
 
     /** The store key a changelog record sets. */
