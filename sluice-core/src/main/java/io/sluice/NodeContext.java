@@ -52,4 +52,15 @@ public interface NodeContext {
      * @throws IllegalArgumentException if the node declares no store of that name
      */
     <V> ValueState<V> valueState(String name);
+
+    /**
+     * Whether the runtime keeps this start node's position with its commits and tells it, through {@link
+     * Resumable#committed}, which input it will never read again: on KAFKA, and on LOCAL with checkpoints. A source
+     * that must acknowledge its input (a queue, a broker's subscription) acknowledges it there when this is true, so
+     * that a crash before the commit gets it again; when false nothing is ever committed, and it acknowledges its
+     * input once it has gone downstream. Always false for nodes that are not start nodes.
+     */
+    default boolean positionsCommitted() {
+        return false;
+    }
 }

@@ -50,6 +50,13 @@ public interface NodeInstance {
     /** Lets an end node make what it wrote durable ({@link io.sluice.EndNode#flush}); nothing for other nodes. */
     void flush();
 
+    /**
+     * Says that the runtime commits a start node's position and calls {@link Resumable#committed}, as {@link
+     * io.sluice.NodeContext#positionsCommitted} then tells the node; call it before {@link #open}. Nothing for other
+     * nodes.
+     */
+    void commitPositions();
+
     String nodeId();
 
     int instance();

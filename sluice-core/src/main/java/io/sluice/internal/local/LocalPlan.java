@@ -167,6 +167,7 @@ final class LocalPlan {
         graph.nodes().forEach(spec -> parallelism.put(spec.id(), spec.parallelism()));
         Checkpoints checkpoints = Checkpoints.open(directory, graph.name(), parallelism);
         for (NodeSpec spec : graph.startNodes()) {
+            operators.get(spec.id()).forEach(o -> ((Operator.Source) o).commitPositions());
             boolean resumable = ((Operator.Source) operators.get(spec.id()).get(0)).resumable() != null;
             if (!resumable && graph.robustness().nodeLevels().get(spec.id()) != Robustness.Level.NONE) {
                 throw new SluiceException("Start node '" + spec.id() + "' cannot resume from the checkpoint "

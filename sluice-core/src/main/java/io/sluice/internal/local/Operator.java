@@ -365,6 +365,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
     /** A start node's instance; untracked, its emits go straight on. */
     static sealed class Source extends Operator permits RootingSource {
         final StartNode<Object> node;
+        private boolean positionsCommitted; // set before the node opens
 
         Source(
                 String graph,
@@ -380,6 +381,16 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         /** The node as a {@link Resumable}, or {@code null} if it cannot say where it is. */
         Resumable resumable() {
             return node instanceof Resumable r ? r : null;
+        }
+
+        /** The runtime commits this source's position and calls {@link Resumable#committed}; before it opens. */
+        void commitPositions() {
+            positionsCommitted = true;
+        }
+
+        @Override
+        public boolean positionsCommitted() {
+            return positionsCommitted;
         }
 
         /** Pulls once; returns whether the source has more. */

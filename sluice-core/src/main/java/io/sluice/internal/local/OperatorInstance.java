@@ -28,6 +28,13 @@ final class OperatorInstance implements NodeInstance {
     }
 
     @Override
+    public void commitPositions() {
+        if (operator instanceof Operator.Source source) {
+            source.commitPositions();
+        }
+    }
+
+    @Override
     public void flush() {
         if (operator instanceof Operator.End end) {
             end.flush();

@@ -160,6 +160,7 @@ final class InstanceWorker implements Runnable {
                     index,
                     (node, item) -> attempts.hold(this::sendResult, item),
                     withTransaction(outputs));
+            created.commitPositions(); // a start node's, with every commit
             instance = created;
             self = created;
             stores = created.stores();
