@@ -195,13 +195,13 @@ final class Commits {
      * @throws NodeFailedException if another instance owns it: the store is not keyed by the node's input key, so its
      *     keys cannot follow their input when the node is rescaled
      */
-    private int owned(String store, byte[] keyBytes, int partitions) {
+    private int owned(String store, Object key, byte[] keyBytes, int partitions) {
         int partition = Changelog.partitionOf(keyBytes, partitions);
         if (partition % spec.parallelism() != index) {
             throw new NodeFailedException(
                     spec.id(),
-                    "Node '" + spec.id() + "' (instance " + index + " of " + spec.parallelism() + ") wrote key "
-                            + new String(keyBytes, java.nio.charset.StandardCharsets.UTF_8) + " to its store '" + store
+                    "Node '" + spec.id() + "' (instance " + index + " of " + spec.parallelism() + ") wrote key '" + key
+                            + "' to its store '" + store
                             + "', but that key's input partition (" + partition + " of " + partitions + ") belongs to"
                             + " instance " + (partition % spec.parallelism()) + "; a node with maxParallelism "
                             + spec.maxParallelism() + " keeps each store key where its input key goes, so that a"
@@ -222,12 +222,15 @@ final class Commits {
                 output.beginIfNeeded();
                 String topic = TopicPlan.storeTopic(graphName, spec.id(), store.name());
                 int partitions = plan.topic(topic).partitions();
-                java.util.function.ToIntFunction<byte[]> partitionOf = partitions == spec.parallelism()
-                        ? keyBytes -> index
-                        : keyBytes -> owned(store.name(), keyBytes, partitions);
+                boolean byInstance = partitions == spec.parallelism();
                 store.drainChanges((key, value) -> {
                     try {
-                        output.send(Changelog.record(topic, partitionOf, serde, key, value));
+                        output.send(Changelog.record(
+                                topic,
+                                keyBytes -> byInstance ? index : owned(store.name(), key, keyBytes, partitions),
+                                serde,
+                                key,
+                                value));
                     } catch (ItemTypeException e) {
                         throw PortWriter.refused(spec.id(), "wrote to its store '" + store.name() + "'", e);
                     }

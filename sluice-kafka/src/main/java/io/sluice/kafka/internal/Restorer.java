@@ -193,9 +193,8 @@ final class Restorer {
             throw new NodeFailedException(
                     spec.id(),
                     "Node '" + spec.id() + "' (instance " + index + " of " + spec.parallelism() + ") cannot restore"
-                            + " its store '" + store.name() + "': key "
-                            + new String(record.key(), java.nio.charset.StandardCharsets.UTF_8)
-                            + " is in changelog partition " + record.partition() + " of topic '" + topic + "' but its"
+                            + " its store '" + store.name() + "': key '" + Changelog.key(record, serde)
+                            + "' is in changelog partition " + record.partition() + " of topic '" + topic + "' but its"
                             + " input partition is " + belongs + "; the store is not keyed by the node's input key, so"
                             + " its keys cannot follow their input to other instances: run the node with the"
                             + " parallelism that wrote it (" + partitions + "), or key its stores by the key of its"
