@@ -34,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       check: with that restore skipped, the same test finds the counts wrong.
  *   <li>On KAFKA under exactly-once, one process per node, the start, the stateful and the end worker each killed
  *       with SIGKILL at random moments — as built, and with the server run ahead of the Kafka transaction on purpose.
- *       Power check: with the restore from the changelog skipped, the same test finds the counts wrong.
+ *       Power check: with the restore from the changelog skipped, the same test finds the counts wrong. And the
+ *       stateful and end workers each halted once right after their first records reached the server, before their
+ *       first commit: the restart must put the server back to what the instance adopted when it first ran.
  *   <li>The server stopped mid-run: a short outage is waited for and the run completes exactly; an outage longer than
  *       the store retries fails the deployment naming the server, and a deployment resumed once the server is back
  *       completes exactly.
@@ -245,10 +247,6 @@ public abstract class ExternalStoreCrashContract {
 
     @Test
     @Tag("slow")
-    @org.junit.jupiter.api.Disabled("A known wrong result, open: under commit-late, after kills of the count worker,"
-            + " one instance's keys end 10-11 counts high (two poll batches counted twice) - seen on DynamoDB on"
-            + " 2a37518 and on Postgres twice on 455759d, passing on rerun. docs/state.md, 'Open: the server-ahead case"
-            + " on KAFKA', says what is known. Enable it again with the fix.")
     void onKafkaAServerAheadOfTheTransactionIsPutBackToTheChangelog() throws Exception {
         CountingGraph graph = killOnKafka("kafka_ahead", "commit-late", 12);
 
@@ -263,19 +261,36 @@ public abstract class ExternalStoreCrashContract {
         assertThat(isExact(graph)).as("exact counts with the restore broken").isFalse();
     }
 
+    /**
+     * A worker killed before its first commit, after its first records' writes reached the server (the case the
+     * random kills above hit only on a starved machine): the restart must put the server back to what the instance
+     * adopted, not adopt the killed run's writes in turn.
+     */
+    @Test
+    @Tag("slow")
+    void onKafkaAWorkerKilledBeforeItsFirstCommitIsPutBackToWhatItAdopted() throws Exception {
+        CountingGraph graph = graph(sharedServer(), "kafka_first", FIRST_ITEMS, KAFKA_PACE, PATIENT);
+        Path halted = Files.createDirectories(dir.resolve("halted"));
+        try (Deployment deployment =
+                deployOnKafka(graph, "commit-late,halt-before-first-commit", "-Dsluice.kafka.fault.once=" + halted)) {
+            awaitCompleted(deployment);
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(halted)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .as("the workers that halted before their first commit")
+                    .containsExactlyInAnyOrder(CountingGraph.COUNT, CountingGraph.TALLY);
+        }
+        assertExact(graph);
+    }
+
+    private static final long FIRST_ITEMS = 40_000;
+
     private CountingGraph killOnKafka(String name, String fault, long seed) throws Exception {
         CountingGraph graph = graph(sharedServer(), name, KAFKA_ITEMS, KAFKA_PACE, PATIENT);
         runWithoutFaults(graph.named(name + "_fault_free"));
-        Path file = graph.write(dir.resolve("graph.properties"));
-        Path logs = Files.createDirectories(dir.resolve("logs"));
-        List<String> jvmOptions = new ArrayList<>(childJvmOptions());
-        jvmOptions.add("-D" + CountingGraph.FILE_PROPERTY + "=" + file);
-        if (!fault.isEmpty()) {
-            jvmOptions.add("-Dsluice.kafka.fault=" + fault);
-        }
-        DeploymentOptions options = kafkaProcesses(CountingGraph.Factory.class, logs, jvmOptions);
+        Path logs = dir.resolve("logs");
         List<String> kills;
-        try (Deployment deployment = graph.build().deploy(SystemType.KAFKA, options)) {
+        try (Deployment deployment = deployOnKafka(graph, fault)) {
             kills = WorkerKills.kill(
                     deployment,
                     logs,
@@ -283,16 +298,33 @@ public abstract class ExternalStoreCrashContract {
                     KAFKA_KILLS,
                     new Random(seed),
                     UP_BEFORE_KILL);
-            DeploymentState state = deployment.awaitTermination(Duration.ofMinutes(5));
-            assertThat(state)
-                    .as("the deployment, failed with %s", deployment.failure().map(Throwable::getMessage))
-                    .isEqualTo(DeploymentState.COMPLETED);
+            awaitCompleted(deployment);
         }
         System.out.printf("%s on KAFKA (%s): kills %s%n", name, fault.isEmpty() ? "as built" : fault, kills);
         assertThat(kills)
                 .as("kills of every kind of worker")
                 .contains(CountingGraph.NUMBERS, CountingGraph.COUNT, CountingGraph.TALLY);
         return graph;
+    }
+
+    /** Deploys {@code graph} on KAFKA, one worker process per node logging into {@code logs}, with {@code fault}. */
+    private Deployment deployOnKafka(CountingGraph graph, String fault, String... jvmExtra) throws IOException {
+        Path file = graph.write(dir.resolve("graph.properties"));
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        List<String> jvmOptions = new ArrayList<>(childJvmOptions());
+        jvmOptions.add("-D" + CountingGraph.FILE_PROPERTY + "=" + file);
+        if (!fault.isEmpty()) {
+            jvmOptions.add("-Dsluice.kafka.fault=" + fault);
+        }
+        jvmOptions.addAll(List.of(jvmExtra));
+        return graph.build().deploy(SystemType.KAFKA, kafkaProcesses(CountingGraph.Factory.class, logs, jvmOptions));
+    }
+
+    private static void awaitCompleted(Deployment deployment) throws InterruptedException {
+        DeploymentState state = deployment.awaitTermination(Duration.ofMinutes(5));
+        assertThat(state)
+                .as("the deployment, failed with %s", deployment.failure().map(Throwable::getMessage))
+                .isEqualTo(DeploymentState.COMPLETED);
     }
 
     // ---- the server stopped mid-run ----

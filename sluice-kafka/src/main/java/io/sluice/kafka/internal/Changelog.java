@@ -18,10 +18,16 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * each key in the partition its input key falls in ({@link #partitionOf}): murmur2 of the serialised key, as a keyed
  * edge computes it, so a store keyed by the node's input key needs no moving when the node is rescaled, and instance
  * <i>i</i> of <i>p</i> owns the partitions <i>c</i> with <i>c mod p = i</i>, as it owns its input partitions.
+ *
+ * <p>One record is not a change: the {@linkplain #adopted adoption record}, which says that the instance adopted what
+ * an external store's server held when the deployment first ran it, so that a restart puts the server back to the
+ * changelog even when nothing was adopted and nothing committed since.
  */
 final class Changelog {
 
     private static final String KEY_HEADER_PREFIX = "sluice.key.";
+    private static final String ADOPTED_HEADER = "sluice.adopted";
+    private static final byte[] NO_BYTES = new byte[0];
 
     /**
      * The position a start node that is not {@link io.sluice.Resumable} keeps once it committed output: it says
@@ -56,6 +62,21 @@ final class Changelog {
         }
         byte[] valueBytes = value == null ? null : serde.serialize(value, headers);
         return new ProducerRecord<>(topic, partitionOf.applyAsInt(keyBytes), keyBytes, valueBytes, headers);
+    }
+
+    /**
+     * The record that marks, after the content it adopted, that an instance adopted its external store's server: an
+     * empty key and value with the header {@value #ADOPTED_HEADER}, which compaction keeps as the key's last record.
+     */
+    static ProducerRecord<byte[], byte[]> adopted(String topic, int partition) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(ADOPTED_HEADER, NO_BYTES);
+        return new ProducerRecord<>(topic, partition, NO_BYTES, NO_BYTES, headers);
+    }
+
+    /** Whether {@code record} is an {@linkplain #adopted adoption record}, which sets no key. */
+    static boolean isAdoption(ConsumerRecord<byte[], byte[]> record) {
+        return record.headers().lastHeader(ADOPTED_HEADER) != null;
     }
 
     /** The store key a changelog record sets. */

@@ -71,8 +71,8 @@ final class ChangelogStores {
                         return true;
                     },
                     record -> {
-                        if (record.key() == null) {
-                            return; // not a store record: every change has its key
+                        if (record.key() == null || Changelog.isAdoption(record)) {
+                            return; // not a store record: every change has its key, and sets it
                         }
                         Object key = decode(what, record, () -> Changelog.key(record, serde));
                         if (!wanted.test(key)) {

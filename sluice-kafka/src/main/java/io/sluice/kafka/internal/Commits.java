@@ -164,6 +164,29 @@ final class Commits {
     }
 
     /**
+     * Logs what {@code adopted} took from their servers, before the node processes anything: their content to their
+     * changelogs, then an {@linkplain Changelog#adopted adoption record} after it, committed at once (in one
+     * transaction under exactly-once). A restart then finds a changelog to put the server back to, even if this run
+     * is killed before its first commit, after writes of its own reached the server; and even if nothing was adopted.
+     */
+    void commitAdoption(List<InstanceStore> adopted) {
+        if (adopted.isEmpty()) {
+            return;
+        }
+        writeStoreChanges();
+        for (InstanceStore store : adopted) {
+            output.beginIfNeeded();
+            output.send(Changelog.adopted(TopicPlan.storeTopic(graphName, spec.id(), store.name()), index));
+        }
+        if (exactlyOnce) {
+            output.commitTransaction();
+        } else {
+            output.flush();
+        }
+        output.checkSends(); // no position and no offsets: nothing moved yet
+    }
+
+    /**
      * Commits the external stores now, ahead of the transaction that holds their changelog: for {@link
      * CrashFaults#COMMIT_LATE} only.
      */

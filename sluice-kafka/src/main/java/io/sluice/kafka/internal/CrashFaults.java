@@ -9,6 +9,11 @@ package io.sluice.kafka.internal;
  *       arrived, and its external stores to their server at once, so that nearly all the time the server holds writes
  *       of a transaction that may yet abort — which a restart must undo — and a kill finds output written but not
  *       committed. The protocol stays correct: only the window a kill can hit widens;
+ *   <li>{@code halt-before-first-commit}: with {@code commit-late}, a consuming worker halts its JVM (exit code 137,
+ *       as SIGKILL leaves it) right after its first records' writes reached its external stores' server, before any
+ *       transaction holds them — once per node in a deployment: the first worker of the node to get there creates
+ *       the file named after the node in the directory {@value #ONCE_PROPERTY} names, and a worker that finds it goes
+ *       on;
  *   <li>{@code skip-store-restore}: an external store keeps what its server holds on a restart instead of being put
  *       back to its changelog, the judge of what was committed.
  *   <li>{@code sink-own-producer}: a sink to a named topic, or a graph output, writes with a producer of its own
@@ -22,8 +27,10 @@ package io.sluice.kafka.internal;
 final class CrashFaults {
 
     static final String PROPERTY = "sluice.kafka.fault";
+    static final String ONCE_PROPERTY = "sluice.kafka.fault.once";
 
     static final boolean COMMIT_LATE = has("commit-late");
+    static final boolean HALT_BEFORE_FIRST_COMMIT = has("halt-before-first-commit");
     static final boolean SKIP_STORE_RESTORE = has("skip-store-restore");
     static final boolean SINK_OWN_PRODUCER = has("sink-own-producer");
     static final boolean RESTORE_BY_INSTANCE = has("restore-by-instance");
@@ -31,13 +38,26 @@ final class CrashFaults {
     private CrashFaults() {}
 
     static {
-        if (COMMIT_LATE || SKIP_STORE_RESTORE || SINK_OWN_PRODUCER || RESTORE_BY_INSTANCE) {
+        if (COMMIT_LATE || HALT_BEFORE_FIRST_COMMIT || SKIP_STORE_RESTORE || SINK_OWN_PRODUCER || RESTORE_BY_INSTANCE) {
             org.slf4j.LoggerFactory.getLogger(CrashFaults.class)
                     .warn(
                             "Injecting faults for a crash test ({}={}): this worker's recovery is broken on purpose",
                             PROPERTY,
                             System.getProperty(PROPERTY));
         }
+    }
+
+    /** Halts this JVM as a SIGKILL would, unless a worker of {@code node} did so before in this deployment. */
+    static void haltOnce(String node) {
+        java.nio.file.Path marker = java.nio.file.Path.of(System.getProperty(ONCE_PROPERTY), node);
+        try {
+            java.nio.file.Files.createFile(marker);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Runtime.getRuntime().halt(137);
     }
 
     private static boolean has(String fault) {

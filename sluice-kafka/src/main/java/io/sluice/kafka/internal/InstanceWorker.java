@@ -188,6 +188,7 @@ final class InstanceWorker implements Runnable {
                     () -> consumer,
                     restorer.resume(resumable),
                     createdNanos);
+            commits.commitAdoption(restorer.adopted());
             boolean finished = spec.kind() == NodeKind.START ? runSource(created) : runConsumer(created);
             if (!finished || !deployment.isRunning()) {
                 end = NodeState.CANCELLED;
@@ -291,6 +292,9 @@ final class InstanceWorker implements Runnable {
             if (!markers.allEnded()) {
                 if (CrashFaults.COMMIT_LATE) {
                     commits.commitExternalStores();
+                    if (CrashFaults.HALT_BEFORE_FIRST_COMMIT && !records.isEmpty()) {
+                        CrashFaults.haltOnce(spec.id());
+                    }
                 } else {
                     commits.commitIfDue();
                 }

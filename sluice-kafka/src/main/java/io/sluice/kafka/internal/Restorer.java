@@ -36,6 +36,7 @@ final class Restorer {
     private final Serde serde;
     private final boolean exactlyOnce;
     private String restoredPosition; // where the last committed run of this instance stopped
+    private final List<InstanceStore> adopted = new java.util.ArrayList<>(); // external stores without a log yet
 
     Restorer(WorkerHost deployment, NodeSpec spec, int index, String name, Serde serde, boolean exactlyOnce) {
         this.deployment = deployment;
@@ -66,8 +67,10 @@ final class Restorer {
                     restoreExternal(reader, owned, store);
                 } else {
                     readToEnd(reader, owned, record -> {
-                        requireInPlace(store, record);
-                        store.restore(Changelog.key(record, serde), Changelog.value(record, serde));
+                        if (!Changelog.isAdoption(record)) {
+                            requireInPlace(store, record);
+                            store.restore(Changelog.key(record, serde), Changelog.value(record, serde));
+                        }
                     });
                 }
             }
@@ -96,16 +99,20 @@ final class Restorer {
     /**
      * Puts an external store's server back to what its changelog holds — the changelog, written in the transaction,
      * is the judge — and commits that; a changelog with nothing yet (a first run) adopts what the server holds
-     * instead, which the first commit then writes to the changelog. The server is written only after the runtime's
-     * commit, so a run killed before its first one left the server as it found it.
+     * instead, which the worker logs at once, before any record moves ({@link Commits#commitAdoption}): so a run
+     * killed before its first commit, whose writes may have reached the server, is put back to what was adopted, and
+     * its writes are not adopted in turn.
      */
     private void restoreExternal(
             KafkaConsumer<byte[], byte[]> reader, List<TopicPartition> owned, InstanceStore store) {
         Map<Object, Object> content = new HashMap<>();
         boolean[] any = {false};
         readToEnd(reader, owned, record -> {
-            requireInPlace(store, record);
             any[0] = true;
+            if (Changelog.isAdoption(record)) {
+                return; // the content adopted came before it
+            }
+            requireInPlace(store, record);
             Object key = Changelog.key(record, serde);
             Object value = Changelog.value(record, serde);
             if (value == null) {
@@ -119,7 +126,13 @@ final class Restorer {
             store.commitExternal();
         } else {
             store.adoptContent();
+            adopted.add(store);
         }
+    }
+
+    /** The external stores whose changelog was empty, which adopted what their server holds: to be logged at once. */
+    List<InstanceStore> adopted() {
+        return adopted;
     }
 
     /**

@@ -34,8 +34,9 @@ class DynamoDbCrashTest extends ExternalStoreCrashContract {
                             Dynalite.REGION,
                             DynamoDbBackend.TABLE,
                             "crash-" + graph + "-" + store,
+                            // a worker restarted on a starved machine connects slowly; a stopped server refuses at once
                             DynamoDbBackend.CONNECT_TIMEOUT,
-                            "2s",
+                            "10s",
                             DynamoDbBackend.RETRY_TIMEOUT,
                             retryFor.toMillis() + "ms"));
         }

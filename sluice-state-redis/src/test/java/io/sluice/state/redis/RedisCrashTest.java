@@ -32,8 +32,9 @@ class RedisCrashTest extends ExternalStoreCrashContract {
                             server.uri(),
                             RedisBackend.PREFIX,
                             "crash:" + graph + ":" + store + ":",
+                            // a worker restarted on a starved machine connects slowly; a stopped server refuses at once
                             RedisBackend.CONNECT_TIMEOUT,
-                            "2s",
+                            "10s",
                             RedisBackend.RETRY_TIMEOUT,
                             retryFor.toMillis() + "ms"));
         }

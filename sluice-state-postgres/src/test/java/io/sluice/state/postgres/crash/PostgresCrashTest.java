@@ -39,8 +39,9 @@ class PostgresCrashTest extends ExternalStoreCrashContract {
                             Integer.toString(retries),
                             PostgresBackend.RETRY_BACKOFF,
                             "250ms",
+                            // a worker restarted on a starved machine connects slowly; a stopped server refuses at once
                             PostgresBackend.CONNECT_TIMEOUT,
-                            "2s"));
+                            "10s"));
         }
 
         @Override
