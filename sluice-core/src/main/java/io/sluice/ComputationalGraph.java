@@ -155,6 +155,30 @@ public final class ComputationalGraph {
         return new ComputationalGraph(name, nodes, edges, Objects.requireNonNull(robustness, "robustness"), orderings);
     }
 
+    /**
+     * This graph, under the same name, with node {@code nodeId} running {@code parallelism} instances: what a
+     * deployment that rescaled the node runs ({@link Deployment#scale}). The name stays, so a graph named from its
+     * shape still finds its topics.
+     *
+     * @throws NotDefinedException if the graph has no node {@code nodeId}
+     * @throws InvalidGraphException if the graph does not allow that parallelism (below 1, above the node's {@link
+     *     NodeSpec#maxParallelism()}, a node that needs its items in order)
+     */
+    public ComputationalGraph withParallelism(String nodeId, int parallelism) {
+        NodeSpec node = node(nodeId);
+        if (node.parallelism() == parallelism) {
+            return this;
+        }
+        NodeSpec scaled = node.withParallelism(parallelism);
+        if (node.maxParallelism() != node.parallelism() || scaled.maxParallelism() < node.maxParallelism()) {
+            scaled =
+                    scaled.withMaxParallelism(node.maxParallelism()); // the headroom is the deployment's, not the run's
+        }
+        List<NodeSpec> all = new ArrayList<>(nodes);
+        all.set(all.indexOf(node), scaled);
+        return new ComputationalGraph(name, all, edges, robustness, orderings);
+    }
+
     /** The order a node needs its items in, as the graph was built with; {@link Ordering#ANY} unless asked. */
     public Ordering ordering(String nodeId) {
         node(nodeId);
@@ -382,7 +406,8 @@ public final class ComputationalGraph {
         List<String> parts = new ArrayList<>();
         for (NodeSpec node : nodes) {
             if (node != null) {
-                parts.add("node " + node.id() + " " + node.kind() + " " + node.parallelism());
+                parts.add("node " + node.id() + " " + node.kind() + " " + node.parallelism()
+                        + (node.maxParallelism() == node.parallelism() ? "" : " max " + node.maxParallelism()));
             }
         }
         if (edges != null) {
@@ -501,6 +526,24 @@ public final class ComputationalGraph {
         public Builder parallelism(int parallelism) {
             int last = lastIndex("parallelism");
             nodes.set(last, nodes.get(last).withParallelism(parallelism));
+            return this;
+        }
+
+        /**
+         * Sets the maximum parallelism of the last node added, which must be a processing or end node: a running
+         * deployment can rescale it up to that many instances ({@link Deployment#scale}). On KAFKA its input topics
+         * and its stores' changelogs get that many partitions. Its parallelism unless set.
+         */
+        public Builder maxParallelism(int maxParallelism) {
+            int last = lastIndex("maxParallelism");
+            NodeSpec node = nodes.get(last);
+            if (node.kind() == NodeKind.START) {
+                throw new InvalidGraphException(
+                        name,
+                        List.of("Node '" + node.id() + "': a start node cannot be rescaled, as its input is split per"
+                                + " instance; set maxParallelism on the nodes after it"));
+            }
+            nodes.set(last, node.withMaxParallelism(maxParallelism));
             return this;
         }
 

@@ -102,6 +102,28 @@ public interface Deployment extends AutoCloseable {
      */
     DeploymentState awaitTermination(Duration timeout) throws InterruptedException;
 
+    /**
+     * Rescales a running node to {@code parallelism} instances, keeping its state: its instances stop, and the
+     * node starts again with the new count, each instance taking up the partitions and the store keys it now owns.
+     * Built on KAFKA with worker processes ({@code Workers.processes}); the node must have been given room to grow
+     * with {@link NodeSpec#maxParallelism()} when the graph was deployed. Returns once the new instances run.
+     *
+     * <pre>{@code
+     * deployment.scale("count", 5); // from 2 instances, say, up to its maxParallelism
+     * }</pre>
+     *
+     * @throws NotDefinedException if the graph has no such node
+     * @throws SluiceException if the node cannot be rescaled, saying why: the system does not rescale, a start node,
+     *     a parallelism below 1 or above the node's maximum, a node that reads a global edge or keeps its stores in an
+     *     external server
+     */
+    default void scale(String nodeId, int parallelism) {
+        graph().node(nodeId);
+        throw new SluiceException("Node '" + nodeId + "': deployment '" + id() + "' runs on " + system()
+                + ", which cannot rescale a running node; rescaling is built on KAFKA with worker processes"
+                + " (Workers.processes); to run it with another parallelism here, deploy the graph again");
+    }
+
     /** Why the deployment failed, once it has: the node, and the item and cause where known. */
     Optional<NodeFailedException> failure();
 

@@ -50,6 +50,11 @@ public record DeploymentStatus(
         return new DeploymentStatus(id, system, state, nodes, failure, tracking, workers);
     }
 
+    /** This status with {@code nodes} in place of its nodes' statuses. */
+    public DeploymentStatus withNodes(Map<String, NodeStatus> nodes) {
+        return new DeploymentStatus(id, system, state, nodes, failure, tracking, workers);
+    }
+
     /** The status of a deployment that does not track its items. */
     public DeploymentStatus(
             String id,

@@ -12,8 +12,11 @@ import java.util.function.Supplier;
  * @param factory makes one {@link EndNode} per instance
  * @param parallelism how many instances run
  * @param stores the stores its instances keep state in
+ * @param maxParallelism the most instances a running deployment can rescale it to ({@link Deployment#scale}); 0 for
+ *     its parallelism, as {@link #maxParallelism()} then answers
  */
-public record EndNodeSpec(String id, Supplier<? extends EndNode<?>> factory, int parallelism, List<StoreSpec> stores)
+public record EndNodeSpec(
+        String id, Supplier<? extends EndNode<?>> factory, int parallelism, List<StoreSpec> stores, int maxParallelism)
         implements NodeSpec {
 
     public EndNodeSpec {
@@ -24,6 +27,21 @@ public record EndNodeSpec(String id, Supplier<? extends EndNode<?>> factory, int
 
     public EndNodeSpec(String id, Supplier<? extends EndNode<?>> factory, int parallelism) {
         this(id, factory, parallelism, List.of());
+    }
+
+    /** An end node whose maximum parallelism is its parallelism. */
+    public EndNodeSpec(String id, Supplier<? extends EndNode<?>> factory, int parallelism, List<StoreSpec> stores) {
+        this(id, factory, parallelism, stores, 0);
+    }
+
+    @Override
+    public int maxParallelism() {
+        return maxParallelism == 0 ? parallelism : maxParallelism;
+    }
+
+    @Override
+    public EndNodeSpec withMaxParallelism(int maxParallelism) {
+        return new EndNodeSpec(id, factory, parallelism, stores, maxParallelism);
     }
 
     @Override
@@ -38,16 +56,16 @@ public record EndNodeSpec(String id, Supplier<? extends EndNode<?>> factory, int
 
     @Override
     public EndNodeSpec withParallelism(int parallelism) {
-        return new EndNodeSpec(id, factory, parallelism, stores);
+        return new EndNodeSpec(id, factory, parallelism, stores, maxParallelism);
     }
 
     @Override
     public EndNodeSpec withId(String id) {
-        return new EndNodeSpec(id, factory, parallelism, stores);
+        return new EndNodeSpec(id, factory, parallelism, stores, maxParallelism);
     }
 
     @Override
     public EndNodeSpec withStores(StoreSpec... added) {
-        return new EndNodeSpec(id, factory, parallelism, NodeSpec.concat(stores, added));
+        return new EndNodeSpec(id, factory, parallelism, NodeSpec.concat(stores, added), maxParallelism);
     }
 }

@@ -58,6 +58,26 @@ public sealed interface NodeSpec permits StartNodeSpec, ProcessingNodeSpec, EndN
     NodeSpec withParallelism(int parallelism);
 
     /**
+     * The most instances a running deployment can rescale this node to ({@link Deployment#scale}) without a new
+     * deployment: on KAFKA its input topics and its stores' changelogs get this many partitions. Its parallelism
+     * unless set; a start node's is always its parallelism, as its input is split per instance.
+     */
+    default int maxParallelism() {
+        return parallelism();
+    }
+
+    /**
+     * Returns a copy of this spec that a running deployment can rescale up to {@code maxParallelism} instances; see
+     * {@link #maxParallelism()}.
+     *
+     * @throws SluiceException for a start node, whose input is split per instance
+     */
+    default NodeSpec withMaxParallelism(int maxParallelism) {
+        throw new SluiceException("Node '" + id() + "': a start node cannot be rescaled, as its input is split per"
+                + " instance; set maxParallelism on the nodes after it");
+    }
+
+    /**
      * Returns a copy of this spec under another id, the same in every other way: how a sub-graph's nodes take its
      * prefix ({@link SubGraph}, a pipeline's {@code include}).
      */

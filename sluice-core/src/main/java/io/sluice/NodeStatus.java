@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param errors failures of the node's code so far
  * @param queueDepth items waiting in the node's input queues (LOCAL); 0 when it is chained to its upstream node
  * @param lastActivity when the node last took or emitted an item; empty if it never has
+ * @param rescaling while the node is being rescaled ({@link Deployment#scale}), the move: {@code from 2 to 5};
+ *     empty otherwise
  */
 public record NodeStatus(
         String id,
@@ -25,4 +27,40 @@ public record NodeStatus(
         long itemsOut,
         long errors,
         long queueDepth,
-        Optional<Instant> lastActivity) {}
+        Optional<Instant> lastActivity,
+        Optional<String> rescaling) {
+
+    public NodeStatus {
+        java.util.Objects.requireNonNull(lastActivity, "lastActivity");
+        java.util.Objects.requireNonNull(rescaling, "rescaling");
+    }
+
+    /** The status of a node that is not being rescaled. */
+    public NodeStatus(
+            String id,
+            NodeKind kind,
+            NodeState state,
+            int instances,
+            long itemsIn,
+            long itemsOut,
+            long errors,
+            long queueDepth,
+            Optional<Instant> lastActivity) {
+        this(id, kind, state, instances, itemsIn, itemsOut, errors, queueDepth, lastActivity, Optional.empty());
+    }
+
+    /** This status, showing the node being rescaled from {@code from} to {@code to} instances. */
+    public NodeStatus rescaling(int from, int to) {
+        return new NodeStatus(
+                id,
+                kind,
+                state,
+                instances,
+                itemsIn,
+                itemsOut,
+                errors,
+                queueDepth,
+                lastActivity,
+                Optional.of("from " + from + " to " + to));
+    }
+}

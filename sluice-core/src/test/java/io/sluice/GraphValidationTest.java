@@ -101,6 +101,56 @@ class GraphValidationTest {
     }
 
     @Test
+    void maxParallelismBelowTheParallelismIsRejected() {
+        assertThatThrownBy(() -> base().parallelism(4)
+                        .maxParallelism(2)
+                        .edge("src -> parse -> store")
+                        .build())
+                .hasMessage("Invalid graph 'g': Node 'store': maxParallelism must be ≥ its parallelism 4, found 2");
+    }
+
+    @Test
+    void maxParallelismIsTheParallelismUnlessSetAndSurvivesOtherChanges() {
+        ComputationalGraph graph = base().parallelism(2)
+                .maxParallelism(8)
+                .parallelism(3)
+                .edge("src -> parse -> store")
+                .build();
+        assertThat(graph.node("store").maxParallelism()).isEqualTo(8);
+        assertThat(graph.node("store").parallelism()).isEqualTo(3);
+        assertThat(graph.node("parse").maxParallelism()).isEqualTo(1);
+    }
+
+    @Test
+    void aStartNodeGetsNoMaxParallelism() {
+        assertThatThrownBy(() -> ComputationalGraph.builder("g")
+                        .start("src", Sources.collection(List.of(1)))
+                        .maxParallelism(4))
+                .hasMessage("Invalid graph 'g': Node 'src': a start node cannot be rescaled, as its input is split per"
+                        + " instance; set maxParallelism on the nodes after it");
+    }
+
+    @Test
+    void aRescaledGraphKeepsItsNameAndTheNodesHeadroom() {
+        ComputationalGraph graph = new ComputationalGraph(
+                List.of(NodeSpec.node("parse", (Node<Object, Object>) (item, out) -> out.emit(item))
+                        .withMaxParallelism(6)),
+                List.of(NodeSpec.start("src", Sources.collection(List.of(1)))),
+                List.of(NodeSpec.end("store", Sinks.collect()).withParallelism(3)),
+                List.of(Edge.of("src", "parse"), Edge.of("parse", "store")));
+
+        ComputationalGraph up = graph.withParallelism("parse", 5);
+        ComputationalGraph down = graph.withParallelism("store", 1);
+
+        assertThat(up.name()).isEqualTo(graph.name());
+        assertThat(up.node("parse").parallelism()).isEqualTo(5);
+        assertThat(up.node("parse").maxParallelism()).isEqualTo(6);
+        assertThat(down.node("store").maxParallelism()).isEqualTo(3);
+        assertThatThrownBy(() -> graph.withParallelism("parse", 7))
+                .hasMessageContaining("Node 'parse': maxParallelism must be ≥ its parallelism 7, found 6");
+    }
+
+    @Test
     void keyedEdgeWithoutAKeyFunctionIsRejected() {
         assertThatThrownBy(() -> base().edge("src -> parse")
                         .edge("parse -> store", new Partitioning.Keyed(null))

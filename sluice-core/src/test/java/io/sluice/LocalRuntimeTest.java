@@ -807,4 +807,25 @@ class LocalRuntimeTest {
         assertThatThrownBy(() -> LocalOptions.defaults().withBatchSize(0))
                 .hasMessage("LocalOptions.batchSize: must be ≥ 1, found 0");
     }
+
+    @Test
+    void aLocalDeploymentRefusesToRescaleANodeSayingWhereItIsBuilt() throws Exception {
+        ComputationalGraph graph = ComputationalGraph.builder("rescaled")
+                .start("numbers", Sources.collection(List.of(1, 2, 3)))
+                .map("double", (Integer i) -> i * 2)
+                .maxParallelism(4)
+                .end("out", Sinks.collect())
+                .edge("numbers -> double -> out")
+                .build();
+        try (Deployment deployment = graph.deploy(SystemType.LOCAL, LocalOptions.defaults())) {
+            assertThatThrownBy(() -> deployment.scale("double", 2))
+                    .isInstanceOf(SluiceException.class)
+                    .hasMessage("Node 'double': deployment '" + deployment.id() + "' runs on LOCAL, which cannot"
+                            + " rescale a running node; rescaling is built on KAFKA with worker processes"
+                            + " (Workers.processes); to run it with another parallelism here, deploy the graph again");
+            assertThatThrownBy(() -> deployment.scale("dobule", 2))
+                    .isInstanceOf(NotDefinedException.class)
+                    .hasMessageEndingWith("did you mean 'double'?");
+        }
+    }
 }

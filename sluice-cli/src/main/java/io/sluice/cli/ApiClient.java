@@ -11,7 +11,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * Talks to a running deployment's HTTP API for {@code sluice status}, {@code sluice results} and {@code sluice state},
+ * Talks to a running deployment's HTTP API for {@code sluice status}, {@code sluice results}, {@code sluice state} and
+ * {@code sluice scale},
  * sending the API token, when there is one, with every request.
  */
 final class ApiClient {
@@ -30,6 +31,20 @@ final class ApiClient {
 
     JsonNode get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = send(request(path).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 400) {
+            throw new IllegalArgumentException(error(response.statusCode(), response.body()));
+        }
+        return json.readTree(response.body());
+    }
+
+    /** Posts a JSON body; an answer of 400 or above is an error with the API's words. */
+    JsonNode post(String path, Object body) throws IOException, InterruptedException {
+        HttpResponse<String> response = send(
+                request(path)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() >= 400) {
             throw new IllegalArgumentException(error(response.statusCode(), response.body()));
         }

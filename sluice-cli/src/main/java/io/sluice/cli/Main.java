@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             CompletionCommand.class,
             ExampleCommand.class,
             StatusCommand.class,
+            ScaleCommand.class,
             ResultsCommand.class,
             StateCommand.class,
             ServeCommand.class,

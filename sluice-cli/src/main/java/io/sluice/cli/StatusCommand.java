@@ -53,6 +53,9 @@ final class StatusCommand implements Callable<Integer> {
                     node.get("itemsOut").asLong(),
                     node.get("errors").asLong(),
                     node.get("queueDepth").asLong());
+            if (node.hasNonNull("rescaling")) {
+                out.printf("  %-16s rescaling %s%n", "", node.get("rescaling").asText());
+            }
         }
         JsonNode tracking = status.get("tracking");
         if (tracking != null && !tracking.isNull()) {

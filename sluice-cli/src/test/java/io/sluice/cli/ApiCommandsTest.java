@@ -227,4 +227,19 @@ class ApiCommandsTest {
         assertThat(sluice("example", "wordcount", "--keep-results", "0")).isEqualTo(Main.EXIT_USAGE);
         assertThat(err.toString()).contains("sluice: --keep-results must be ≥ 1, found 0");
     }
+
+    @Test
+    void scalePostsTheParallelismAndPrintsTheApisRefusal() {
+        String token = "scale-token-0123456789abcdef";
+        try (SluiceServer controlled =
+                SluiceServer.start(deployment, ServerOptions.port(0).withToken(token))) {
+            int exit = sluice("scale", "upper", "2", "--api", controlled.uri().toString(), "--token", token);
+
+            assertThat(exit).isNotZero();
+            assertThat(err.toString())
+                    .contains("Node 'upper': deployment '" + deployment.id() + "' runs on LOCAL, which cannot rescale"
+                            + " a running node; rescaling is built on KAFKA with worker processes (Workers.processes);"
+                            + " to run it with another parallelism here, deploy the graph again");
+        }
+    }
 }

@@ -20,11 +20,12 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code <graph>.<node>} for a node's default port and {@code <graph>.<node>.<port>} for its other ports, with
- *       as many partitions as the widest node reading them;
+ *       as many partitions as the widest node reading them may run: the largest {@link NodeSpec#maxParallelism()},
+ *       which is the parallelism unless set;
  *   <li>{@code <graph>.__results.<node>} for the results an end node keeps;
  *   <li>{@code <graph>.__dead-letter}, when a node replays: the items given up, with their failures;
- *   <li>{@code <graph>.__store.<node>.<store>} for each store a node declares: its changelog, compacted, one
- *       partition per instance of the node;
+ *   <li>{@code <graph>.__store.<node>.<store>} for each store a node declares: its changelog, compacted, with {@link
+ *       NodeSpec#maxParallelism()} partitions (one per instance unless the node has room to grow);
  *   <li>{@code <graph>.__positions}, compacted: where each {@link io.sluice.Resumable} start node instance stands
  *       in its input, written with its output, and each resumable end node instance in its output (a file's
  *       length), written with its input offsets;
@@ -72,7 +73,7 @@ public record TopicPlan(String graph, List<Topic> topics) {
             for (String port : node.ports()) {
                 int partitions = graph.outbound(id).stream()
                         .filter(e -> e.port().equals(port))
-                        .mapToInt(e -> graph.node(e.to()).parallelism())
+                        .mapToInt(e -> graph.node(e.to()).maxParallelism())
                         .max()
                         .orElse(1);
                 topics.add(new Topic(
@@ -96,7 +97,7 @@ public record TopicPlan(String graph, List<Topic> topics) {
             for (StoreSpec store : node.stores()) {
                 topics.add(new Topic(
                         storeTopic(graph.name(), id, store.name()),
-                        node.parallelism(),
+                        node.maxParallelism(),
                         replication,
                         "changelog of store '" + store.name() + "' of node '" + id + "'",
                         true));
@@ -134,7 +135,10 @@ public record TopicPlan(String graph, List<Topic> topics) {
         return graph + ".__dead-letter";
     }
 
-    /** The changelog of a node's store: instance <i>i</i> writes partition <i>i</i>. */
+    /**
+     * The changelog of a node's store: with as many partitions as instances, instance <i>i</i> writes partition
+     * <i>i</i>; with more (a node with room to grow), a key lives in the partition of its input key.
+     */
     public static String storeTopic(String graph, String node, String store) {
         return graph + ".__store." + node + "." + store;
     }

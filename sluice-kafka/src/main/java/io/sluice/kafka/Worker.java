@@ -19,7 +19,7 @@ import java.util.Optional;
  * <pre>
  * java -cp … io.sluice.kafka.Worker --factory com.example.RevenueGraph --node tag --bootstrap kafka:9092
  *     [--options FILE|-] [--guarantee exactly-once] [--replication 3] [--timeout-ms 30000] [--health-port N]
- *     [--lifeline PID] [--instance N|ordinal]
+ *     [--lifeline PID] [--instance N|ordinal] [--parallelism NODE=N,…]
  * </pre>
  *
  * <p>{@code --instance N} runs instance {@code N} of the node alone, where by default the process runs all of them;
@@ -27,6 +27,9 @@ import java.util.Optional;
  * read from {@value #POD_NAME} (the manifests set it from the pod's {@code metadata.name}), else {@code HOSTNAME}. So
  * a node of parallelism 8 runs as 8 pods, each reading the partitions of its instance and restoring its changelog
  * partition.
+ *
+ * <p>{@code --parallelism count=5,enrich=3} runs the graph with those nodes rescaled ({@code Deployment.scale}): a
+ * deployment passes the parallelism of every node it rescaled to each worker it launches, so that they all agree.
  *
  * <p>{@code --options} reads every {@link KafkaOptions} field from a properties file, or from standard input for
  * {@code -} (how a deployment's supervisor passes them, so that client passwords never show on a command line): see
@@ -62,14 +65,15 @@ public final class Worker {
             System.err.println("sluice-worker: " + e.getMessage());
             System.err.println("usage: --factory CLASS|FILE --node ID --bootstrap HOST:PORT [--options FILE|-]"
                     + " [--guarantee at-least-once|exactly-once] [--replication N] [--timeout-ms N] [--health-port N]"
-                    + " [--lifeline PID] [--instance N|ordinal]");
+                    + " [--lifeline PID] [--instance N|ordinal] [--parallelism NODE=N,…]");
             return 2;
         }
         try {
             KafkaOptions options = options(flags);
             int instance = flags.containsKey("instance") ? instance(flags.get("instance"), System.getenv()) : -1;
-            NodeProcess process =
-                    new NodeProcess(GraphFactory.load(flags.get("factory")), flags.get("node"), instance, options);
+            io.sluice.ComputationalGraph graph =
+                    rescaled(GraphFactory.load(flags.get("factory")), flags.getOrDefault("parallelism", ""));
+            NodeProcess process = new NodeProcess(graph, flags.get("node"), instance, options);
             com.sun.net.httpserver.HttpServer health = flags.containsKey("health-port")
                     ? health(process, Integer.parseInt(flags.get("health-port")))
                     : null;
@@ -264,6 +268,25 @@ public final class Worker {
         return Integer.parseInt(ordinal.group(1));
     }
 
+    /**
+     * The graph with the nodes {@code flag} names ({@code count=5,enrich=3}) at that parallelism; the graph itself for
+     * an empty flag.
+     *
+     * @throws SluiceException if a node is unknown or the graph does not allow the parallelism
+     */
+    static io.sluice.ComputationalGraph rescaled(io.sluice.ComputationalGraph graph, String flag) {
+        io.sluice.ComputationalGraph rescaled = graph;
+        for (String entry : flag.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int equals = entry.indexOf('=');
+            rescaled =
+                    rescaled.withParallelism(entry.substring(0, equals), Integer.parseInt(entry.substring(equals + 1)));
+        }
+        return rescaled;
+    }
+
     private static Map<String, String> parse(String[] args) {
         Map<String, String> flags = new LinkedHashMap<>();
         List<String> known = List.of(
@@ -276,7 +299,8 @@ public final class Worker {
                 "timeout-ms",
                 "health-port",
                 "lifeline",
-                "instance");
+                "instance",
+                "parallelism");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--") || !known.contains(arg.substring(2))) {
@@ -305,6 +329,11 @@ public final class Worker {
         if (instance != null && !instance.equals("ordinal") && !instance.matches("\\d{1,4}")) {
             throw new IllegalArgumentException("--instance must be an instance number or 'ordinal' (from the pod's"
                     + " name), found '" + instance + "'");
+        }
+        String parallelism = flags.get("parallelism");
+        if (parallelism != null && !parallelism.matches("[A-Za-z0-9_-]+=\\d{1,4}(,[A-Za-z0-9_-]+=\\d{1,4})*")) {
+            throw new IllegalArgumentException("--parallelism must be NODE=N pairs separated by commas"
+                    + " (count=5,enrich=3), found '" + parallelism + "'");
         }
         String guarantee = flags.getOrDefault("guarantee", "at-least-once");
         if (!guarantee.equals("at-least-once") && !guarantee.equals("exactly-once")) {

@@ -130,6 +130,7 @@ public final class SluiceServer implements AutoCloseable {
             routes.get("/api/nodes/{id}/state/{store}", List.of("key", "limit"), this::state);
             routes.post("/api/nodes/{id}/items", (ctx, query) -> ingest.items(ctx));
             routes.post("/api/nodes/{id}/end", (ctx, query) -> ingest.end(ctx));
+            routes.post("/api/nodes/{id}/parallelism", (ctx, query) -> scale(ctx));
             routes.post("/api/stop", (ctx, query) -> stop(ctx));
             routes.get(
                     "/metrics", List.of(), (ctx, query) -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -312,6 +313,29 @@ public final class SluiceServer implements AutoCloseable {
         } catch (SluiceException e) {
             throw new ApiException(503, e.getMessage());
         }
+    }
+
+    /**
+     * Rescales a running node: {@code {"parallelism": 5}}; answers once the node runs again with the new instance
+     * count (see {@link io.sluice.Deployment#scale}). A refusal is a 400 saying why; an unknown node a 404.
+     */
+    private void scale(Context ctx) {
+        String node = ctx.pathParam("id");
+        com.fasterxml.jackson.databind.JsonNode body = Json.body(ctx, options.maxBodyBytes());
+        com.fasterxml.jackson.databind.JsonNode parallelism = body.get("parallelism");
+        if (parallelism == null || !parallelism.canConvertToInt() || !parallelism.isIntegralNumber()) {
+            throw ApiException.badRequest("Node '" + node + "': the body must be {\"parallelism\": N} with N a whole"
+                    + " number, found " + Json.firstLine(body.toString()));
+        }
+        int from = deployment.graph().node(node).parallelism();
+        deployment.scale(node, parallelism.intValue());
+        Json.write(
+                ctx,
+                200,
+                ordered(
+                        "node", node,
+                        "from", from,
+                        "parallelism", deployment.graph().node(node).parallelism()));
     }
 
     private void stop(Context ctx) {

@@ -95,7 +95,7 @@ final class StatusViews {
     }
 
     static Map<String, Object> node(NodeStatus node) {
-        return ordered(
+        Map<String, Object> view = ordered(
                 "id", node.id(),
                 "kind", node.kind(),
                 "state", node.state(),
@@ -105,5 +105,7 @@ final class StatusViews {
                 "errors", node.errors(),
                 "queueDepth", node.queueDepth(),
                 "lastActivity", node.lastActivity().map(Object::toString).orElse(null));
+        node.rescaling().ifPresent(move -> view.put("rescaling", move)); // "from 2 to 5", while it moves
+        return view;
     }
 }

@@ -113,6 +113,7 @@ class SluiceServerTest {
                 "/api/nodes/{id}/state/{store}",
                 "/api/nodes/{id}/items",
                 "/api/nodes/{id}/end",
+                "/api/nodes/{id}/parallelism",
                 "/api/stop",
                 "/metrics",
                 "/health/live",
@@ -262,6 +263,21 @@ class SluiceServerTest {
         assertThat(notInbox.body().get("error").asText())
                 .isEqualTo("Node 'paid' does not take items over HTTP; only a start node made with"
                         + " Sources.inbox(inbox) does");
+
+        Reply local = post("/api/nodes/paid/parallelism", "{\"parallelism\": 3}");
+        assertThat(local.status()).isEqualTo(400);
+        assertThat(local.body().get("error").asText())
+                .isEqualTo("Node 'paid': deployment '" + deployment.id() + "' runs on LOCAL, which cannot rescale a"
+                        + " running node; rescaling is built on KAFKA with worker processes (Workers.processes); to run"
+                        + " it with another parallelism here, deploy the graph again");
+        Reply noCount = post("/api/nodes/paid/parallelism", "{\"parallelism\": \"many\"}");
+        assertThat(noCount.status()).isEqualTo(400);
+        assertThat(noCount.body().get("error").asText())
+                .isEqualTo("Node 'paid': the body must be {\"parallelism\": N} with N a whole number, found"
+                        + " {\"parallelism\":\"many\"}");
+        Reply unknownNode = post("/api/nodes/piad/parallelism", "{\"parallelism\": 3}");
+        assertThat(unknownNode.status()).isEqualTo(404);
+        assertThat(unknownNode.body().get("error").asText()).endsWith("did you mean 'paid'?");
 
         Reply noRoute = get("/api/nothing");
         assertThat(noRoute.status()).isEqualTo(404);

@@ -135,6 +135,11 @@ public final class GraphValidator {
             }
             if (node.parallelism() < 1) {
                 addAboutNode(id, () -> "Node '" + id + "': parallelism must be ≥ 1, found " + node.parallelism());
+            } else if (node.maxParallelism() < node.parallelism()) {
+                addAboutNode(
+                        id,
+                        () -> "Node '" + id + "': maxParallelism must be ≥ its parallelism " + node.parallelism()
+                                + ", found " + node.maxParallelism());
             }
             for (String port : new TreeSet<>(node.ports())) {
                 String portProblem = Names.problem(port);

@@ -13,7 +13,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * ({@code <graph>.__positions}). A changelog record's key is the store key as the deployment's serde writes it, its
  * value the store value (no value: the key was deleted, which compaction then drops). A serde may describe an encoding
  * in headers; the key's headers are kept under {@code sluice.key.} so that key and value each read back as written.
- * Instance <i>i</i> of a node writes and restores partition <i>i</i> of each of its changelogs.
+ * A changelog with as many partitions as the node has instances is written and restored by instance: instance
+ * <i>i</i> owns partition <i>i</i>. A changelog with more — a node with room to grow ({@code maxParallelism}) — keeps
+ * each key in the partition its input key falls in ({@link #partitionOf}): murmur2 of the serialised key, as a keyed
+ * edge computes it, so a store keyed by the node's input key needs no moving when the node is rescaled, and instance
+ * <i>i</i> of <i>p</i> owns the partitions <i>c</i> with <i>c mod p = i</i>, as it owns its input partitions.
  *
  * <p>One record is not a change: the {@linkplain #adopted adoption record}, which says that the instance adopted what
  * an external store's server held when the deployment first ran it, so that a restart puts the server back to the
@@ -35,6 +39,21 @@ final class Changelog {
 
     /** The record that sets {@code key} to {@code value} ({@code null}: deletes it). */
     static ProducerRecord<byte[], byte[]> record(String topic, int partition, Serde serde, Object key, Object value) {
+        return record(topic, keyBytes -> partition, serde, key, value);
+    }
+
+    /** The partition of a changelog with {@code partitions} partitions that keeps a key serialised as {@code key}. */
+    static int partitionOf(byte[] key, int partitions) {
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key))
+                % partitions;
+    }
+
+    /**
+     * The record that sets {@code key} to {@code value} ({@code null}: deletes it), in the partition {@code
+     * partitionOf} gives for the serialised key.
+     */
+    static ProducerRecord<byte[], byte[]> record(
+            String topic, java.util.function.ToIntFunction<byte[]> partitionOf, Serde serde, Object key, Object value) {
         RecordHeaders keyHeaders = new RecordHeaders();
         byte[] keyBytes = serde.serialize(key, keyHeaders);
         RecordHeaders headers = new RecordHeaders();
@@ -42,7 +61,7 @@ final class Changelog {
             headers.add(KEY_HEADER_PREFIX + header.key(), header.value());
         }
         byte[] valueBytes = value == null ? null : serde.serialize(value, headers);
-        return new ProducerRecord<>(topic, partition, keyBytes, valueBytes, headers);
+        return new ProducerRecord<>(topic, partitionOf.applyAsInt(keyBytes), keyBytes, valueBytes, headers);
     }
 
     /**

@@ -28,6 +28,7 @@ import org.apache.kafka.common.TopicPartition;
 final class Commits {
 
     private final String graphName;
+    private final TopicPlan plan;
     private final NodeSpec spec;
     private final int index;
     private final KafkaOptions options;
@@ -62,6 +63,7 @@ final class Commits {
             String writtenPosition,
             long lastCommitNanos) {
         this.graphName = deployment.graph().name();
+        this.plan = deployment.plan();
         this.spec = spec;
         this.index = index;
         this.options = deployment.options();
@@ -210,6 +212,30 @@ final class Commits {
     }
 
     /**
+     * The changelog partition of a key this instance wrote, in a changelog with room to grow: the partition of the key
+     * as an input key, which this instance must own, as it owns the input partitions with that number.
+     *
+     * @throws NodeFailedException if another instance owns it: the store is not keyed by the node's input key, so its
+     *     keys cannot follow their input when the node is rescaled
+     */
+    private int owned(String store, Object key, byte[] keyBytes, int partitions) {
+        int partition = Changelog.partitionOf(keyBytes, partitions);
+        if (partition % spec.parallelism() != index) {
+            throw new NodeFailedException(
+                    spec.id(),
+                    "Node '" + spec.id() + "' (instance " + index + " of " + spec.parallelism() + ") wrote key '" + key
+                            + "' to its store '" + store
+                            + "', but that key's input partition (" + partition + " of " + partitions + ") belongs to"
+                            + " instance " + (partition % spec.parallelism()) + "; a node with maxParallelism "
+                            + spec.maxParallelism() + " keeps each store key where its input key goes, so that a"
+                            + " rescale needs no moving: key its stores by the key of its keyed input edge, or deploy"
+                            + " it without maxParallelism",
+                    null);
+        }
+        return partition;
+    }
+
+    /**
      * Sends what each store changed since the last commit to its changelog — the last value of each key, once — in
      * the transaction under exactly-once, ahead of the flush that precedes the offsets under at-least-once.
      */
@@ -218,9 +244,16 @@ final class Commits {
             if (store.hasChanges()) {
                 output.beginIfNeeded();
                 String topic = TopicPlan.storeTopic(graphName, spec.id(), store.name());
+                int partitions = plan.topic(topic).partitions();
+                boolean byInstance = partitions == spec.parallelism();
                 store.drainChanges((key, value) -> {
                     try {
-                        output.send(Changelog.record(topic, index, serde, key, value));
+                        output.send(Changelog.record(
+                                topic,
+                                keyBytes -> byInstance ? index : owned(store.name(), key, keyBytes, partitions),
+                                serde,
+                                key,
+                                value));
                     } catch (ItemTypeException e) {
                         throw PortWriter.refused(spec.id(), "wrote to its store '" + store.name() + "'", e);
                     }

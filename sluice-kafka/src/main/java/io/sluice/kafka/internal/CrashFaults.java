@@ -19,6 +19,9 @@ package io.sluice.kafka.internal;
  *   <li>{@code sink-own-producer}: a sink to a named topic, or a graph output, writes with a producer of its own
  *       instead of joining the worker's transaction, so that a restart writes again what the killed worker had
  *       written.
+ *   <li>{@code restore-by-instance}: an instance restores its stores from the changelog partition of its index alone,
+ *       as before changelogs had room to grow, instead of from every partition it owns — so that a rescale test can
+ *       show it catches an instance that did not take up the keys its new input brings.
  * </ul>
  */
 final class CrashFaults {
@@ -30,11 +33,12 @@ final class CrashFaults {
     static final boolean HALT_BEFORE_FIRST_COMMIT = has("halt-before-first-commit");
     static final boolean SKIP_STORE_RESTORE = has("skip-store-restore");
     static final boolean SINK_OWN_PRODUCER = has("sink-own-producer");
+    static final boolean RESTORE_BY_INSTANCE = has("restore-by-instance");
 
     private CrashFaults() {}
 
     static {
-        if (COMMIT_LATE || HALT_BEFORE_FIRST_COMMIT || SKIP_STORE_RESTORE || SINK_OWN_PRODUCER) {
+        if (COMMIT_LATE || HALT_BEFORE_FIRST_COMMIT || SKIP_STORE_RESTORE || SINK_OWN_PRODUCER || RESTORE_BY_INSTANCE) {
             org.slf4j.LoggerFactory.getLogger(CrashFaults.class)
                     .warn(
                             "Injecting faults for a crash test ({}={}): this worker's recovery is broken on purpose",

@@ -390,12 +390,12 @@ final class InstanceWorker implements Runnable {
                     tp,
                     graph.nodes().stream()
                             .filter(n -> n.kind() != NodeKind.START && !n.id().equals(spec.id()))
-                            .mapToInt(NodeSpec::parallelism)
-                            .sum());
+                            .map(NodeSpec::id)
+                            .collect(java.util.stream.Collectors.toSet()));
         }
         for (Edge edge : graph.inbound(spec.id())) {
             TopicPlan.Topic topic = plan.topic(TopicPlan.outputTopic(graph.name(), edge.from(), edge.port()));
-            int writers = graph.node(edge.from()).parallelism();
+            java.util.Set<String> writers = java.util.Set.of(edge.from()); // how many instances: their markers say
             for (int k = 0; k < topic.partitions(); k++) {
                 boolean mine =
                         switch (edge.partitioning()) {

@@ -38,7 +38,9 @@ final class KafkaDeployment implements Deployment, WorkerHost {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     private final String id;
-    private final ComputationalGraph graph;
+    private volatile ComputationalGraph graph; // with the nodes rescaled so far
+    private final java.util.Map<String, Integer> rescaled = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Rescaling> rescaling = new java.util.concurrent.ConcurrentHashMap<>();
     private final KafkaOptions options;
     private final TopicPlan plan;
     private final List<InstanceWorker> workers = new ArrayList<>();
@@ -62,13 +64,24 @@ final class KafkaDeployment implements Deployment, WorkerHost {
         this.results = new ResultsBook(graph, options);
     }
 
-    static KafkaDeployment start(ComputationalGraph graph, KafkaOptions options) {
-        TopicPlan plan = TopicPlan.of(graph, options);
+    /** A rescale under way: from how many instances to how many, and since when (epoch milliseconds). */
+    private record Rescaling(int from, int to, long since) {}
+
+    static KafkaDeployment start(ComputationalGraph compiled, KafkaOptions options) {
+        TopicPlan plan = TopicPlan.of(compiled, options);
         if (options.workers().mode() == Workers.Mode.PROCESSES) {
             WorkerOptions.requirePassable(options);
         }
-        TopicAdmin.ensure(graph, plan, options);
+        TopicAdmin.ensure(compiled, plan, options);
+        ComputationalGraph graph = compiled;
+        java.util.Map<String, Integer> remembered = options.onExisting() == io.sluice.kafka.OnExisting.CONTINUE
+                ? Rescale.remembered(compiled, options)
+                : java.util.Map.of();
+        for (java.util.Map.Entry<String, Integer> node : remembered.entrySet()) {
+            graph = Rescale.check(graph, plan, node.getKey(), node.getValue()); // as an earlier run rescaled it
+        }
         KafkaDeployment deployment = new KafkaDeployment(graph, options, plan);
+        deployment.rescaled.putAll(remembered);
         if (options.workers().mode() == Workers.Mode.PROCESSES) {
             for (NodeSpec spec : graph.nodes()) {
                 Supervisor supervisor = new Supervisor(deployment, spec);
@@ -184,6 +197,58 @@ final class KafkaDeployment implements Deployment, WorkerHost {
         }
     }
 
+    /**
+     * Stops the node's worker process, waits until it is gone, fences the transactional ids of its instances, and
+     * starts it again with {@code parallelism} instances; every worker launched from now on — this node's and the
+     * others', restarted after a crash — is told the new parallelism, and it is kept in the positions topic for a
+     * deployment continued later. One rescale at a time.
+     */
+    @Override
+    public synchronized void scale(String nodeId, int parallelism) {
+        ComputationalGraph before = graph;
+        int from = before.node(nodeId).parallelism();
+        ComputationalGraph after = Rescale.check(before, plan, nodeId, parallelism);
+        if (supervisors.isEmpty()) {
+            throw new io.sluice.SluiceException("Node '" + nodeId + "': deployment '" + id + "' runs its workers as"
+                    + " threads of this JVM, which cannot be rescaled yet; deploy with worker processes"
+                    + " (Workers.processes) to rescale a running node");
+        }
+        if (!isRunning()) {
+            throw new io.sluice.SluiceException("Node '" + nodeId + "': deployment '" + id + "' is " + lifecycle.state()
+                    + "; only a running deployment can be rescaled");
+        }
+        if (from == parallelism) {
+            return;
+        }
+        Supervisor supervisor = supervisors.stream()
+                .filter(s -> s.node().equals(nodeId))
+                .findFirst()
+                .orElseThrow();
+        rescaling.put(nodeId, new Rescaling(from, parallelism, Long.MAX_VALUE)); // no new instance has started
+        LOG.info("Deployment {}: rescaling node '{}' from {} to {} instances", id, nodeId, from, parallelism);
+        try {
+            supervisor.hold(options.timeout());
+            Rescale.fence(before, options, nodeId, from);
+            Rescale.forgetInstances(before, options, nodeId, parallelism, from);
+            Rescale.remember(before, options, nodeId, parallelism);
+            rescaled.put(nodeId, parallelism);
+            graph = after;
+            rescaling.put(nodeId, new Rescaling(from, parallelism, System.currentTimeMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.sluice.SluiceException("Node '" + nodeId + "': interrupted while rescaling it from " + from
+                    + " to " + parallelism + " instances; it runs again with "
+                    + graph.node(nodeId).parallelism());
+        } finally {
+            supervisor.release(); // with the new parallelism, or the old one if the move failed
+        }
+    }
+
+    /** {@code count=5,enrich=3}: the nodes rescaled so far, for every worker process launched. */
+    String parallelismFlag() {
+        return Rescale.flag(rescaled);
+    }
+
     @Override
     public DeploymentState awaitTermination(Duration timeout) throws InterruptedException {
         return lifecycle.awaitTermination(timeout);
@@ -234,11 +299,37 @@ final class KafkaDeployment implements Deployment, WorkerHost {
      */
     @Override
     public DeploymentStatus status() {
+        ComputationalGraph current = graph;
         Collection<InstanceStatus> instances = supervisors.isEmpty()
-                ? StatusBoard.snapshot(graph, workers, null)
+                ? StatusBoard.snapshot(current, workers, null)
                 : statusView.read(options.timeout()).values();
-        return StatusBoard.summarize(id, graph, lifecycle.state(), instances, lifecycle.failureMessage())
+        DeploymentStatus status = StatusBoard.summarize(
+                        id, current, lifecycle.state(), instances, lifecycle.failureMessage())
                 .withWorkers(supervisors.stream().map(Supervisor::status).toList());
+        return rescalingShown(status, instances);
+    }
+
+    /**
+     * The status with each node under a rescale showing the move, until every new instance has published a status
+     * since its workers were started again.
+     */
+    private DeploymentStatus rescalingShown(DeploymentStatus status, Collection<InstanceStatus> instances) {
+        if (rescaling.isEmpty()) {
+            return status;
+        }
+        java.util.Map<String, io.sluice.NodeStatus> nodes = new java.util.LinkedHashMap<>(status.nodes());
+        rescaling.forEach((node, move) -> {
+            long started = instances.stream()
+                    .filter(s -> s.node().equals(node) && s.instance() < move.to() && s.heartbeat() > move.since())
+                    .filter(s -> s.state() != io.sluice.NodeState.CREATED)
+                    .count();
+            if (started >= move.to() || !isRunning()) {
+                rescaling.remove(node, move);
+            } else {
+                nodes.computeIfPresent(node, (n, s) -> s.rescaling(move.from(), move.to()));
+            }
+        });
+        return status.withNodes(nodes);
     }
 
     /** Every result the end node kept, the older ones read again from the topic; see {@link ResultsBook}. */

@@ -12,20 +12,23 @@ import org.apache.kafka.common.header.Header;
 
 /**
  * End-of-stream over Kafka. When an instance of a node has finished, it writes an end marker — a record with no
- * value and a {@code sluice.end} header naming {@code node/instance} — to every partition of each of its topics. A
- * partition has ended once it carried the markers of every instance of the node writing it. Which producers have
+ * value and a {@code sluice.end} header naming {@code node/instance/parallelism} — to every partition of each of its
+ * topics. A partition has ended once it carried, for each node writing it, the markers of instances 0 to
+ * <i>p</i>-1 that each say <i>p</i>: the writer count comes from the markers, not from the reader's graph, so a
+ * reader keeps working when a writing node was rescaled while it ran ({@code Deployment.scale}). Which producers have
  * ended travels with the committed offsets (as their metadata), so a restarted worker still knows.
  */
 final class Markers {
 
     static final String END = "sluice.end";
 
-    private final Map<TopicPartition, Integer> producers = new HashMap<>();
+    private final Map<TopicPartition, Set<String>> producers = new HashMap<>();
     private final Map<TopicPartition, Set<String>> ended = new HashMap<>();
+    private final Set<TopicPartition> done = new HashSet<>(); // every writer ended: no need to look again
 
-    /** Expects {@code producerCount} end markers on {@code partition}. */
-    void expect(TopicPartition partition, int producerCount) {
-        producers.put(partition, producerCount);
+    /** Expects the end markers of every instance of each node in {@code writers} on {@code partition}. */
+    void expect(TopicPartition partition, Set<String> writers) {
+        producers.put(partition, Set.copyOf(writers));
         ended.put(partition, new HashSet<>());
     }
 
@@ -52,12 +55,47 @@ final class Markers {
     }
 
     boolean allEnded() {
-        for (Map.Entry<TopicPartition, Integer> expected : producers.entrySet()) {
-            if (ended.get(expected.getKey()).size() < expected.getValue()) {
-                return false;
+        for (Map.Entry<TopicPartition, Set<String>> expected : producers.entrySet()) {
+            TopicPartition partition = expected.getKey();
+            if (done.contains(partition)) {
+                continue;
             }
+            for (String writer : expected.getValue()) {
+                if (!ended(writer, ended.get(partition))) {
+                    return false;
+                }
+            }
+            done.add(partition);
         }
         return true;
+    }
+
+    /**
+     * Whether {@code markers} hold, for some <i>p</i>, the markers of instances 0 to <i>p</i>-1 of {@code node} that
+     * each say <i>p</i>. A marker without its count ({@code node/instance}, from an older writer) is not counted.
+     */
+    static boolean ended(String node, Set<String> markers) {
+        Map<Integer, Set<Integer>> byCount = new HashMap<>();
+        String prefix = node + "/";
+        for (String marker : markers) {
+            if (!marker.startsWith(prefix)) {
+                continue;
+            }
+            String[] parts = marker.substring(prefix.length()).split("/");
+            if (parts.length != 2) {
+                continue;
+            }
+            int instance = Integer.parseInt(parts[0]);
+            int count = Integer.parseInt(parts[1]);
+            if (instance < count) {
+                Set<Integer> instances = byCount.computeIfAbsent(count, c -> new HashSet<>());
+                instances.add(instance);
+                if (instances.size() == count) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** What to store beside a partition's committed offset: the producers that ended on it. */

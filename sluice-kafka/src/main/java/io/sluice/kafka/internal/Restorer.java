@@ -61,13 +61,14 @@ final class Restorer {
         }
         try (KafkaConsumer<byte[], byte[]> reader = Clients.reader(options, name + "-restore")) {
             for (InstanceStore store : stores.all()) {
-                TopicPartition tp = new TopicPartition(TopicPlan.storeTopic(graphName, spec.id(), store.name()), index);
+                List<TopicPartition> owned = owned(store);
                 store.reset();
                 if (store.isExternal()) {
-                    restoreExternal(reader, tp, store);
+                    restoreExternal(reader, owned, store);
                 } else {
-                    readToEnd(reader, tp, record -> {
+                    readToEnd(reader, owned, record -> {
                         if (!Changelog.isAdoption(record)) {
+                            requireInPlace(store, record);
                             store.restore(Changelog.key(record, serde), Changelog.value(record, serde));
                         }
                     });
@@ -75,7 +76,7 @@ final class Restorer {
             }
             if (start || resumable != null) {
                 byte[] key = Changelog.positionKey(spec.id(), index);
-                readToEnd(reader, new TopicPartition(TopicPlan.positionsTopic(graphName), 0), record -> {
+                readToEnd(reader, List.of(new TopicPartition(TopicPlan.positionsTopic(graphName), 0)), record -> {
                     if (java.util.Arrays.equals(record.key(), key)) {
                         restoredPosition = record.value() == null
                                 ? null
@@ -102,14 +103,16 @@ final class Restorer {
      * killed before its first commit, whose writes may have reached the server, is put back to what was adopted, and
      * its writes are not adopted in turn.
      */
-    private void restoreExternal(KafkaConsumer<byte[], byte[]> reader, TopicPartition tp, InstanceStore store) {
+    private void restoreExternal(
+            KafkaConsumer<byte[], byte[]> reader, List<TopicPartition> owned, InstanceStore store) {
         Map<Object, Object> content = new HashMap<>();
         boolean[] any = {false};
-        readToEnd(reader, tp, record -> {
+        readToEnd(reader, owned, record -> {
             any[0] = true;
             if (Changelog.isAdoption(record)) {
                 return; // the content adopted came before it
             }
+            requireInPlace(store, record);
             Object key = Changelog.key(record, serde);
             Object value = Changelog.value(record, serde);
             if (value == null) {
@@ -169,14 +172,58 @@ final class Restorer {
         return restoredPosition;
     }
 
-    /** Reads one partition from its beginning to its end at the time of the call, unless the deployment stops. */
+    /**
+     * The changelog partitions of {@code store} this instance owns: its own, in a changelog with a partition per
+     * instance; in one with room to grow, those whose number is its index modulo the parallelism, as with its input
+     * partitions — which after a rescale are other partitions than before, holding the keys of its new input.
+     */
+    private List<TopicPartition> owned(InstanceStore store) {
+        String topic = TopicPlan.storeTopic(graphName, spec.id(), store.name());
+        int partitions = deployment.plan().topic(topic).partitions();
+        if (partitions == spec.parallelism() || CrashFaults.RESTORE_BY_INSTANCE) {
+            return List.of(new TopicPartition(topic, index));
+        }
+        List<TopicPartition> owned = new java.util.ArrayList<>();
+        for (int c = index; c < partitions; c += spec.parallelism()) {
+            owned.add(new TopicPartition(topic, c));
+        }
+        return owned;
+    }
+
+    /**
+     * In a changelog with room to grow, a key read from a partition that is not its input key's proves the store is
+     * not keyed by the node's input key (it was written by instance when the changelog had a partition per instance):
+     * split among other instances, its keys would not meet their input. Refused, naming the key and the partitions.
+     */
+    private void requireInPlace(InstanceStore store, ConsumerRecord<byte[], byte[]> record) {
+        String topic = record.topic();
+        int partitions = deployment.plan().topic(topic).partitions();
+        if (partitions == spec.parallelism() || record.key() == null) {
+            return;
+        }
+        int belongs = Changelog.partitionOf(record.key(), partitions);
+        if (belongs != record.partition()) {
+            throw new NodeFailedException(
+                    spec.id(),
+                    "Node '" + spec.id() + "' (instance " + index + " of " + spec.parallelism() + ") cannot restore"
+                            + " its store '" + store.name() + "': key '" + Changelog.key(record, serde)
+                            + "' is in changelog partition " + record.partition() + " of topic '" + topic + "' but its"
+                            + " input partition is " + belongs + "; the store is not keyed by the node's input key, so"
+                            + " its keys cannot follow their input to other instances: run the node with the"
+                            + " parallelism that wrote it (" + partitions + "), or key its stores by the key of its"
+                            + " keyed input edge",
+                    null);
+        }
+    }
+
+    /** Reads partitions from their beginning to their end at the time of the call, unless the deployment stops. */
     private void readToEnd(
             KafkaConsumer<byte[], byte[]> reader,
-            TopicPartition tp,
+            List<TopicPartition> tps,
             java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> apply) {
         TopicReads.toEnd(
                 reader,
-                List.of(tp),
+                tps,
                 ends -> {
                     if (!deployment.isRunning()) {
                         throw new NodeFailedException(spec.id(), "stopped while restoring", null);

@@ -41,6 +41,8 @@ final class StatusView implements AutoCloseable {
         TopicFollower.Progress progress = follower.catchUp(List.of(partition), timeout, record -> {
             if (record.key() != null && record.value() != null) {
                 latest.put(new String(record.key(), StandardCharsets.UTF_8), StatusCodec.read(record.value()));
+            } else if (record.key() != null) {
+                latest.remove(new String(record.key(), StandardCharsets.UTF_8)); // an instance a rescale removed
             }
         });
         if (!progress.atEnd()) {

@@ -41,6 +41,7 @@ final class Supervisor implements Runnable {
     private final RestartLimit restarts;
     private volatile Process process;
     private volatile int starts;
+    private boolean held; // a rescale stopped the worker: start it again only once released; guarded by this
 
     Supervisor(KafkaDeployment deployment, NodeSpec spec) {
         this.deployment = deployment;
@@ -69,15 +70,34 @@ final class Supervisor implements Runnable {
     public void run() {
         try {
             Files.createDirectories(log.getParent());
+            boolean relaunch = false; // after a rescale: not a restart
             while (deployment.isRunning()) {
-                Process started = launch();
-                process = started;
-                starts++;
+                Process started;
+                synchronized (this) {
+                    while (held && deployment.isRunning()) {
+                        wait();
+                        relaunch = true;
+                    }
+                    if (!deployment.isRunning()) {
+                        return;
+                    }
+                    started = launch();
+                    process = started;
+                    if (!relaunch) {
+                        starts++;
+                    }
+                    relaunch = false;
+                }
                 int exit;
                 try {
                     exit = started.waitFor();
                 } finally {
                     closeQuietly(started.getOutputStream());
+                }
+                synchronized (this) {
+                    if (held) {
+                        continue; // stopped for a rescale, which starts it again
+                    }
                 }
                 if (exit == 0 || !deployment.isRunning()) {
                     return;
@@ -128,6 +148,10 @@ final class Supervisor implements Runnable {
                 "-",
                 "--lifeline",
                 Long.toString(ProcessHandle.current().pid())));
+        String parallelism = deployment.parallelismFlag();
+        if (!parallelism.isEmpty()) {
+            command.addAll(List.of("--parallelism", parallelism)); // every worker agrees on rescaled nodes
+        }
         Process started = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -151,7 +175,36 @@ final class Supervisor implements Runnable {
 
     /** Stops the worker: SIGTERM, then SIGKILL after the timeout. */
     void stop(Duration timeout) {
-        Process running = process;
+        synchronized (this) {
+            notifyAll(); // a held supervisor sees the deployment stopping
+        }
+        stop(process, timeout);
+    }
+
+    /**
+     * Stops the worker for a rescale and returns once its process is gone: SIGTERM, which aborts its open
+     * transaction, then SIGKILL after the timeout. The supervisor starts it again only on {@link #release}, and does
+     * not count that as a restart.
+     */
+    void hold(Duration timeout) throws InterruptedException {
+        Process running;
+        synchronized (this) {
+            held = true;
+            running = process;
+        }
+        stop(running, timeout);
+        if (running != null) {
+            running.waitFor(); // killed if it did not stop: gone now
+        }
+    }
+
+    /** Starts the worker held by {@link #hold} again, with the command line the deployment gives now. */
+    synchronized void release() {
+        held = false;
+        notifyAll();
+    }
+
+    private static void stop(Process running, Duration timeout) {
         if (running == null) {
             return;
         }
@@ -164,6 +217,10 @@ final class Supervisor implements Runnable {
             Thread.currentThread().interrupt();
             running.destroyForcibly();
         }
+    }
+
+    String node() {
+        return spec.id();
     }
 
     /** The failure the worker printed last, what kept its JVM from starting it, or a pointer to its log. */
