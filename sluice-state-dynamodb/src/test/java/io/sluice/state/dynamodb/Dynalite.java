@@ -99,6 +99,8 @@ final class Dynalite implements AutoCloseable {
     void restart() {
         List<String> command = new ArrayList<>(List.of(
                 node(),
+                "--require",
+                ignoringAbortedRequests().toString(),
                 cli().toString(),
                 "--host",
                 "127.0.0.1",
@@ -117,6 +119,32 @@ final class Dynalite implements AutoCloseable {
                 dir.resolve("dynalite.log"),
                 START_TIMEOUT,
                 () -> ServerProcess.accepts(port));
+    }
+
+    /**
+     * A script node loads before dynalite: dynalite throws from a request's {@code error} event when its client goes
+     * away mid-request ({@code ECONNRESET}, "aborted"), which ends the whole server — and the crash tests kill clients
+     * with SIGKILL, so a shared server died mid-suite. Such a request has nobody left to answer; any other uncaught
+     * error still ends the server.
+     */
+    private Path ignoringAbortedRequests() {
+        Path script = dir.resolve("ignore-aborted-requests.js");
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(script, """
+                    process.on('uncaughtException', function (err) {
+                      if (err && (err.code === 'ECONNRESET' || err.message === 'aborted')) {
+                        console.error('dynalite: a client went away mid-request (' + err.message + '); ignored');
+                        return;
+                      }
+                      console.error(err);
+                      process.exit(1);
+                    });
+                    """);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return script;
     }
 
     /** Stops the server and waits until it is gone. */

@@ -190,6 +190,33 @@ class DynamoDbStoreTest {
         }
     }
 
+    /**
+     * dynalite, unguarded, ends when a client goes away mid-request — what a worker killed with SIGKILL does — which
+     * took the shared server of a whole suite down; {@link Dynalite} starts it with a guard against that.
+     */
+    @Test
+    void aClientGoneMidRequestLeavesTheServerServing() throws Exception {
+        try (Dynalite server = Dynalite.start()) {
+            for (int i = 0; i < 3; i++) {
+                try (java.net.Socket client = new java.net.Socket("127.0.0.1", server.port())) {
+                    client.getOutputStream()
+                            .write(("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                                            + "X-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Length: 1000\r\n\r\n{\"a\":")
+                                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    client.getOutputStream().flush();
+                    Thread.sleep(100); // the server reads the half request, then the client is gone
+                }
+            }
+            Thread.sleep(300);
+            ExternalStoreEngine store = open(server, Map.of("retry-timeout", "300ms"));
+            store.put("k", 1L);
+            store.commit(1);
+            assertThat(store.get("k"))
+                    .as("the server, after three clients went away mid-request")
+                    .isEqualTo(1L);
+        }
+    }
+
     @Test
     void theReadCacheStaysWithinItsEntries() {
         Dynalite server = Dynalite.shared();
