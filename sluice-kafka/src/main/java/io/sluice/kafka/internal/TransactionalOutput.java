@@ -78,6 +78,17 @@ final class TransactionalOutput {
         }
     }
 
+    /**
+     * Aborts the open transaction, if there is one: an elastic node's member lost its partitions, so the group no
+     * longer takes its offsets, and their new owner writes the output again.
+     */
+    void abortTransaction() {
+        if (inTransaction) {
+            producer.abortTransaction();
+            inTransaction = false;
+        }
+    }
+
     void flush() {
         producer.flush();
     }
