@@ -49,12 +49,21 @@ class ElasticNodeTest {
      * node's members, not the machine's two cores, bound the throughput, so that extra members visibly help.
      */
     public static final class Enrich implements Node<Long, Long> {
+        private final long waitNanos = Boolean.getBoolean(SLOW) ? 3_000_000 : 1_000_000;
+
         @Override
         public void process(Long item, Emitter<Long> out) {
-            LockSupport.parkNanos(1_000_000);
+            LockSupport.parkNanos(waitNanos);
             out.emit(item);
         }
     }
+
+    /**
+     * The system property that makes {@link Enrich} three times slower: given to the extra members, so that they still
+     * hold a backlog when the configured instances are done with their own partitions — the moment the completion
+     * rule is for.
+     */
+    static final String SLOW = "elastic.test.slow";
 
     /** The item at {@code i}, at no more than about 10,000 a second, so that joins and kills land mid-run. */
     static long paced(long i) {
@@ -103,6 +112,7 @@ class ElasticNodeTest {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvm);
+        command.add("-D" + SLOW + "=true");
         command.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -150,7 +160,8 @@ class ElasticNodeTest {
             // given the node running with its 2 configured instances
             Awaitility.await()
                     .atMost(Duration.ofMinutes(2))
-                    .until(() -> deployment.status().node("enrich").itemsIn() > ITEMS / 10);
+                    .until(() -> deployment.status().node("enrich").itemsIn() > ITEMS / 10
+                            || deployment.status().state().isFinal());
 
             // when 2 extra members join it mid-run
             extras.add(extra(factory, 2, jvm));
@@ -179,6 +190,15 @@ class ElasticNodeTest {
             assertThat(extras.get(0).waitFor(2, TimeUnit.MINUTES))
                     .as("the extra member left once the input ended")
                     .isTrue();
+            try (java.util.stream.Stream<Path> files = Files.list(logs)) {
+                for (Path file : files.sorted().toList()) {
+                    for (String line : Files.readAllLines(file)) {
+                        if (line.contains("ended: [") || line.contains("FAILED")) {
+                            System.out.println("elastic run, " + file.getFileName() + ": " + line);
+                        }
+                    }
+                }
+            }
             return new Outcome(
                     state, out, List.of(itemsIn(2)), deployment.status().node("enrich"));
         } finally {

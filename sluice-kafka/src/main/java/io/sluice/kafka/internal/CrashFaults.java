@@ -23,10 +23,8 @@ package io.sluice.kafka.internal;
  *       as before changelogs had room to grow, instead of from every partition it owns — so that a rescale test can
  *       show it catches an instance that did not take up the keys its new input brings.
  *   <li>{@code member-completes-alone}: an elastic node's member takes the node's input as ended once its own
- *       partitions have, without learning the others' from the group's committed offsets — so that the elastic test
- *       can show it catches end markers written ahead of another member's output.
- *   <li>{@code revoke-uncommitted}: an elastic node's member gives a partition up without committing what it read of
- *       it, so that its next owner reads it again while the output is committed all the same.
+ *       partitions have (at once, while it has none), without learning the others' from the group's committed
+ *       offsets — so that the elastic test can show it catches end markers written ahead of other members' output.
  * </ul>
  */
 final class CrashFaults {
@@ -40,7 +38,6 @@ final class CrashFaults {
     static final boolean SINK_OWN_PRODUCER = has("sink-own-producer");
     static final boolean RESTORE_BY_INSTANCE = has("restore-by-instance");
     static final boolean MEMBER_COMPLETES_ALONE = has("member-completes-alone");
-    static final boolean REVOKE_UNCOMMITTED = has("revoke-uncommitted");
 
     private CrashFaults() {}
 
@@ -50,8 +47,7 @@ final class CrashFaults {
                 || SKIP_STORE_RESTORE
                 || SINK_OWN_PRODUCER
                 || RESTORE_BY_INSTANCE
-                || MEMBER_COMPLETES_ALONE
-                || REVOKE_UNCOMMITTED) {
+                || MEMBER_COMPLETES_ALONE) {
             org.slf4j.LoggerFactory.getLogger(CrashFaults.class)
                     .warn(
                             "Injecting faults for a crash test ({}={}): this worker's recovery is broken on purpose",

@@ -76,7 +76,7 @@ final class InstanceWorker implements Runnable {
     private final boolean elastic; // the instances share the partitions by group membership
     private final boolean extra; // an elastic node's member beyond its parallelism: processes, never completes
     private final java.util.Set<TopicPartition> owned = new java.util.HashSet<>(); // an elastic member's partitions
-    private boolean everOwned; // for the power check of CrashFaults.MEMBER_COMPLETES_ALONE
+    private boolean closing; // the clients are closing: the consumer leaves its group, nothing is committed any more
     private final long createdNanos = System.nanoTime(); // the first commit interval runs from here
 
     private volatile NodeInstance instance;
@@ -252,8 +252,11 @@ final class InstanceWorker implements Runnable {
                     deployment.fail(this, closing);
                 }
             }
-            closeClients();
-            deployment.workerFinished();
+            try {
+                closeClients();
+            } finally {
+                deployment.workerFinished(); // whatever closing threw: the host must not wait for this worker forever
+            }
         }
     }
 
@@ -374,8 +377,7 @@ final class InstanceWorker implements Runnable {
             if (markers.allEnded(owned) && System.nanoTime() - lookAt >= 0) {
                 lookAt = System.nanoTime() + LOOK.toNanos();
                 if (commitMember()
-                        && ((CrashFaults.MEMBER_COMPLETES_ALONE && everOwned)
-                                || (learnCommitted(all) && markers.allEnded()))) {
+                        && (CrashFaults.MEMBER_COMPLETES_ALONE || (learnCommitted(all) && markers.allEnded()))) {
                     return true;
                 }
             }
@@ -499,7 +501,9 @@ final class InstanceWorker implements Runnable {
             if (revoked.isEmpty()) {
                 return;
             }
-            if (!CrashFaults.REVOKE_UNCOMMITTED) {
+            // Leaving the group as the worker closes: whatever is still uncommitted was aborted with the producer
+            // (a member leaves with its reads committed when it finishes), so the next owner reads it again.
+            if (!closing) {
                 commitMember();
             }
             for (TopicPartition tp : revoked) {
@@ -521,7 +525,6 @@ final class InstanceWorker implements Runnable {
                 }
                 commits.startAt(tp, consumer.position(tp));
                 owned.add(tp);
-                everOwned = true;
             }
         }
 
@@ -712,13 +715,21 @@ final class InstanceWorker implements Runnable {
     }
 
     private void closeClients() {
+        closing = true;
         Duration timeout = Duration.ofSeconds(5);
-        if (output != null) {
-            output.close(timeout);
-        }
-        KafkaConsumer<byte[], byte[]> c = consumer;
-        if (c != null) {
-            c.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(timeout));
+        try {
+            if (output != null) {
+                output.close(timeout);
+            }
+        } finally {
+            KafkaConsumer<byte[], byte[]> c = consumer;
+            if (c != null) {
+                try {
+                    c.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(timeout));
+                } catch (org.apache.kafka.common.KafkaException e) {
+                    // leaving the group failed; the broker expires the member after its session timeout
+                }
+            }
         }
     }
 }

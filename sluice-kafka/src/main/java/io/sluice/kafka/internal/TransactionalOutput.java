@@ -86,6 +86,7 @@ final class TransactionalOutput {
         if (inTransaction) {
             producer.abortTransaction();
             inTransaction = false;
+            sendFailure.set(null); // sends of the aborted transaction fail with its error: they are undone anyway
         }
     }
 
