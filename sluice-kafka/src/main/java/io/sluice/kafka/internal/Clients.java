@@ -52,6 +52,9 @@ final class Clients {
      */
     static final java.time.Duration MEMBER_TIMEOUT = java.time.Duration.ofSeconds(10);
 
+    /** The records an elastic node's member takes per poll (2000 for a static instance). */
+    static final int MEMBER_POLL_RECORDS = 200;
+
     private static KafkaProducer<byte[], byte[]> producer(
             KafkaOptions options, String clientId, String transactionalId, Map<String, Object> defaults) {
         Map<String, Object> config = common(options);
@@ -79,7 +82,6 @@ final class Clients {
     private static KafkaConsumer<byte[], byte[]> consumer(
             KafkaOptions options, String clientId, String groupId, Map<String, Object> defaults) {
         Map<String, Object> config = common(options);
-        config.putAll(defaults);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -92,6 +94,7 @@ final class Clients {
         if (options.guarantee() == Guarantee.EXACTLY_ONCE) {
             config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         }
+        config.putAll(defaults); // over the settings above, under the user's
         config.putAll(options.clientProperties());
         return new KafkaConsumer<>(config);
     }
@@ -109,6 +112,9 @@ final class Clients {
                 org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
         defaults.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) MEMBER_TIMEOUT.toMillis());
         defaults.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) MEMBER_TIMEOUT.toMillis() / 4);
+        // A member takes part in a rebalance only when it polls, and a commit refused meanwhile is undone: small
+        // batches keep both the pause and the work redone short.
+        defaults.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MEMBER_POLL_RECORDS);
         return consumer(options, clientId, groupId, defaults);
     }
 

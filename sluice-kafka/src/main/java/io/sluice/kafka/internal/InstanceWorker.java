@@ -54,6 +54,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 final class InstanceWorker implements Runnable {
 
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstanceWorker.class);
 
     /** How often a member whose partitions have ended looks at what the others committed, and how long at most. */
     private static final Duration LOOK = Duration.ofMillis(500);
@@ -444,6 +445,10 @@ final class InstanceWorker implements Runnable {
      * committed offsets.
      */
     private void rewind() {
+        LOG.info(
+                "{}: the group refused its commit (it rebalanced since the last poll); reading {} records again",
+                name(),
+                commits.uncommitted());
         output.abortTransaction();
         commits.dropPending();
         if (owned.isEmpty()) {
@@ -510,6 +515,7 @@ final class InstanceWorker implements Runnable {
                 owned.remove(tp);
                 commits.forget(tp);
             }
+            LOG.info("{} gave up partitions {} at {} ms", name(), revoked, System.currentTimeMillis());
         }
 
         @Override
@@ -526,6 +532,7 @@ final class InstanceWorker implements Runnable {
                 commits.startAt(tp, consumer.position(tp));
                 owned.add(tp);
             }
+            LOG.info("{} took partitions {} at {} ms", name(), assigned, System.currentTimeMillis());
         }
 
         @Override
@@ -537,6 +544,10 @@ final class InstanceWorker implements Runnable {
                 owned.remove(tp);
                 commits.forget(tp);
             }
+            LOG.warn(
+                    "{} lost partitions {} (its session expired); what it had not committed is read again",
+                    name(),
+                    lost);
         }
     }
 
