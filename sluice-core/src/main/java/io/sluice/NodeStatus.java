@@ -17,6 +17,10 @@ import java.util.Optional;
  * @param lastActivity when the node last took or emitted an item; empty if it never has
  * @param rescaling while the node is being rescaled ({@link Deployment#scale}), the move: {@code from 2 to 5};
  *     empty otherwise
+ * @param elastic whether the node's instances share its input by consumer-group membership (KAFKA's elastic nodes),
+ *     so that extra members can join it while it runs
+ * @param extraMembers of an elastic node, the extra members that have joined it beyond its {@code instances} (those
+ *     running, and those that ran and left); 0 otherwise
  */
 public record NodeStatus(
         String id,
@@ -28,11 +32,32 @@ public record NodeStatus(
         long errors,
         long queueDepth,
         Optional<Instant> lastActivity,
-        Optional<String> rescaling) {
+        Optional<String> rescaling,
+        boolean elastic,
+        int extraMembers) {
 
     public NodeStatus {
         java.util.Objects.requireNonNull(lastActivity, "lastActivity");
         java.util.Objects.requireNonNull(rescaling, "rescaling");
+        if (extraMembers < 0 || (extraMembers > 0 && !elastic)) {
+            throw new IllegalArgumentException("NodeStatus '" + id + "': extraMembers must be ≥ 0, and 0 unless the"
+                    + " node is elastic; found " + extraMembers + (elastic ? "" : " on a static node"));
+        }
+    }
+
+    /** The status of a static node. */
+    public NodeStatus(
+            String id,
+            NodeKind kind,
+            NodeState state,
+            int instances,
+            long itemsIn,
+            long itemsOut,
+            long errors,
+            long queueDepth,
+            Optional<Instant> lastActivity,
+            Optional<String> rescaling) {
+        this(id, kind, state, instances, itemsIn, itemsOut, errors, queueDepth, lastActivity, rescaling, false, 0);
     }
 
     /** The status of a node that is not being rescaled. */
@@ -61,6 +86,8 @@ public record NodeStatus(
                 errors,
                 queueDepth,
                 lastActivity,
-                Optional.of("from " + from + " to " + to));
+                Optional.of("from " + from + " to " + to),
+                elastic,
+                extraMembers);
     }
 }

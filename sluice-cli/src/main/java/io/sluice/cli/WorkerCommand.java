@@ -74,6 +74,14 @@ final class WorkerCommand implements Callable<Integer> {
                     + " default: every instance")
     String instance;
 
+    @Option(
+            names = "--elastic",
+            paramLabel = "NODE[,NODE…]",
+            description = "run these nodes elastic, their instances sharing the input by consumer-group membership;"
+                    + " with it, --instance N at or above the node's parallelism joins a running deployment as an"
+                    + " extra member of the node")
+    String elastic;
+
     @Override
     public Integer call() {
         if ((file == null) == (factory == null)) {
@@ -89,6 +97,7 @@ final class WorkerCommand implements Callable<Integer> {
         add(args, "--health-port", healthPort);
         add(args, "--lifeline", lifeline);
         add(args, "--instance", instance);
+        add(args, "--elastic", elastic);
         return Worker.run(args.toArray(String[]::new));
     }
 

@@ -34,6 +34,9 @@ import java.util.Objects;
  * @param keptResults how many of the latest results of each end node a deployment handle keeps in memory to answer
  *     {@link io.sluice.Deployment#results} from; older pages are read again from the results topic. {@value
  *     #DEFAULT_KEPT_RESULTS} by default
+ * @param elasticNodes the nodes whose instances share their input partitions by consumer-group membership, so that
+ *     extra workers can join them while they run; none by default (every node's assignment is static). See {@link
+ *     #withElasticNodes}
  */
 public record KafkaOptions(
         String bootstrapServers,
@@ -47,7 +50,8 @@ public record KafkaOptions(
         Duration commitInterval,
         OnExisting onExisting,
         AllowedTypes allowedTypes,
-        int keptResults)
+        int keptResults,
+        java.util.Set<String> elasticNodes)
         implements DeploymentOptions {
 
     /** How many of the latest results of each end node a deployment keeps in memory unless set otherwise. */
@@ -87,6 +91,7 @@ public record KafkaOptions(
         if (keptResults < 1) {
             throw new IllegalArgumentException("KafkaOptions.keptResults: must be ≥ 1, found " + keptResults);
         }
+        elasticNodes = java.util.Set.copyOf(elasticNodes);
     }
 
     /**
@@ -107,7 +112,8 @@ public record KafkaOptions(
                 Duration.ofMillis(100),
                 OnExisting.REFUSE,
                 AllowedTypes.none(),
-                DEFAULT_KEPT_RESULTS);
+                DEFAULT_KEPT_RESULTS,
+                java.util.Set.of());
     }
 
     @Override
@@ -128,7 +134,8 @@ public record KafkaOptions(
                 commitInterval,
                 onExisting,
                 allowedTypes,
-                keptResults);
+                keptResults,
+                elasticNodes);
     }
 
     public KafkaOptions withGuarantee(Guarantee guarantee) {
@@ -144,7 +151,8 @@ public record KafkaOptions(
                 commitInterval,
                 onExisting,
                 allowedTypes,
-                keptResults);
+                keptResults,
+                elasticNodes);
     }
 
     public KafkaOptions withReplicationFactor(int replicationFactor) {
@@ -160,7 +168,8 @@ public record KafkaOptions(
                 commitInterval,
                 onExisting,
                 allowedTypes,
-                keptResults);
+                keptResults,
+                elasticNodes);
     }
 
     public KafkaOptions withDeleteTopicsOnClose(boolean deleteTopicsOnClose) {
@@ -176,7 +185,8 @@ public record KafkaOptions(
                 commitInterval,
                 onExisting,
                 allowedTypes,
-                keptResults);
+                keptResults,
+                elasticNodes);
     }
 
     public KafkaOptions withTimeout(Duration timeout) {
@@ -192,7 +202,8 @@ public record KafkaOptions(
                 commitInterval,
                 onExisting,
                 allowedTypes,
-                keptResults);
+                keptResults,
+                elasticNodes);
     }
 
     public KafkaOptions withSerde(Serde serde) {
@@ -208,7 +219,8 @@ public record KafkaOptions(
                 commitInterval,
                 onExisting,
                 allowedTypes,
-                keptResults);
+                keptResults,
+                elasticNodes);
     }
 
     public KafkaOptions withWorkers(Workers workers) {
@@ -224,7 +236,8 @@ public record KafkaOptions(
                 commitInterval,
                 onExisting,
                 allowedTypes,
-                keptResults);
+                keptResults,
+                elasticNodes);
     }
 
     public KafkaOptions withCommitInterval(Duration commitInterval) {
@@ -240,7 +253,8 @@ public record KafkaOptions(
                 commitInterval,
                 onExisting,
                 allowedTypes,
-                keptResults);
+                keptResults,
+                elasticNodes);
     }
 
     public KafkaOptions withClientProperties(Map<String, String> clientProperties) {
@@ -256,7 +270,8 @@ public record KafkaOptions(
                 commitInterval,
                 onExisting,
                 allowedTypes,
-                keptResults);
+                keptResults,
+                elasticNodes);
     }
 
     /** These options with another choice for what an earlier deployment of the graph left; see {@link OnExisting}. */
@@ -273,7 +288,8 @@ public record KafkaOptions(
                 commitInterval,
                 onExisting,
                 allowedTypes,
-                keptResults);
+                keptResults,
+                elasticNodes);
     }
 
     /**
@@ -310,7 +326,8 @@ public record KafkaOptions(
                 commitInterval,
                 onExisting,
                 allowedTypes,
-                keptResults);
+                keptResults,
+                elasticNodes);
     }
 
     /** These options keeping the latest {@code keptResults} results of each end node in memory. */
@@ -327,6 +344,49 @@ public record KafkaOptions(
                 commitInterval,
                 onExisting,
                 allowedTypes,
-                keptResults);
+                keptResults,
+                elasticNodes);
+    }
+
+    /**
+     * These options with {@code nodeIds} elastic: their instances read their input partitions as members of the
+     * consumer group {@code <graph>.<node>} with the cooperative-sticky assignor, rather than each reading a fixed
+     * share, so that extra workers of the node ({@code sluice worker --node ID --instance N} with <i>N</i> at or above
+     * its parallelism) can join the running deployment and take partitions from the others. Replaces the nodes made
+     * elastic so far.
+     *
+     * <p>Every node is static by default: a static assignment keeps each key with the same instance, which a node's
+     * stores need, and makes completion exact by construction. A node may be elastic only where neither order nor
+     * state ties a key to an instance: a deployment refuses, naming the node and the reason, a start node, a node with
+     * stores, a node reading a broadcast or global edge, a graph input or output, the dead-letter node, a node whose
+     * class overrides {@code onComplete}, and a resumable end node. The instances <i>0</i> to <i>parallelism-1</i> must
+     * run, as for a static node (a supervisor or a StatefulSet restarts them): they alone write the node's end
+     * markers, once every input partition has ended; extra members only process records, and leave once every input
+     * partition has ended. See {@code docs/deploying.md}, Elastic nodes.
+     *
+     * <pre>{@code
+     * KafkaOptions.of("kafka:9092").withGuarantee(Guarantee.EXACTLY_ONCE).withElasticNodes("enrich")
+     * }</pre>
+     */
+    public KafkaOptions withElasticNodes(String... nodeIds) {
+        return withElasticNodes(java.util.Set.of(nodeIds));
+    }
+
+    /** These options with exactly the nodes {@code nodeIds} elastic; see {@link #withElasticNodes(String...)}. */
+    public KafkaOptions withElasticNodes(java.util.Set<String> nodeIds) {
+        return new KafkaOptions(
+                bootstrapServers,
+                guarantee,
+                replicationFactor,
+                deleteTopicsOnClose,
+                timeout,
+                serde,
+                clientProperties,
+                workers,
+                commitInterval,
+                onExisting,
+                allowedTypes,
+                keptResults,
+                nodeIds);
     }
 }

@@ -19,7 +19,7 @@ import java.util.Optional;
  * <pre>
  * java -cp … io.sluice.kafka.Worker --factory com.example.RevenueGraph --node tag --bootstrap kafka:9092
  *     [--options FILE|-] [--guarantee exactly-once] [--replication 3] [--timeout-ms 30000] [--health-port N]
- *     [--lifeline PID] [--instance N|ordinal] [--parallelism NODE=N,…]
+ *     [--lifeline PID] [--instance N|ordinal] [--parallelism NODE=N,…] [--elastic NODE,…]
  * </pre>
  *
  * <p>{@code --instance N} runs instance {@code N} of the node alone, where by default the process runs all of them;
@@ -30,6 +30,16 @@ import java.util.Optional;
  *
  * <p>{@code --parallelism count=5,enrich=3} runs the graph with those nodes rescaled ({@code Deployment.scale}): a
  * deployment passes the parallelism of every node it rescaled to each worker it launches, so that they all agree.
+ *
+ * <p>{@code --elastic enrich,score} runs those nodes elastic ({@link KafkaOptions#withElasticNodes}), as the
+ * deployment does (a deployment's supervisor passes it in the options); with it, {@code --instance N} at or above the
+ * node's parallelism joins a running deployment as an extra member of the node, which reads what partitions the group
+ * gives it and exits once the node's input has ended:
+ *
+ * <pre>
+ * java -cp … io.sluice.kafka.Worker --factory com.example.Shop --node enrich --bootstrap kafka:9092 \
+ *     --guarantee exactly-once --elastic enrich --instance 2
+ * </pre>
  *
  * <p>{@code --options} reads every {@link KafkaOptions} field from a properties file, or from standard input for
  * {@code -} (how a deployment's supervisor passes them, so that client passwords never show on a command line): see
@@ -65,7 +75,7 @@ public final class Worker {
             System.err.println("sluice-worker: " + e.getMessage());
             System.err.println("usage: --factory CLASS|FILE --node ID --bootstrap HOST:PORT [--options FILE|-]"
                     + " [--guarantee at-least-once|exactly-once] [--replication N] [--timeout-ms N] [--health-port N]"
-                    + " [--lifeline PID] [--instance N|ordinal] [--parallelism NODE=N,…]");
+                    + " [--lifeline PID] [--instance N|ordinal] [--parallelism NODE=N,…] [--elastic NODE,…]");
             return 2;
         }
         try {
@@ -106,6 +116,7 @@ public final class Worker {
                     health.stop(0);
                 }
             }
+            System.out.println("sluice-worker: node '" + flags.get("node") + "' ended: " + process.counts());
             if (failure != null) {
                 System.err.println(
                         NodeProcess.FAILURE_PREFIX + failure.getMessage().replace('\n', ' '));
@@ -206,6 +217,10 @@ public final class Worker {
         if (flags.containsKey("timeout-ms")) {
             options = options.withTimeout(Duration.ofMillis(Long.parseLong(flags.get("timeout-ms"))));
         }
+        if (flags.containsKey("elastic")) {
+            options = options.withElasticNodes(
+                    java.util.Set.of(flags.get("elastic").split(",")));
+        }
         return options;
     }
 
@@ -300,7 +315,8 @@ public final class Worker {
                 "health-port",
                 "lifeline",
                 "instance",
-                "parallelism");
+                "parallelism",
+                "elastic");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--") || !known.contains(arg.substring(2))) {

@@ -141,7 +141,9 @@ class InstancePerProcessTest {
                         KafkaOptions.of(KafkaBroker.shared().bootstrapServers())))
                 .isInstanceOf(SluiceException.class)
                 .hasMessage("Node 'count' has parallelism 3, so instances 0 to 2; there is no instance 3; run at most 3"
-                        + " replicas of it, or raise its parallelism in the graph");
+                        + " replicas of it, raise its parallelism (in the graph, or on a running deployment: sluice"
+                        + " scale count 4), or make it elastic (KafkaOptions.withElasticNodes, worker flag --elastic"
+                        + " count) so that extra members can join it");
     }
 
     @Test

@@ -152,7 +152,8 @@ class ProcessWorkerOptionsTest {
                 .withOnExisting(OnExisting.FRESH)
                 .withAllowedTypes(TaggingSerde.class, ProcessWorkerOptionsTest.class)
                 .withAllowedPackages("com.acme.model", "org.example")
-                .withKeptResults(42);
+                .withKeptResults(42)
+                .withElasticNodes("enrich", "score");
         ByteArrayOutputStream written = new ByteArrayOutputStream();
 
         WorkerOptions.write(options, written);
@@ -166,7 +167,7 @@ class ProcessWorkerOptionsTest {
                         + " serde=" + TaggingSerde.class.getName() + ", allowed types=["
                         + ProcessWorkerOptionsTest.class.getName() + ", " + TaggingSerde.class.getName() + "],"
                         + " allowed packages=[com.acme.model, org.example], kept results=42,"
-                        + " client properties=[sasl.jaas.config, security.protocol]");
+                        + " elastic nodes=[enrich, score], client properties=[sasl.jaas.config, security.protocol]");
         assertThat(WorkerOptions.read(
                         new ByteArrayInputStream("bootstrap=k:1\nserde=json\n".getBytes(StandardCharsets.UTF_8))))
                 .isEqualTo(KafkaOptions.of("k:1"));
@@ -181,7 +182,7 @@ class ProcessWorkerOptionsTest {
                 .hasMessage(
                         "Worker options: unknown property 'commit-intervall'; expected one of [bootstrap, guarantee,"
                                 + " replication, timeout, commit-interval, delete-topics-on-close, on-existing, serde,"
-                                + " allowed-types, allowed-packages, kept-results] or client.<Kafka client property>");
+                                + " allowed-types, allowed-packages, kept-results, elastic] or client.<Kafka client property>");
         assertThatThrownBy(() -> read("bootstrap=k:1\nallowed-packages=java.util\n"))
                 .hasMessageStartingWith("Worker options: property 'allowed-packages': AllowedTypes.packages:"
                         + " 'java.util' is part of the JDK");
@@ -258,7 +259,7 @@ class ProcessWorkerOptionsTest {
                 .contains("sluice-worker: options: guarantee=at-least-once, replication=1, timeout=PT30S,"
                         + " commit-interval=PT0.25S, serde=" + TaggingSerde.class.getName()
                         + ", allowed types=[], allowed packages=[], kept results=100000,"
-                        + " client properties=[interceptor.classes]");
+                        + " elastic nodes=[], client properties=[interceptor.classes]");
     }
 
     @Test

@@ -106,6 +106,10 @@ final class StatusViews {
                 "queueDepth", node.queueDepth(),
                 "lastActivity", node.lastActivity().map(Object::toString).orElse(null));
         node.rescaling().ifPresent(move -> view.put("rescaling", move)); // "from 2 to 5", while it moves
+        if (node.elastic()) {
+            view.put("elastic", true);
+            view.put("extraMembers", node.extraMembers());
+        }
         return view;
     }
 }

@@ -69,6 +69,9 @@ public final class AttachedDeployment implements Deployment {
     private DeploymentStatus status(Duration timeout) {
         Collection<InstanceStatus> instances = statusView.read(timeout).values();
         int expected = graph.nodes().stream().mapToInt(n -> n.parallelism()).sum();
+        List<InstanceStatus> configured = instances.stream() // an elastic node's extra members may come and go
+                .filter(i -> i.instance() < graph.node(i.node()).parallelism())
+                .toList();
         Optional<String> failure = instances.stream()
                 .map(InstanceStatus::failure)
                 .filter(Objects::nonNull)
@@ -76,12 +79,13 @@ public final class AttachedDeployment implements Deployment {
         DeploymentState state;
         if (failure.isPresent() || instances.stream().anyMatch(i -> i.state() == NodeState.FAILED)) {
             state = DeploymentState.FAILED;
-        } else if (instances.size() == expected && instances.stream().allMatch(i -> i.state() == NodeState.COMPLETED)) {
+        } else if (configured.size() == expected
+                && configured.stream().allMatch(i -> i.state() == NodeState.COMPLETED)) {
             state = DeploymentState.COMPLETED;
         } else {
             state = DeploymentState.RUNNING;
         }
-        return StatusBoard.summarize(id(), graph, state, instances, failure);
+        return StatusBoard.summarize(id(), graph, state, instances, failure, options.elasticNodes());
     }
 
     /** Every result the end node kept, the older ones read again from the topic; see {@link ResultsBook}. */

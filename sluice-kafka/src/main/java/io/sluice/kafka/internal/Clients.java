@@ -31,7 +31,34 @@ final class Clients {
      * worker reuses, so that Kafka fences its dead predecessor).
      */
     static KafkaProducer<byte[], byte[]> producer(KafkaOptions options, String clientId, String transactionalId) {
+        return producer(options, clientId, transactionalId, Map.of());
+    }
+
+    /**
+     * The producer of an elastic node's instance: as {@link #producer}, its transactions timing out after {@link
+     * #MEMBER_TIMEOUT} unless the client properties say otherwise. An extra member killed mid-transaction is not
+     * started again with its transactional id, so only the broker's timeout aborts what it left open, which holds back
+     * read_committed readers of its output and the offsets of its partitions until then.
+     */
+    static KafkaProducer<byte[], byte[]> memberProducer(KafkaOptions options, String clientId, String transactionalId) {
+        return producer(options, clientId, transactionalId, Map.of(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int)
+                MEMBER_TIMEOUT.toMillis()));
+    }
+
+    /**
+     * How soon a group notices an elastic node's member is gone (its session timeout), and aborts what it left open
+     * (its transaction timeout): both Kafka's defaults are a minute or so, long for a member killed while the others
+     * wait for its partitions.
+     */
+    static final java.time.Duration MEMBER_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+    /** The records an elastic node's member takes per poll (2000 for a static instance). */
+    static final int MEMBER_POLL_RECORDS = 200;
+
+    private static KafkaProducer<byte[], byte[]> producer(
+            KafkaOptions options, String clientId, String transactionalId, Map<String, Object> defaults) {
         Map<String, Object> config = common(options);
+        config.putAll(defaults);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -49,6 +76,11 @@ final class Clients {
 
     /** A consumer that commits by hand and, under exactly-once, reads committed records only. */
     static KafkaConsumer<byte[], byte[]> consumer(KafkaOptions options, String clientId, String groupId) {
+        return consumer(options, clientId, groupId, Map.of());
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(
+            KafkaOptions options, String clientId, String groupId, Map<String, Object> defaults) {
         Map<String, Object> config = common(options);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -62,8 +94,28 @@ final class Clients {
         if (options.guarantee() == Guarantee.EXACTLY_ONCE) {
             config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         }
+        config.putAll(defaults); // over the settings above, under the user's
         config.putAll(options.clientProperties());
         return new KafkaConsumer<>(config);
+    }
+
+    /**
+     * A consumer of an elastic node's instance, a member of the consumer group {@code groupId} that shares the
+     * partitions it subscribes to with the cooperative-sticky assignor (classic group protocol): a member that joins or
+     * leaves moves only the partitions that must move, and the others keep reading theirs meanwhile.
+     */
+    static KafkaConsumer<byte[], byte[]> member(KafkaOptions options, String clientId, String groupId) {
+        Map<String, Object> defaults = new HashMap<>();
+        defaults.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        defaults.put(
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
+        defaults.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) MEMBER_TIMEOUT.toMillis());
+        defaults.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) MEMBER_TIMEOUT.toMillis() / 4);
+        // A member takes part in a rebalance only when it polls, and a commit refused meanwhile is undone: small
+        // batches keep both the pause and the work redone short.
+        defaults.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MEMBER_POLL_RECORDS);
+        return consumer(options, clientId, groupId, defaults);
     }
 
     /**

@@ -86,6 +86,12 @@ final class Commits {
         committedOffsets.put(tp, offset);
     }
 
+    /** {@code tp} is no longer this instance's (an elastic node's member gave it up, committed or lost). */
+    void forget(TopicPartition tp) {
+        committedOffsets.remove(tp);
+        pendingOffsets.remove(tp);
+    }
+
     /** The record before {@code next} of {@code tp} was read; its offset goes with the next commit. */
     void read(TopicPartition tp, long next) {
         pendingOffsets.put(tp, next);
@@ -102,9 +108,19 @@ final class Commits {
 
     /** Commits once the commit interval has passed since the last commit. */
     void commitIfDue() {
-        if (System.nanoTime() - lastCommitNanos >= options.commitInterval().toNanos()) {
+        if (due()) {
             commit();
         }
+    }
+
+    /** Whether the commit interval has passed since the last commit. */
+    boolean due() {
+        return System.nanoTime() - lastCommitNanos >= options.commitInterval().toNanos();
+    }
+
+    /** Forgets the offsets read since the last commit: their commit was refused, and the records are read again. */
+    void dropPending() {
+        pendingOffsets.clear();
     }
 
     /**

@@ -22,6 +22,9 @@ package io.sluice.kafka.internal;
  *   <li>{@code restore-by-instance}: an instance restores its stores from the changelog partition of its index alone,
  *       as before changelogs had room to grow, instead of from every partition it owns — so that a rescale test can
  *       show it catches an instance that did not take up the keys its new input brings.
+ *   <li>{@code member-completes-alone}: an elastic node's member takes the node's input as ended once its own
+ *       partitions have (at once, while it has none), without learning the others' from the group's committed
+ *       offsets — so that the elastic test can show it catches end markers written ahead of other members' output.
  * </ul>
  */
 final class CrashFaults {
@@ -34,11 +37,17 @@ final class CrashFaults {
     static final boolean SKIP_STORE_RESTORE = has("skip-store-restore");
     static final boolean SINK_OWN_PRODUCER = has("sink-own-producer");
     static final boolean RESTORE_BY_INSTANCE = has("restore-by-instance");
+    static final boolean MEMBER_COMPLETES_ALONE = has("member-completes-alone");
 
     private CrashFaults() {}
 
     static {
-        if (COMMIT_LATE || HALT_BEFORE_FIRST_COMMIT || SKIP_STORE_RESTORE || SINK_OWN_PRODUCER || RESTORE_BY_INSTANCE) {
+        if (COMMIT_LATE
+                || HALT_BEFORE_FIRST_COMMIT
+                || SKIP_STORE_RESTORE
+                || SINK_OWN_PRODUCER
+                || RESTORE_BY_INSTANCE
+                || MEMBER_COMPLETES_ALONE) {
             org.slf4j.LoggerFactory.getLogger(CrashFaults.class)
                     .warn(
                             "Injecting faults for a crash test ({}={}): this worker's recovery is broken on purpose",

@@ -44,10 +44,22 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * <p>Instance <i>i</i> of a node with parallelism <i>p</i> reads partitions <i>k</i> with <i>k mod p = i</i> of each
  * input topic (all of them for a broadcast edge, instance 0 all of them for a global edge). The assignment is static,
  * so a key always meets the same instance and a restarted instance takes up exactly its partitions again.
+ *
+ * <p>An {@linkplain Elastic elastic} node's instances instead share the partitions as members of the consumer group
+ * {@code <graph>.<node>} ({@link #runMember}), and extra members — instances at or above the parallelism — can join
+ * it while it runs. They only process records: the instances 0 to <i>p</i>-1 alone complete the node and write its
+ * end markers, once every partition of its input has ended, as the markers they read or the committed offsets of the
+ * other members say.
  */
 final class InstanceWorker implements Runnable {
 
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstanceWorker.class);
+
+    /** How often a member whose partitions have ended looks at what the others committed, and how long at most. */
+    private static final Duration LOOK = Duration.ofMillis(500);
+
+    private static final Duration LOOK_TIMEOUT = Duration.ofSeconds(2);
 
     private final WorkerHost deployment;
     private final ComputationalGraph graph;
@@ -62,6 +74,10 @@ final class InstanceWorker implements Runnable {
     private final Robustness.Level level;
     private final boolean deadLetterNode;
     private final Markers markers = new Markers();
+    private final boolean elastic; // the instances share the partitions by group membership
+    private final boolean extra; // an elastic node's member beyond its parallelism: processes, never completes
+    private final java.util.Set<TopicPartition> owned = new java.util.HashSet<>(); // an elastic member's partitions
+    private boolean closing; // the clients are closing: the consumer leaves its group, nothing is committed any more
     private final long createdNanos = System.nanoTime(); // the first commit interval runs from here
 
     private volatile NodeInstance instance;
@@ -92,10 +108,15 @@ final class InstanceWorker implements Runnable {
         this.attempts = new Attempts(deployment, level);
         this.deadLetterNode =
                 graph.robustness().deadLetter().filter(spec.id()::equals).isPresent();
+        this.elastic = Elastic.isElastic(options, spec.id());
+        this.extra = index >= spec.parallelism();
+        if (extra && !elastic) {
+            throw new IllegalArgumentException("instance " + index + " of static node " + spec.id());
+        }
     }
 
     String name() {
-        return "sluice-" + graph.name() + "-" + spec.id() + (spec.parallelism() == 1 ? "" : "-" + index);
+        return "sluice-" + graph.name() + "-" + spec.id() + (spec.parallelism() == 1 && index == 0 ? "" : "-" + index);
     }
 
     NodeSpec spec() {
@@ -129,8 +150,12 @@ final class InstanceWorker implements Runnable {
         NodeState end = NodeState.COMPLETED;
         try {
             String transactionalId = graph.name() + "." + spec.id() + "." + index;
-            output =
-                    new TransactionalOutput(Clients.producer(options, name(), transactionalId), spec.id(), exactlyOnce);
+            output = new TransactionalOutput(
+                    elastic
+                            ? Clients.memberProducer(options, name(), transactionalId)
+                            : Clients.producer(options, name(), transactionalId),
+                    spec.id(),
+                    exactlyOnce);
             output.initTransactions();
             Map<String, PortWriter> outputs = new HashMap<>();
             for (String port : spec.ports()) {
@@ -195,6 +220,10 @@ final class InstanceWorker implements Runnable {
                 end = NodeState.CANCELLED;
                 return;
             }
+            if (extra) {
+                backlog = 0; // what it read is committed (runMember): it leaves the node's completion to the others
+                return;
+            }
             beginIfNeeded();
             created.complete();
             for (PortWriter writer : writers) {
@@ -224,8 +253,11 @@ final class InstanceWorker implements Runnable {
                     deployment.fail(this, closing);
                 }
             }
-            closeClients();
-            deployment.workerFinished();
+            try {
+                closeClients();
+            } finally {
+                deployment.workerFinished(); // whatever closing threw: the host must not wait for this worker forever
+            }
         }
     }
 
@@ -246,6 +278,9 @@ final class InstanceWorker implements Runnable {
 
     /** Consumes until every assigned partition has ended; returns false if the deployment stopped first. */
     private boolean runConsumer(NodeInstance node) {
+        if (elastic) {
+            return runMember(node);
+        }
         String groupId =
                 graph.inbound(spec.id()).stream().anyMatch(e -> e.partitioning() instanceof Partitioning.Broadcast)
                         ? graph.name() + "." + spec.id() + "." + index
@@ -308,6 +343,212 @@ final class InstanceWorker implements Runnable {
             node.publish();
         }
         return true;
+    }
+
+    /**
+     * Consumes as a member of the node's consumer group until every partition of every input topic has ended; returns
+     * false if the deployment stopped first.
+     *
+     * <p>Completion stays exact. A partition counts as ended for this member when it read every writer's end marker
+     * on it, or when the offset committed for it says so (the markers travel as the offsets' metadata). Every member
+     * commits a partition's offsets in the same transaction as the output of the records before them (under
+     * at-least-once, after flushing that output), and gives up a partition only after committing it ({@link
+     * Membership#onPartitionsRevoked}); so once a committed offset says a partition ended, the output of all its
+     * records is committed. This member leaves the loop only with its own reads committed and every partition ended:
+     * the end markers an instance below the parallelism writes after that follow, in every output partition, all the
+     * output of every member, and a reader reads a partition in offset order (read_committed under exactly-once).
+     */
+    private boolean runMember(NodeInstance node) {
+        if (node.nextTickNanos() != Long.MAX_VALUE) {
+            throw new NodeFailedException(
+                    spec.id(),
+                    "Node '" + spec.id() + "' asks for ticks (NodeContext.tickEvery), which an elastic node cannot"
+                            + " have: what a tick emits comes from no input partition, so no commit of the group ties"
+                            + " it to the node's end; leave it static (drop it from KafkaOptions.elasticNodes)",
+                    null);
+        }
+        List<TopicPartition> all = assignment(markers);
+        consumer = Clients.member(options, name(), graph.name() + "." + spec.id());
+        consumer.subscribe(all.stream().map(TopicPartition::topic).distinct().toList(), new Membership());
+        long lookAt = System.nanoTime();
+        while (true) {
+            if (!deployment.isRunning()) {
+                return false;
+            }
+            if (markers.allEnded(owned) && System.nanoTime() - lookAt >= 0) {
+                lookAt = System.nanoTime() + LOOK.toNanos();
+                if (commitMember()
+                        && (CrashFaults.MEMBER_COMPLETES_ALONE || (learnCommitted(all) && markers.allEnded()))) {
+                    return true;
+                }
+            }
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+            if (!records.isEmpty()) {
+                beginIfNeeded();
+            }
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                if (Markers.isEnd(record)) {
+                    markers.record(tp, record);
+                } else {
+                    attempts.process(node, stores, record, read(record), deadLetters);
+                }
+                commits.read(tp, record.offset() + 1);
+            }
+            checkSends();
+            if (commits.due()) {
+                commitMember();
+            }
+            lag = owned.stream()
+                    .map(consumer::currentLag)
+                    .mapToLong(l -> l.isPresent() ? l.getAsLong() : 0)
+                    .sum();
+            backlog = lag + commits.uncommitted();
+            node.publish();
+        }
+    }
+
+    /**
+     * Commits what this member read and wrote. A commit the group refuses — it rebalanced since this member last
+     * polled, so its generation is stale — is undone instead ({@link #rewind}), and the records read again.
+     *
+     * @return whether it committed
+     */
+    private boolean commitMember() {
+        try {
+            commits.commit();
+            return true;
+        } catch (org.apache.kafka.common.KafkaException e) {
+            if (!refusedByGroup(e)) {
+                throw e;
+            }
+            rewind();
+            return false;
+        }
+    }
+
+    private static boolean refusedByGroup(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.clients.consumer.CommitFailedException
+                    || t instanceof org.apache.kafka.common.errors.RebalanceInProgressException
+                    || t instanceof org.apache.kafka.common.errors.IllegalGenerationException
+                    || t instanceof org.apache.kafka.common.errors.UnknownMemberIdException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Undoes what this member read and wrote since its last commit: aborts the transaction (under at-least-once the
+     * output stays, as duplicates may), forgets the markers it read, and reads its partitions again from their
+     * committed offsets.
+     */
+    private void rewind() {
+        LOG.info(
+                "{}: the group refused its commit (it rebalanced since the last poll); reading {} records again",
+                name(),
+                commits.uncommitted());
+        output.abortTransaction();
+        commits.dropPending();
+        if (owned.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(owned));
+        for (TopicPartition tp : owned) {
+            markers.reset(tp);
+            OffsetAndMetadata at = committed.get(tp);
+            if (at == null) {
+                consumer.seekToBeginning(List.of(tp));
+            } else {
+                markers.restore(tp, at.metadata());
+                consumer.seek(tp, at.offset());
+            }
+            commits.startAt(tp, consumer.position(tp));
+        }
+    }
+
+    /**
+     * Learns from the group's committed offsets which writers ended on the partitions other members read.
+     *
+     * @return false if the offsets could not be read in time (a member's transaction is still open): try again later
+     */
+    private boolean learnCommitted(List<TopicPartition> all) {
+        java.util.Set<TopicPartition> others = new java.util.HashSet<>(all);
+        others.removeAll(owned);
+        if (others.isEmpty()) {
+            return true;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed;
+        try {
+            committed = consumer.committed(others, LOOK_TIMEOUT);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            return false;
+        }
+        committed.forEach((tp, at) -> {
+            if (at != null) {
+                markers.restore(tp, at.metadata());
+            }
+        });
+        return true;
+    }
+
+    /**
+     * What an elastic member does as the group moves partitions: it commits before it gives a partition up, so that
+     * the next owner starts where its output stops; it learns a partition's ended writers from its committed offset
+     * when it takes it; and it undoes its uncommitted work when the group took its partitions without asking (its
+     * session expired).
+     */
+    private final class Membership implements org.apache.kafka.clients.consumer.ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(java.util.Collection<TopicPartition> revoked) {
+            if (revoked.isEmpty()) {
+                return;
+            }
+            // Leaving the group as the worker closes: whatever is still uncommitted was aborted with the producer
+            // (a member leaves with its reads committed when it finishes), so the next owner reads it again.
+            if (!closing) {
+                commitMember();
+            }
+            for (TopicPartition tp : revoked) {
+                owned.remove(tp);
+                commits.forget(tp);
+            }
+            LOG.info("{} gave up partitions {} at {} ms", name(), revoked, System.currentTimeMillis());
+        }
+
+        @Override
+        public void onPartitionsAssigned(java.util.Collection<TopicPartition> assigned) {
+            if (assigned.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(assigned));
+            for (TopicPartition tp : assigned) {
+                OffsetAndMetadata at = committed.get(tp);
+                if (at != null) {
+                    markers.restore(tp, at.metadata());
+                }
+                commits.startAt(tp, consumer.position(tp));
+                owned.add(tp);
+            }
+            LOG.info("{} took partitions {} at {} ms", name(), assigned, System.currentTimeMillis());
+        }
+
+        @Override
+        public void onPartitionsLost(java.util.Collection<TopicPartition> lost) {
+            output.abortTransaction();
+            commits.dropPending();
+            for (TopicPartition tp : lost) {
+                markers.reset(tp); // what it read there was not committed; their next owner reads it again
+                owned.remove(tp);
+                commits.forget(tp);
+            }
+            LOG.warn(
+                    "{} lost partitions {} (its session expired); what it had not committed is read again",
+                    name(),
+                    lost);
+        }
     }
 
     /** Records this instance processed again under REPLAY. */
@@ -380,7 +621,10 @@ final class InstanceWorker implements Runnable {
                 new java.util.concurrent.atomic.AtomicReference<>());
     }
 
-    /** This instance's partitions of every input topic, each expecting the end markers of its writers. */
+    /**
+     * This instance's partitions of every input topic, each expecting the end markers of its writers; an elastic node's
+     * member, every partition of its input.
+     */
     private List<TopicPartition> assignment(Markers markers) {
         List<TopicPartition> partitions = new ArrayList<>();
         if (deadLetterNode) {
@@ -401,7 +645,7 @@ final class InstanceWorker implements Runnable {
                         switch (edge.partitioning()) {
                             case Partitioning.Broadcast b -> true;
                             case Partitioning.Global g -> index == 0;
-                            default -> k % spec.parallelism() == index;
+                            default -> elastic || k % spec.parallelism() == index; // a member: what it may own
                         };
                 if (mine) {
                     TopicPartition tp = new TopicPartition(topic.name(), k);
@@ -482,13 +726,21 @@ final class InstanceWorker implements Runnable {
     }
 
     private void closeClients() {
+        closing = true;
         Duration timeout = Duration.ofSeconds(5);
-        if (output != null) {
-            output.close(timeout);
-        }
-        KafkaConsumer<byte[], byte[]> c = consumer;
-        if (c != null) {
-            c.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(timeout));
+        try {
+            if (output != null) {
+                output.close(timeout);
+            }
+        } finally {
+            KafkaConsumer<byte[], byte[]> c = consumer;
+            if (c != null) {
+                try {
+                    c.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(timeout));
+                } catch (org.apache.kafka.common.KafkaException e) {
+                    // leaving the group failed; the broker expires the member after its session timeout
+                }
+            }
         }
     }
 }

@@ -69,6 +69,7 @@ final class KafkaDeployment implements Deployment, WorkerHost {
 
     static KafkaDeployment start(ComputationalGraph compiled, KafkaOptions options) {
         TopicPlan plan = TopicPlan.of(compiled, options);
+        Elastic.check(compiled, options);
         if (options.workers().mode() == Workers.Mode.PROCESSES) {
             WorkerOptions.requirePassable(options);
         }
@@ -304,7 +305,7 @@ final class KafkaDeployment implements Deployment, WorkerHost {
                 ? StatusBoard.snapshot(current, workers, null)
                 : statusView.read(options.timeout()).values();
         DeploymentStatus status = StatusBoard.summarize(
-                        id, current, lifecycle.state(), instances, lifecycle.failureMessage())
+                        id, current, lifecycle.state(), instances, lifecycle.failureMessage(), options.elasticNodes())
                 .withWorkers(supervisors.stream().map(Supervisor::status).toList());
         return rescalingShown(status, instances);
     }

@@ -98,6 +98,34 @@ final class Markers {
         return false;
     }
 
+    /**
+     * Whether every writer of each of {@code partitions} has ended on it, as far as this reader knows: the markers it
+     * read, and those committed offsets told it of ({@link #restore}).
+     */
+    boolean allEnded(java.util.Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            if (done.contains(partition)) {
+                continue;
+            }
+            for (String writer : producers.get(partition)) {
+                if (!ended(writer, ended.get(partition))) {
+                    return false;
+                }
+            }
+            done.add(partition);
+        }
+        return true;
+    }
+
+    /**
+     * Forgets the markers read on {@code partition}: the reads were not committed (an elastic node's member lost the
+     * partition), so only what a commit says again counts.
+     */
+    void reset(TopicPartition partition) {
+        ended.get(partition).clear();
+        done.remove(partition);
+    }
+
     /** What to store beside a partition's committed offset: the producers that ended on it. */
     String metadata(TopicPartition partition) {
         return String.join(",", ended.get(partition));

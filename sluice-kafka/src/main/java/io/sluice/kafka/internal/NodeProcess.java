@@ -53,11 +53,19 @@ public final class NodeProcess implements WorkerHost {
         this.options = options;
         this.plan = TopicPlan.of(graph, options);
         this.spec = graph.node(nodeId);
-        if (instance >= spec.parallelism()) {
+        Elastic.check(graph, options);
+        boolean elastic = Elastic.isElastic(options, nodeId);
+        if (instance >= spec.parallelism() && !elastic) {
             throw new SluiceException(
                     "Node '" + nodeId + "' has parallelism " + spec.parallelism() + ", so instances 0 to "
                             + (spec.parallelism() - 1) + "; there is no instance " + instance + "; run at most "
-                            + spec.parallelism() + " replicas of it, or raise its parallelism in the graph");
+                            + spec.parallelism() + " replicas of it, raise its parallelism (in the graph, or on a"
+                            + " running deployment: sluice scale " + nodeId + " " + (instance + 1)
+                            + "), or make it elastic (KafkaOptions.withElasticNodes, worker flag --elastic "
+                            + nodeId + ") so that extra members can join it");
+        }
+        if (instance >= spec.parallelism()) {
+            workers.add(new InstanceWorker(this, spec, instance)); // an extra member of an elastic node
         }
         for (int i = 0; i < spec.parallelism(); i++) {
             if (instance < 0 || i == instance) {
@@ -86,6 +94,17 @@ public final class NodeProcess implements WorkerHost {
             status.flush();
         }
         return lifecycle.failure().orElse(null);
+    }
+
+    /** What each instance of this process took and emitted, for its log: {@code instance 2: 1200 in, 1200 out}. */
+    public List<String> counts() {
+        return workers.stream()
+                .map(w -> {
+                    io.sluice.spi.NodeInstance instance = w.instance();
+                    return "instance " + w.index() + ": " + (instance == null ? 0 : instance.itemsIn()) + " in, "
+                            + (instance == null ? 0 : instance.itemsOut()) + " out";
+                })
+                .toList();
     }
 
     /** A worker started on its own (in a container, say) needs the topics its deployment created. */

@@ -125,6 +125,21 @@ final class StatusBoard {
             DeploymentState state,
             Collection<InstanceStatus> instances,
             Optional<String> failure) {
+        return summarize(id, graph, state, instances, failure, java.util.Set.of());
+    }
+
+    /**
+     * Sums instance statuses per node of the graph, the {@code elastic} nodes' extra members (instances at or above
+     * the parallelism) in their counters but not in their state: an extra member may leave at any time, even killed,
+     * and the node's state is that of the instances that must run.
+     */
+    static DeploymentStatus summarize(
+            String id,
+            ComputationalGraph graph,
+            DeploymentState state,
+            Collection<InstanceStatus> instances,
+            Optional<String> failure,
+            java.util.Set<String> elastic) {
         Map<String, NodeStatus> nodes = new LinkedHashMap<>();
         for (NodeSpec spec : graph.nodes()) {
             long in = 0;
@@ -133,6 +148,7 @@ final class StatusBoard {
             long lag = 0;
             long last = 0;
             List<NodeState> states = new ArrayList<>();
+            int extra = 0;
             for (InstanceStatus s : instances) {
                 if (s.node().equals(spec.id())) {
                     in += s.itemsIn();
@@ -140,7 +156,11 @@ final class StatusBoard {
                     errors += s.errors();
                     lag += s.lag();
                     last = Math.max(last, s.lastActivity());
-                    states.add(s.state());
+                    if (s.instance() < spec.parallelism()) {
+                        states.add(s.state());
+                    } else {
+                        extra++;
+                    }
                 }
             }
             while (states.size() < spec.parallelism()) {
@@ -157,7 +177,10 @@ final class StatusBoard {
                             out,
                             errors,
                             lag,
-                            last == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last))));
+                            last == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last)),
+                            Optional.empty(),
+                            elastic.contains(spec.id()),
+                            elastic.contains(spec.id()) ? extra : 0));
         }
         Optional<ItemTracking> tracking =
                 graph.robustness().tracks() ? Optional.of(tracking(graph, instances)) : Optional.empty();

@@ -78,6 +78,18 @@ final class TransactionalOutput {
         }
     }
 
+    /**
+     * Aborts the open transaction, if there is one: an elastic node's member lost its partitions, so the group no
+     * longer takes its offsets, and their new owner writes the output again.
+     */
+    void abortTransaction() {
+        if (inTransaction) {
+            producer.abortTransaction();
+            inTransaction = false;
+            sendFailure.set(null); // sends of the aborted transaction fail with its error: they are undone anyway
+        }
+    }
+
     void flush() {
         producer.flush();
     }

@@ -41,6 +41,7 @@ import java.util.TreeSet;
  * allowed-types=com.acme.Order,com.acme.Orders$Line    (binary class names, comma-separated)
  * allowed-packages=com.acme.model                      (each with its subpackages)
  * kept-results=100000
+ * elastic=enrich,score          (the elastic nodes, comma-separated)
  * client.security.protocol=SASL_SSL
  * </pre>
  *
@@ -65,7 +66,8 @@ public final class WorkerOptions {
             "serde",
             "allowed-types",
             "allowed-packages",
-            "kept-results");
+            "kept-results",
+            "elastic");
 
     private WorkerOptions() {}
 
@@ -87,6 +89,7 @@ public final class WorkerOptions {
                 "allowed-packages",
                 String.join(",", new TreeSet<>(options.allowedTypes().packages())));
         properties.setProperty("kept-results", Integer.toString(options.keptResults()));
+        properties.setProperty("elastic", String.join(",", new TreeSet<>(options.elasticNodes())));
         options.clientProperties().forEach((key, value) -> properties.setProperty(CLIENT + key, value));
         return properties;
     }
@@ -185,6 +188,7 @@ public final class WorkerOptions {
                         options.withAllowedTypes(
                                 options.allowedTypes().withPackages(list(value).toArray(String[]::new)));
                     case "kept-results" -> options.withKeptResults(Integer.parseInt(value));
+                    case "elastic" -> options.withElasticNodes(java.util.Set.copyOf(list(value)));
                     default ->
                         throw new SluiceException("Worker options: unknown property '" + key + "'; expected one of "
                                 + KEYS + " or " + CLIENT + "<Kafka client property>");
@@ -208,7 +212,8 @@ public final class WorkerOptions {
                 + serdeName(options.serde()) + ", allowed types="
                 + new TreeSet<>(options.allowedTypes().classes())
                 + ", allowed packages=" + new TreeSet<>(options.allowedTypes().packages()) + ", kept results="
-                + options.keptResults() + ", client properties="
+                + options.keptResults() + ", elastic nodes=" + new TreeSet<>(options.elasticNodes())
+                + ", client properties="
                 + new TreeSet<>(options.clientProperties().keySet());
     }
 
