@@ -307,18 +307,7 @@ final class InstanceWorker implements Runnable {
             if (CrashFaults.COMMIT_LATE && !records.isEmpty()) {
                 commits.commitIfDue(); // the last batch's transaction only now: its stores' server was ahead meanwhile
             }
-            if (!records.isEmpty()) {
-                beginIfNeeded();
-            }
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                if (Markers.isEnd(record)) {
-                    markers.record(tp, record);
-                } else {
-                    attempts.process(node, stores, record, read(record), deadLetters);
-                }
-                commits.read(tp, record.offset() + 1);
-            }
+            take(node, records);
             long now = System.nanoTime();
             if (node.nextTickNanos() != Long.MAX_VALUE && now - node.nextTickNanos() >= 0) {
                 beginIfNeeded();
@@ -383,18 +372,7 @@ final class InstanceWorker implements Runnable {
                 }
             }
             ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-            if (!records.isEmpty()) {
-                beginIfNeeded();
-            }
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                if (Markers.isEnd(record)) {
-                    markers.record(tp, record);
-                } else {
-                    attempts.process(node, stores, record, read(record), deadLetters);
-                }
-                commits.read(tp, record.offset() + 1);
-            }
+            take(node, records);
             checkSends();
             if (commits.due()) {
                 commitMember();
@@ -548,6 +526,25 @@ final class InstanceWorker implements Runnable {
                     "{} lost partitions {} (its session expired); what it had not committed is read again",
                     name(),
                     lost);
+        }
+    }
+
+    /**
+     * Hands each polled record to the node, or notes the end marker it is, and counts it read for the next commit; in
+     * the iteration's transaction.
+     */
+    private void take(NodeInstance node, ConsumerRecords<byte[], byte[]> records) {
+        if (!records.isEmpty()) {
+            beginIfNeeded();
+        }
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+            if (Markers.isEnd(record)) {
+                markers.record(tp, record);
+            } else {
+                attempts.process(node, stores, record, read(record), deadLetters);
+            }
+            commits.read(tp, record.offset() + 1);
         }
     }
 
