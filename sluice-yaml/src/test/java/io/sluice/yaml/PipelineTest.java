@@ -299,6 +299,44 @@ class PipelineTest {
     }
 
     @Test
+    void maxParallelismGivesANodeRoomToBeRescaledAndIsCheckedAtItsLine() throws Exception {
+        Path file = write("pipeline.yaml", """
+                graph: roomy
+                nodes:
+                  - {id: numbers, source: generator, count: 10}
+                  - id: count
+                    class: io.sluice.yaml.PipelineTest$Counter
+                    stores: [counts, totals]
+                    parallelism: 2
+                    max-parallelism: 8
+                  - {id: out, sink: collect}
+                edges:
+                  - {from: numbers, to: count, partitioning: keyed, key: item}
+                  - count -> out
+                """);
+
+        assertThat(Pipeline.load(file).graph().node("count").maxParallelism()).isEqualTo(8);
+        assertThat(Pipeline.load(file).graph().node("out").maxParallelism()).isEqualTo(1);
+
+        Path wrong = write("wrong.yaml", """
+                graph: cramped
+                nodes:
+                  - {id: numbers, source: generator, count: 10, max-parallelism: 4}
+                  - {id: out, sink: collect, parallelism: 3, max-parallelism: 2}
+                edges:
+                  - numbers -> out
+                """);
+        assertThatThrownBy(() -> Pipeline.load(wrong))
+                .isInstanceOfSatisfying(PipelineException.class, e -> assertThat(e.problems())
+                        .containsExactly(
+                                "wrong.yaml:3 nodes[0].max-parallelism: Node 'numbers': a start node cannot be"
+                                        + " rescaled, as its input is split per instance; set maxParallelism on the nodes"
+                                        + " after it",
+                                "wrong.yaml:4 nodes[1].max-parallelism: expected at least the node's parallelism 3 but"
+                                        + " found 2"));
+    }
+
+    @Test
     void storesAreDeclaredByNameOrWithBackendAndRun() throws Exception {
         write("words.txt", "a b a c a\n");
         Path file = write("pipeline.yaml", """
@@ -414,7 +452,8 @@ class PipelineTest {
                                         + " path; check the name and that its jar is on the class path",
                                 "pipeline.yaml:10 nodes[2].parallelism: expected a whole number from 1 to 1024 but found 0",
                                 "pipeline.yaml:11 nodes[2].paralelism: unknown key 'paralelism'; expected one of [id, source,"
-                                        + " sink, class, use, parallelism, ports, config, stores, path, items, count, period,"
+                                        + " sink, class, use, parallelism, max-parallelism, ports, config, stores, path, items,"
+                                        + " count, period,"
                                         + " jitter,"
                                         + " expression, branches, field, key, time, from]; did you mean 'parallelism'?",
                                 "pipeline.yaml:14 edges[1].partitioning: unknown partitioning 'keyd'; expected one of [forward,"

@@ -38,6 +38,7 @@ final class NodesReader {
             "class",
             "use",
             "parallelism",
+            "max-parallelism",
             "ports",
             "config",
             "stores",
@@ -196,6 +197,10 @@ final class NodesReader {
         }
         boolean fits = keysFit(entry, named);
         Integer parallelism = parallelism(entry, named);
+        Integer maxParallelism = entry.has("max-parallelism")
+                ? scalars.integer(
+                        entry.value("max-parallelism"), entry.path() + ".max-parallelism", 1, Limits.PARALLELISM)
+                : null;
         if (id == null || !fits) {
             return null;
         }
@@ -210,6 +215,16 @@ final class NodesReader {
         if (spec != null && parallelism != null) {
             NodeSpec chosen = spec;
             spec = problems.attempt(entry.at("parallelism"), () -> chosen.withParallelism(parallelism));
+        }
+        if (spec != null && maxParallelism != null) {
+            NodeSpec chosen = spec;
+            spec = problems.attempt(entry.at("max-parallelism"), () -> {
+                if (maxParallelism < chosen.parallelism()) {
+                    throw new IllegalArgumentException("expected at least the node's parallelism "
+                            + chosen.parallelism() + " but found " + maxParallelism);
+                }
+                return chosen.withMaxParallelism(maxParallelism);
+            });
         }
         return spec;
     }
@@ -240,7 +255,11 @@ final class NodesReader {
         List<String> takes = TAKES.get(named);
         boolean fits = true;
         for (String key : entry.keys().keySet()) {
-            if (key.equals("id") || key.equals("parallelism") || KINDS.contains(key) || takes.contains(key)) {
+            if (key.equals("id")
+                    || key.equals("parallelism")
+                    || key.equals("max-parallelism")
+                    || KINDS.contains(key)
+                    || takes.contains(key)) {
                 continue;
             }
             fits = false;
