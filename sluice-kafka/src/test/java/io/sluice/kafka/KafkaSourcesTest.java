@@ -67,12 +67,25 @@ class KafkaSourcesTest {
         }
     }
 
+    /**
+     * The graph; with {@code breakAt} a number, its map fails on the first item from that number on that comes once
+     * a checkpoint covering items has completed — the source commits the offsets a checkpoint covers to its group
+     * — or on the topic's last item: on a loaded machine a fixed item could come before any checkpoint did.
+     */
     private static ComputationalGraph graph(String topic, Path out, String breakAt) {
+        long[] lookedAt = {0};
         return ComputationalGraph.builder("from-kafka")
                 .start("in", KafkaSources.topic(options(), topic).asStrings().untilEnd())
                 .map("store", (String line) -> {
-                    if (line.equals(breakAt)) {
-                        throw new IllegalStateException("disk full");
+                    if (!breakAt.equals("none") && Integer.parseInt(line) >= Integer.parseInt(breakAt)) {
+                        boolean due = line.equals("9999");
+                        if (!due && System.nanoTime() - lookedAt[0] > 20_000_000L) {
+                            lookedAt[0] = System.nanoTime();
+                            due = checkpointCoveredItems("from-kafka.in");
+                        }
+                        if (due) {
+                            throw new IllegalStateException("disk full");
+                        }
                     }
                     return line;
                 })
@@ -80,6 +93,17 @@ class KafkaSourcesTest {
                 .edge("in -> store -> out")
                 .robustness(Robustness.confirm().withNode("store", Robustness.Level.NONE))
                 .build();
+    }
+
+    /** Whether the group has committed offsets beyond the beginning: a checkpoint covering items completed. */
+    private static boolean checkpointCoveredItems(String group) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", KafkaBroker.shared().bootstrapServers()))) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+                    .anyMatch(offset -> offset != null && offset.offset() > 0);
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     @Test
