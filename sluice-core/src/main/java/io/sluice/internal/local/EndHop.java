@@ -18,7 +18,6 @@ final class EndHop extends Hop {
 
     @Override
     void accept(Object item) {
-        operator.itemsIn++;
         try {
             node.process(item);
         } catch (Throwable e) {

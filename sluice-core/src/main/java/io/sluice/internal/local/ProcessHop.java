@@ -18,7 +18,6 @@ final class ProcessHop extends Hop {
 
     @Override
     void accept(Object item) {
-        operator.itemsIn++;
         try {
             node.process(item, this);
         } catch (Throwable e) {
@@ -30,7 +29,7 @@ final class ProcessHop extends Hop {
     public void emit(Object item) {
         Hop target = next;
         if (target != null) {
-            operator.itemsOut++;
+            operator.itemsPassed++;
             target.accept(item);
         } else {
             operator.emitToOutputs(item);

@@ -19,7 +19,7 @@ final class SourceHop extends Hop {
     public void emit(Object item) {
         Hop target = next;
         if (target != null) {
-            operator.itemsOut++;
+            operator.itemsPassed++;
             target.accept(item);
         } else {
             operator.emitToOutputs(item);
