@@ -1,6 +1,8 @@
 package io.sluice;
 
 import io.sluice.internal.nodes.ChunkNode;
+import io.sluice.internal.nodes.FilterNode;
+import io.sluice.internal.nodes.MapNode;
 import io.sluice.internal.nodes.RouteNode;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -20,26 +22,13 @@ public final class Nodes {
     private Nodes() {}
 
     /** A node that emits {@code function(item)} for each item; {@code null} results are not emitted. */
-    @SuppressWarnings("unchecked")
     public static <I, O> ProcessingNodeSpec map(String id, Function<? super I, ? extends O> function) {
-        Objects.requireNonNull(function, "function");
-        return NodeSpec.node(id, (Node<Object, Object>) (item, out) -> {
-            Object result = function.apply((I) item);
-            if (result != null) {
-                out.emit(result);
-            }
-        });
+        return NodeSpec.node(id, new MapNode(function));
     }
 
     /** A node that passes on the items {@code predicate} accepts. */
-    @SuppressWarnings("unchecked")
     public static <T> ProcessingNodeSpec filter(String id, Predicate<? super T> predicate) {
-        Objects.requireNonNull(predicate, "predicate");
-        return NodeSpec.node(id, (Node<Object, Object>) (item, out) -> {
-            if (predicate.test((T) item)) {
-                out.emit(item);
-            }
-        });
+        return NodeSpec.node(id, new FilterNode(predicate));
     }
 
     /** A node that emits each element of {@code function(item)}, in order. */

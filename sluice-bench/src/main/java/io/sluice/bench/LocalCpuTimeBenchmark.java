@@ -2,13 +2,18 @@ package io.sluice.bench;
 
 import io.sluice.ComputationalGraph;
 import io.sluice.Deployment;
+import io.sluice.EndNode;
 import io.sluice.LocalOptions;
 import io.sluice.Robustness;
+import io.sluice.Sources;
 import io.sluice.SystemType;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -20,8 +25,13 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@code rounds} invocations, then is measured over a second pass.
  *
  * <p>Run: {@code java -cp sluice-bench/target/benchmarks.jar io.sluice.bench.LocalCpuTimeBenchmark <contender>
- * [rounds]}, contenders: {@code fused rxJava reactor single multi keyed unchained singleConfirm singleReplay
- * keyedConfirm}.
+ * [rounds]}, contenders: {@code fused rxJava rxJavaShared reactor single singleShared multi keyed unchained singleConfirm
+ * singleReplay keyedConfirm}.
+ *
+ * <p>{@code singleShared} and {@code rxJavaShared} are {@code single} and {@code rxJava} in a JVM that, while it warms
+ * up, also runs three other pipelines with maps and filters of their own, as an application with several pipelines
+ * does: a call site that every map of the JVM shares then sees several functions, and the JIT can no longer inline
+ * through it.
  */
 public final class LocalCpuTimeBenchmark {
 
@@ -37,11 +47,16 @@ public final class LocalCpuTimeBenchmark {
                     "unknown contender '" + contender + "'; expected one of " + contenders.keySet());
         }
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        List<Runnable> beside =
+                !contender.endsWith("Shared") ? List.of() : contender.startsWith("rx") ? otherFlows() : otherGraphs();
         for (int pass = 0; pass < 2; pass++) {
             long wall = System.nanoTime();
             long cpu = os.getProcessCpuTime();
             for (int r = 0; r < rounds; r++) {
                 run.run();
+                if (pass == 0) {
+                    beside.forEach(Runnable::run);
+                }
             }
             wall = System.nanoTime() - wall;
             cpu = os.getProcessCpuTime() - cpu;
@@ -64,8 +79,10 @@ public final class LocalCpuTimeBenchmark {
         Map<String, Runnable> contenders = new LinkedHashMap<>();
         contenders.put("fused", () -> peers.fusedLoop(blackhole));
         contenders.put("rxJava", () -> peers.rxJava(blackhole));
+        contenders.put("rxJavaShared", () -> peers.rxJava(blackhole));
         contenders.put("reactor", () -> peers.reactor(blackhole));
         contenders.put("single", () -> run(chained, single));
+        contenders.put("singleShared", () -> run(chained, single));
         contenders.put("multi", () -> run(chained, LocalOptions.defaults()));
         contenders.put("keyed", () -> run(keyed, LocalOptions.defaults()));
         contenders.put("unchained", () -> run(chained, LocalOptions.defaults().withChaining(false)));
@@ -73,6 +90,43 @@ public final class LocalCpuTimeBenchmark {
         contenders.put("singleReplay", () -> run(tracked(chained, Robustness.Level.REPLAY), single));
         contenders.put("keyedConfirm", () -> run(tracked(keyed, Robustness.Level.CONFIRM), LocalOptions.defaults()));
         return contenders;
+    }
+
+    /** Three graphs with maps and filters of their own: other pipelines of the same application. */
+    private static List<Runnable> otherGraphs() {
+        LocalOptions single = LocalOptions.defaults().withMode(LocalOptions.Mode.SINGLE_THREAD);
+        return List.of(
+                () -> run(other("a", x -> x + 1, x -> x % 3 != 0), single),
+                () -> run(other("b", x -> x ^ 0x5555, x -> x > 100), single),
+                () -> run(other("c", x -> x / 2, x -> (x & 4) == 0), single));
+    }
+
+    /** The same three pipelines on RxJava. */
+    private static List<Runnable> otherFlows() {
+        return List.of(
+                () -> otherFlow(x -> x + 1, x -> x % 3 != 0),
+                () -> otherFlow(x -> x ^ 0x5555, x -> x > 100),
+                () -> otherFlow(x -> x / 2, x -> (x & 4) == 0));
+    }
+
+    private static void otherFlow(
+            io.reactivex.rxjava3.functions.Function<Long, Long> map,
+            io.reactivex.rxjava3.functions.Predicate<Long> filter) {
+        io.reactivex.rxjava3.core.Flowable.rangeLong(0, 100_000)
+                .map(map)
+                .filter(filter)
+                .reduce(0L, Long::sum)
+                .blockingGet();
+    }
+
+    private static ComputationalGraph other(String name, Function<Long, Long> map, Predicate<Long> filter) {
+        return ComputationalGraph.builder("other-" + name)
+                .start("generate", Sources.generator(100_000, i -> i))
+                .map("map", map)
+                .filter("filter", filter)
+                .end("sink", () -> (EndNode<Long>) x -> {})
+                .edge("generate -> map -> filter -> sink")
+                .build();
     }
 
     private static ComputationalGraph tracked(ComputationalGraph graph, Robustness.Level level) {

@@ -1,6 +1,8 @@
 package io.sluice.internal.local;
 
 import io.sluice.Emitter;
+import io.sluice.internal.nodes.FilterNode;
+import io.sluice.internal.nodes.MapNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
@@ -21,6 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * inlines the whole chain into the source's loop as if it were written as one. The class is chosen by the node's
  * class, the template and the class of the next hop, so deployments of the same graph share the classes (and what
  * the JIT made of them); where a template's bytecode cannot be read the template itself serves, correct but shared.
+ * Map and filter nodes get templates of their own ({@link MapHop}, {@link FilterHop}) that call the user's function
+ * from the hop, chosen by the function's class too: otherwise every map node of the JVM would call its function from
+ * one site, which stops inlining as soon as an application runs a few of them.
  *
  * <p>Guarantees: exactly the semantics of {@link Operator#accept} and {@link Operator#emit} — counters, the wrapping
  * of what user code throws — on the owning task's thread only.
@@ -40,6 +45,11 @@ abstract class Hop implements Emitter<Object> {
     /** Takes one item from upstream. */
     abstract void accept(Object item);
 
+    /** Pulls once from a start node, this hop its emitter; returns whether it has more. Start nodes' hops only. */
+    boolean pull() throws Exception {
+        throw new IllegalStateException("node '" + operator.nodeId + "' is not a start node");
+    }
+
     @Override
     public final void emit(String port, Object item) {
         operator.emit(port, item);
@@ -58,19 +68,30 @@ abstract class Hop implements Emitter<Object> {
         }
     };
 
-    private record Position(Class<? extends Hop> template, Class<?> next) {}
+    /**
+     * What makes a position's class: the template, the next hop's class, and for a map or filter node the class of
+     * its function, which the hop calls itself (all map nodes are of one class; their functions are not).
+     */
+    private record Position(Class<? extends Hop> template, Class<?> next, Class<?> function) {}
 
     /** The hop of {@code operator}, feeding {@code next} (or its outputs when {@code null}). */
     static Hop of(Operator operator, Hop next) {
         return switch (operator) {
-            case Operator.Process p -> create(ProcessHop.class, operator, p.node, next);
-            case Operator.End e -> create(EndHop.class, operator, e.node, next);
-            case Operator.Source s -> create(SourceHop.class, operator, s.node, next);
+            case Operator.Process p
+            when p.node instanceof MapNode m ->
+                create(MapHop.class, operator, m, next, m.function().getClass());
+            case Operator.Process p
+            when p.node instanceof FilterNode f ->
+                create(FilterHop.class, operator, f, next, f.predicate().getClass());
+            case Operator.Process p -> create(ProcessHop.class, operator, p.node, next, null);
+            case Operator.End e -> create(EndHop.class, operator, e.node, next, null);
+            case Operator.Source s -> create(SourceHop.class, operator, s.node, next, null);
         };
     }
 
-    private static Hop create(Class<? extends Hop> template, Operator operator, Object node, Hop next) {
-        Position position = new Position(template, next == null ? null : next.getClass());
+    private static Hop create(
+            Class<? extends Hop> template, Operator operator, Object node, Hop next, Class<?> function) {
+        Position position = new Position(template, next == null ? null : next.getClass(), function);
         MethodHandle constructor = POSITIONS.get(node.getClass()).computeIfAbsent(position, Hop::define);
         try {
             return (Hop) constructor.invoke(operator, node, next);

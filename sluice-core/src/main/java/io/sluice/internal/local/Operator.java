@@ -418,7 +418,7 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
         /** Pulls once; returns whether the source has more. */
         boolean pull() {
             try {
-                return node.pull(hop);
+                return hop.pull();
             } catch (Throwable e) {
                 throw leave(e, "while pulling", null, false);
             }
