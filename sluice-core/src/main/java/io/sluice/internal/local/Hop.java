@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * the JIT made of them); where a template's bytecode cannot be read the template itself serves, correct but shared.
  * Map and filter nodes get templates of their own ({@link MapHop}, {@link FilterHop}) that call the user's function
  * from the hop, chosen by the function's class too: otherwise every map node of the JVM would call its function from
- * one site, which stops inlining as soon as an application runs a few of them.
+ * one site, which stops inlining as soon as an application runs a few of them. The templates repeat the same
+ * {@code emit} on purpose: written once here, its {@code next.accept} would again be one site for every hop.
  *
  * <p>Guarantees: exactly the semantics of {@link Operator#accept} and {@link Operator#emit} — counters, the wrapping
  * of what user code throws — on the owning task's thread only.
