@@ -36,7 +36,10 @@ import org.apache.kafka.streams.kstream.Produced;
  * same run. Reports items/s for a bounded burst, and p50/p99 end-to-end latency at a fixed offered load, for
  * at-least-once and exactly-once.
  *
- * <p>Run: {@code java -cp sluice-bench/target/benchmarks.jar io.sluice.bench.KafkaChainBenchmark [items] [rate]}.
+ * <p>Run: {@code java -cp sluice-bench/target/benchmarks.jar io.sluice.bench.KafkaChainBenchmark [items] [rate]
+ * [contenders]}: {@code rate} 0 (the default) measures latency at half the slowest contender's throughput;
+ * {@code contenders} is a comma-separated subset of {@code raw,streams,sluice} (all three by default), to compare two
+ * builds of one contender without the others' time.
  */
 public final class KafkaChainBenchmark {
 
@@ -54,15 +57,26 @@ public final class KafkaChainBenchmark {
     public static void main(String[] args) throws Exception {
         int items = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int fixedRate = args.length > 1 ? Integer.parseInt(args[1]) : 0; // 0: half the slowest contender's throughput
+        List<String> chosen = List.of((args.length > 2 ? args[2] : "raw,streams,sluice").split(","));
         try (KafkaBroker kafka = KafkaBroker.start()) {
             KafkaChainBenchmark bench = new KafkaChainBenchmark(kafka);
             System.out.printf(Locale.ROOT, "%-34s %14s %10s %10s%n", "run", "items/s", "p50 ms", "p99 ms");
             for (Guarantee guarantee : Guarantee.values()) {
-                bench.warmUp(guarantee);
                 Map<String, Chain> contenders = new java.util.LinkedHashMap<>();
-                contenders.put("raw clients", bench::raw);
-                contenders.put("kafka streams", bench::streams);
-                contenders.put("sluice", bench::sluice);
+                if (chosen.contains("raw")) {
+                    contenders.put("raw clients", bench::raw);
+                }
+                if (chosen.contains("streams")) {
+                    contenders.put("kafka streams", bench::streams);
+                }
+                if (chosen.contains("sluice")) {
+                    contenders.put("sluice", bench::sluice);
+                }
+                if (contenders.isEmpty()) {
+                    throw new IllegalArgumentException(
+                            "No contender in '" + String.join(",", chosen) + "'; expected some of raw,streams,sluice");
+                }
+                bench.warmUp(guarantee, contenders.values());
                 Map<String, Double> throughput = new java.util.LinkedHashMap<>();
                 for (Map.Entry<String, Chain> contender : contenders.entrySet()) {
                     throughput.put(contender.getKey(), bench.throughput(contender.getValue(), guarantee, items));
@@ -82,12 +96,14 @@ public final class KafkaChainBenchmark {
                             throughput.get(contender.getKey()),
                             bench.latency(contender.getValue(), guarantee, rate));
                 }
-                System.out.printf(
-                        Locale.ROOT,
-                        "sluice / kafka streams, %s: %.2f; sluice / raw clients: %.2f%n",
-                        guarantee,
-                        throughput.get("sluice") / throughput.get("kafka streams"),
-                        throughput.get("sluice") / throughput.get("raw clients"));
+                if (contenders.size() == 3) {
+                    System.out.printf(
+                            Locale.ROOT,
+                            "sluice / kafka streams, %s: %.2f; sluice / raw clients: %.2f%n",
+                            guarantee,
+                            throughput.get("sluice") / throughput.get("kafka streams"),
+                            throughput.get("sluice") / throughput.get("raw clients"));
+                }
             }
         }
     }
@@ -98,8 +114,8 @@ public final class KafkaChainBenchmark {
         void run(Guarantee guarantee, int items, int rate, LongConsumer arrived) throws Exception;
     }
 
-    private void warmUp(Guarantee guarantee) throws Exception {
-        for (Chain chain : List.<Chain>of(this::raw, this::streams, this::sluice)) {
+    private void warmUp(Guarantee guarantee, java.util.Collection<Chain> chains) throws Exception {
+        for (Chain chain : chains) {
             chain.run(guarantee, 50_000, 0, t -> {});
         }
     }
