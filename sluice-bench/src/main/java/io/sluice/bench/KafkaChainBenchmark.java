@@ -37,9 +37,10 @@ import org.apache.kafka.streams.kstream.Produced;
  * at-least-once and exactly-once.
  *
  * <p>Run: {@code java -cp sluice-bench/target/benchmarks.jar io.sluice.bench.KafkaChainBenchmark [items] [rate]
- * [contenders]}: {@code rate} 0 (the default) measures latency at half the slowest contender's throughput;
- * {@code contenders} is a comma-separated subset of {@code raw,streams,sluice} (all three by default), to compare two
- * builds of one contender without the others' time.
+ * [contenders] [guarantees]}: {@code rate} 0 (the default) measures latency at half the slowest contender's
+ * throughput; {@code contenders} is a comma-separated subset of {@code raw,streams,sluice} (all three by default) and
+ * {@code guarantees} one of {@code AT_LEAST_ONCE,EXACTLY_ONCE} (both by default), to compare or profile two builds of
+ * one contender without the others' time.
  */
 public final class KafkaChainBenchmark {
 
@@ -58,10 +59,13 @@ public final class KafkaChainBenchmark {
         int items = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int fixedRate = args.length > 1 ? Integer.parseInt(args[1]) : 0; // 0: half the slowest contender's throughput
         List<String> chosen = List.of((args.length > 2 ? args[2] : "raw,streams,sluice").split(","));
+        List<Guarantee> guarantees = args.length > 3
+                ? Arrays.stream(args[3].split(",")).map(Guarantee::valueOf).toList()
+                : List.of(Guarantee.values());
         try (KafkaBroker kafka = KafkaBroker.start()) {
             KafkaChainBenchmark bench = new KafkaChainBenchmark(kafka);
             System.out.printf(Locale.ROOT, "%-34s %14s %10s %10s%n", "run", "items/s", "p50 ms", "p99 ms");
-            for (Guarantee guarantee : Guarantee.values()) {
+            for (Guarantee guarantee : guarantees) {
                 Map<String, Chain> contenders = new java.util.LinkedHashMap<>();
                 if (chosen.contains("raw")) {
                     contenders.put("raw clients", bench::raw);
