@@ -537,14 +537,18 @@ final class InstanceWorker implements Runnable {
         if (!records.isEmpty()) {
             beginIfNeeded();
         }
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-            if (Markers.isEnd(record)) {
-                markers.record(tp, record);
-            } else {
-                attempts.process(node, stores, record, read(record), deadLetters);
+        // by partition: one TopicPartition and one offset update per partition and poll, not per record
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
+            for (ConsumerRecord<byte[], byte[]> record : batch) {
+                if (Markers.isEnd(record)) {
+                    markers.record(tp, record);
+                } else {
+                    attempts.process(node, stores, record, read(record), deadLetters);
+                }
             }
-            commits.read(tp, record.offset() + 1);
+            // nothing commits while a poll's records are handed over, so the last offset stands for the batch
+            commits.read(tp, batch.get(batch.size() - 1).offset() + 1);
         }
     }
 

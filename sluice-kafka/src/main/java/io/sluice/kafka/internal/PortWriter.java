@@ -5,6 +5,7 @@ import io.sluice.kafka.Serde;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -26,6 +27,7 @@ final class PortWriter implements Consumer<Object> {
     private final int partitions;
     private final Function<Object, ?> key;
     private final AtomicReference<Exception> failure;
+    private final Callback sent; // one for every send, not one allocated per record
     private int next;
 
     /**
@@ -50,6 +52,11 @@ final class PortWriter implements Consumer<Object> {
         this.partitions = partitions;
         this.key = key;
         this.failure = failure;
+        this.sent = (metadata, e) -> {
+            if (e != null) {
+                failure.compareAndSet(null, e);
+            }
+        };
         this.next = instance % partitions;
     }
 
@@ -71,11 +78,7 @@ final class PortWriter implements Consumer<Object> {
             partition = next;
             next = next + 1 == partitions ? 0 : next + 1;
         }
-        producer.send(new ProducerRecord<>(topic, partition, keyBytes, value, headers), (metadata, e) -> {
-            if (e != null) {
-                failure.compareAndSet(null, e);
-            }
-        });
+        producer.send(new ProducerRecord<>(topic, partition, keyBytes, value, headers), sent);
     }
 
     private byte[] serialize(Object item, RecordHeaders headers, String doing) {
@@ -96,11 +99,7 @@ final class PortWriter implements Consumer<Object> {
         for (int p = 0; p < partitions; p++) {
             RecordHeaders headers = new RecordHeaders();
             headers.add(Markers.END, Markers.marker(node, instance, parallelism));
-            producer.send(new ProducerRecord<>(topic, p, (byte[]) null, (byte[]) null, headers), (metadata, e) -> {
-                if (e != null) {
-                    failure.compareAndSet(null, e);
-                }
-            });
+            producer.send(new ProducerRecord<>(topic, p, (byte[]) null, (byte[]) null, headers), sent);
         }
     }
 
