@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -97,6 +98,21 @@ final class Clients {
         config.putAll(defaults); // over the settings above, under the user's
         config.putAll(options.clientProperties());
         return new KafkaConsumer<>(config);
+    }
+
+    /**
+     * Closes a worker's consumer. A member of a group ({@link #member}) has {@code timeout} to leave it, so that the
+     * others take its partitions at once. A consumer of assigned partitions owes the broker nothing — it is no member,
+     * and its worker commits synchronously — so it closes at once: waiting would only wait for the long poll of the
+     * fetch it left in flight (up to {@code fetch.max.wait.ms}, 500 ms by default), which held up the end of every
+     * worker that long, and so the completion of every deployment.
+     */
+    static void close(KafkaConsumer<byte[], byte[]> consumer, boolean member, java.time.Duration timeout) {
+        try {
+            consumer.close(CloseOptions.timeout(member ? timeout : java.time.Duration.ZERO));
+        } catch (org.apache.kafka.common.KafkaException e) {
+            // leaving the group failed; the broker expires the member after its session timeout
+        }
     }
 
     /**

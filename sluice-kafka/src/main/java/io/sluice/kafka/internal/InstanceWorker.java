@@ -736,11 +736,7 @@ final class InstanceWorker implements Runnable {
         } finally {
             KafkaConsumer<byte[], byte[]> c = consumer;
             if (c != null) {
-                try {
-                    c.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(timeout));
-                } catch (org.apache.kafka.common.KafkaException e) {
-                    // leaving the group failed; the broker expires the member after its session timeout
-                }
+                Clients.close(c, elastic, timeout);
             }
         }
     }

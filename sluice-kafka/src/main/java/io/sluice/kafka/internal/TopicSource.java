@@ -207,7 +207,7 @@ public final class TopicSource<T> implements StartNode<T>, Resumable {
     @Override
     public void close() {
         if (consumer != null) {
-            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+            Clients.close(consumer, false, Duration.ofSeconds(5)); // assigned partitions: at once
         }
     }
 
