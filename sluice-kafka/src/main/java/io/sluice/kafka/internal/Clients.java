@@ -24,6 +24,7 @@ final class Clients {
         int timeoutMs = (int) options.timeout().toMillis();
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        config.putIfAbsent(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 10);
         return Admin.create(config);
     }
 
