@@ -28,8 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * one site, which stops inlining as soon as an application runs a few of them. The templates repeat the same
  * {@code emit} on purpose: written once here, its {@code next.accept} would again be one site for every hop.
  *
- * <p>Guarantees: exactly the semantics of {@link Operator#accept} and {@link Operator#emit} — counters, the wrapping
- * of what user code throws — on the owning task's thread only.
+ * <p>Guarantees: exactly the semantics of {@link Operator#emit} — the wrapping of what user code throws — on the
+ * owning task's thread only. Counting is split: an item handed to the next hop is counted once, as the operator's
+ * {@link Operator#itemsPassed}; an item from outside the chain is counted by {@link Operator#accept}.
  */
 abstract class Hop implements Emitter<Object> {
 
@@ -43,7 +44,7 @@ abstract class Hop implements Emitter<Object> {
         this.next = next;
     }
 
-    /** Takes one item from upstream. */
+    /** Takes one item from the previous hop, or from {@link Operator#accept}; counts nothing itself. */
     abstract void accept(Object item);
 
     /** Pulls once from a start node, this hop its emitter; returns whether it has more. Start nodes' hops only. */

@@ -33,8 +33,8 @@ import java.util.function.Supplier;
  *
  * <p>Everything user code throws leaves here wrapped in a {@link NodeFailedException} naming the node, the instance
  * and the item — errors too ({@link AssertionError}, {@link StackOverflowError}, {@link NoClassDefFoundError}): they
- * are the node's failure like any exception, so that no runtime mistakes one for its worker finishing. The exceptions are the JVM's own failures ({@link #isFatal}), which
- * leave untouched.
+ * are the node's failure like any exception, so that no runtime mistakes one for its worker finishing. The
+ * exceptions are the JVM's own failures ({@link #isFatal}), which leave untouched.
  */
 abstract sealed class Operator implements Emitter<Object>, NodeContext {
 
