@@ -11,6 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -674,6 +676,74 @@ class LocalRuntimeTest {
             assertThat(deployment.status().node("fast").itemsOut())
                     .as("the source was held back: it could make millions of items a second")
                     .isLessThan(5_000);
+        }
+    }
+
+    /** A start node that may wait for its next input: what a pull emitted must not wait with it for the next one. */
+    @Test
+    void whatAPullEmittedGoesDownstreamWhenThePullReturns() throws Exception {
+        CountDownLatch seen = new CountDownLatch(1);
+        ComputationalGraph graph = ComputationalGraph.builder("waiting-source")
+                .start("waits", () -> new StartNode<Integer>() {
+                    private int pulls;
+
+                    @Override
+                    public boolean pull(Emitter<Integer> out) throws InterruptedException {
+                        if (pulls++ == 0) {
+                            out.emit(1);
+                            return true;
+                        }
+                        awaitSink(seen, "the item of the first pull");
+                        return false;
+                    }
+                })
+                .end("sink", () -> item -> seen.countDown())
+                .edge("waits -> sink")
+                .build();
+
+        assertCompletesOneBatchShort(graph);
+    }
+
+    /**
+     * A generator never waits for input, so its task keeps partly filled batches across pulls; only briefly: items
+     * that a slow pull emitted reach the sink while the generator goes on.
+     */
+    @Test
+    void aStartNodeThatNeverWaitsHoldsAPartlyFilledBatchOnlyBriefly() throws Exception {
+        CountDownLatch seen = new CountDownLatch(1);
+        int burst = 512; // what a generator emits per pull
+        ComputationalGraph graph = ComputationalGraph.builder("holding-source")
+                .start("generate", Sources.generator(3L * burst, i -> {
+                    try {
+                        if (i == 2L * burst - 1) {
+                            Thread.sleep(20); // the second pull is slow: longer than a batch may be held
+                        } else if (i == 2L * burst) {
+                            awaitSink(seen, "the items of the first two pulls");
+                        }
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return i;
+                }))
+                .end("sink", () -> item -> seen.countDown())
+                .edge("generate -> sink")
+                .build();
+
+        assertCompletesOneBatchShort(graph);
+    }
+
+    private static void awaitSink(CountDownLatch seen, String what) throws InterruptedException {
+        if (!seen.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError(what + " never reached the sink: it waits upstream in a partly filled batch");
+        }
+    }
+
+    /** Runs {@code graph} multi-thread and unchained, with batches larger than the whole input, to completion. */
+    private static void assertCompletesOneBatchShort(ComputationalGraph graph) throws Exception {
+        LocalOptions options = LocalOptions.defaults().withBatchSize(4096).withChaining(false);
+        try (Deployment deployment = graph.deploy(SystemType.LOCAL, options)) {
+            assertThat(deployment.awaitCompletion(TIMEOUT)).as("completed").isTrue();
+            assertThat(deployment.status().state()).isEqualTo(DeploymentState.COMPLETED);
         }
     }
 

@@ -6,6 +6,7 @@ import io.sluice.NodeFailedException;
 import io.sluice.NodeState;
 import io.sluice.Resumable;
 import io.sluice.Robustness;
+import io.sluice.internal.nodes.NeverWaits;
 import io.sluice.spi.InstanceStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +32,13 @@ import java.util.concurrent.locks.LockSupport;
 final class Task {
 
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /**
+     * How long an untracked start node that never waits for input ({@link NeverWaits}) may keep partly filled batches
+     * across its pulls. Other start nodes hand over what a pull emitted when the pull returns, as {@link
+     * io.sluice.StartNode#pull} promises: their next pull may block.
+     */
+    static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     final String name;
     final List<Operator> operators;
@@ -60,6 +68,8 @@ final class Task {
     private SourceLedger ledger; // a tracked source's books
     private Channel[] deadLetters; // a source's channels to the dead-letter node, if there is one
     private boolean exhausted;
+    private boolean holdsBatches; // an untracked start node that never waits: partly filled batches may wait a pull
+    private long handedOverNanos; // when such a task last handed its partly filled batches over
 
     // ---- checkpoints; null or zero without them ----
     private Checkpointing checkpointing;
@@ -159,8 +169,10 @@ final class Task {
      */
     void open() {
         opened = true;
-        if (isSource()) {
+        if (head instanceof Operator.Source source) {
             thread = Thread.currentThread();
+            holdsBatches = tracking == null && source.node instanceof NeverWaits;
+            handedOverNanos = System.nanoTime();
         }
         if (restoredEnded) {
             exhausted = true;
@@ -204,8 +216,26 @@ final class Task {
     /** Pulls the head source once and hands the result downstream; returns whether the source has more. */
     boolean pullOnce() {
         boolean more = ((Operator.Source) head).pull();
-        afterWork();
+        afterWork(!more || handOverDue());
         return more;
+    }
+
+    /**
+     * Whether the partly filled batches go downstream after this pull: always, unless the start node never waits for
+     * input and they last went less than {@link #HOLD_NANOS} ago. A source that fills a batch per channel only every
+     * few pulls (a keyed edge splits each pull's items among the instances) then hands over full batches: one hand-off
+     * per batch, not per pull and channel.
+     */
+    private boolean handOverDue() {
+        if (!holdsBatches) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (now - handedOverNanos < HOLD_NANOS) {
+            return false;
+        }
+        handedOverNanos = now;
+        return true;
     }
 
     /**
@@ -274,6 +304,9 @@ final class Task {
 
     /** Waits a little for trees to settle, or until the next replay or tick is due. */
     void idle() {
+        for (Channel channel : channels) {
+            channel.flush(); // nothing waits downstream for this task's wait
+        }
         long wait = Math.min(IDLE_NANOS, nextTickNanos() - System.nanoTime());
         if (wait > 0) {
             LockSupport.parkNanos(wait);
@@ -700,6 +733,11 @@ final class Task {
     }
 
     private void afterWork() {
+        afterWork(true);
+    }
+
+    /** Settles the work just done; hands partly filled batches downstream only if {@code handOver}. */
+    private void afterWork(boolean handOver) {
         if (tracking != null) {
             for (Operator.End end : ends) {
                 end.flush();
@@ -709,8 +747,10 @@ final class Task {
                 ledger.publish();
             }
         }
-        for (Channel channel : channels) {
-            channel.flush();
+        if (handOver) {
+            for (Channel channel : channels) {
+                channel.flush();
+            }
         }
         commitExternalStores(false);
         if (checkpointing != null) {

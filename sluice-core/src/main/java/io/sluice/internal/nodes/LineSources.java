@@ -49,8 +49,8 @@ public final class LineSources {
         };
     }
 
-    /** A line source that counts lines, so it can resume by skipping as many. */
-    private abstract static class ResumableLineSource extends LineSource implements Resumable {
+    /** A line source that counts lines, so it can resume by skipping as many; a file's lines are at hand. */
+    private abstract static class ResumableLineSource extends LineSource implements Resumable, NeverWaits {
         ResumableLineSource(String what) {
             super(what);
         }

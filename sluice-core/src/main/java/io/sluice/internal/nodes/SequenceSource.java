@@ -78,7 +78,7 @@ public final class SequenceSource {
         }
     }
 
-    private static final class GeneratorSource<T> implements StartNode<T>, Resumable {
+    private static final class GeneratorSource<T> implements StartNode<T>, Resumable, NeverWaits {
         private final long count;
         private final LongFunction<? extends T> generator;
         private long next;
