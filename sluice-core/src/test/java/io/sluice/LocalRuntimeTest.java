@@ -11,9 +11,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -679,26 +680,32 @@ class LocalRuntimeTest {
         }
     }
 
-    /** A start node that may wait for its next input: what a pull emitted must not wait with it for the next one. */
+    /**
+     * A start node that may wait for its next input, and a task that waits for its next batch: what either gathered
+     * goes downstream before it waits, not with its next input.
+     */
     @Test
-    void whatAPullEmittedGoesDownstreamWhenThePullReturns() throws Exception {
-        CountDownLatch seen = new CountDownLatch(1);
+    void whatATaskGatheredGoesDownstreamBeforeItWaits() throws Exception {
+        AtomicInteger seen = new AtomicInteger();
         ComputationalGraph graph = ComputationalGraph.builder("waiting-source")
                 .start("waits", () -> new StartNode<Integer>() {
                     private int pulls;
 
                     @Override
                     public boolean pull(Emitter<Integer> out) throws InterruptedException {
-                        if (pulls++ == 0) {
-                            out.emit(1);
-                            return true;
+                        if (pulls > 0) {
+                            awaitSink(() -> seen.get() == pulls, "item " + pulls);
                         }
-                        awaitSink(seen, "the item of the first pull");
-                        return false;
+                        if (pulls == 3) {
+                            return false;
+                        }
+                        out.emit(++pulls);
+                        return true;
                     }
                 })
-                .end("sink", () -> item -> seen.countDown())
-                .edge("waits -> sink")
+                .map("relay", (Integer i) -> i)
+                .end("sink", () -> item -> seen.incrementAndGet())
+                .edge("waits -> relay -> sink")
                 .build();
 
         assertCompletesOneBatchShort(graph);
@@ -710,7 +717,7 @@ class LocalRuntimeTest {
      */
     @Test
     void aStartNodeThatNeverWaitsHoldsAPartlyFilledBatchOnlyBriefly() throws Exception {
-        CountDownLatch seen = new CountDownLatch(1);
+        AtomicInteger seen = new AtomicInteger();
         int burst = 512; // what a generator emits per pull
         ComputationalGraph graph = ComputationalGraph.builder("holding-source")
                 .start("generate", Sources.generator(3L * burst, i -> {
@@ -718,23 +725,27 @@ class LocalRuntimeTest {
                         if (i == 2L * burst - 1) {
                             Thread.sleep(20); // the second pull is slow: longer than a batch may be held
                         } else if (i == 2L * burst) {
-                            awaitSink(seen, "the items of the first two pulls");
+                            awaitSink(() -> seen.get() > 0, "the items of the first two pulls");
                         }
                     } catch (InterruptedException e) {
                         throw new IllegalStateException(e);
                     }
                     return i;
                 }))
-                .end("sink", () -> item -> seen.countDown())
+                .end("sink", () -> item -> seen.incrementAndGet())
                 .edge("generate -> sink")
                 .build();
 
         assertCompletesOneBatchShort(graph);
     }
 
-    private static void awaitSink(CountDownLatch seen, String what) throws InterruptedException {
-        if (!seen.await(10, TimeUnit.SECONDS)) {
-            throw new AssertionError(what + " never reached the sink: it waits upstream in a partly filled batch");
+    private static void awaitSink(BooleanSupplier reached, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!reached.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(what + " never reached the sink: it waits upstream in a partly filled batch");
+            }
+            Thread.sleep(1);
         }
     }
 

@@ -109,7 +109,11 @@ final class LocalDeployment implements Deployment {
                 while (!ended) {
                     long nextTick = task.nextTickNanos();
                     long timeout = nextTick == Long.MAX_VALUE ? -1 : Math.max(0, nextTick - System.nanoTime());
-                    Object[] batch = task.input.poll(timeout);
+                    Object[] batch = task.input.pollNow();
+                    if (batch == null) {
+                        task.handOver(); // nothing more at hand: what the task gathered goes before it waits
+                        batch = task.input.poll(timeout);
+                    }
                     ended = batch != null && task.process(batch);
                     if (nextTick != Long.MAX_VALUE) {
                         task.tickDue(System.nanoTime());
@@ -219,6 +223,9 @@ final class LocalDeployment implements Deployment {
                     finish(task);
                     break;
                 }
+            }
+            if (task.isOpen()) {
+                task.handOver(); // the tasks downstream drain next
             }
         }
     }

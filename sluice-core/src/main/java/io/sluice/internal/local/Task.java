@@ -34,9 +34,10 @@ final class Task {
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /**
-     * How long an untracked start node that never waits for input ({@link NeverWaits}) may keep partly filled batches
-     * across its pulls. Other start nodes hand over what a pull emitted when the pull returns, as {@link
-     * io.sluice.StartNode#pull} promises: their next pull may block.
+     * How long an untracked task may keep partly filled batches while it has more work at hand: a task with an input
+     * while its queue holds more batches, a start node that never waits for input ({@link NeverWaits}) between its
+     * pulls. Either hands them over before it waits. Other start nodes hand over what a pull emitted when the pull
+     * returns, as {@link io.sluice.StartNode#pull} promises: their next pull may block.
      */
     static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -68,7 +69,7 @@ final class Task {
     private SourceLedger ledger; // a tracked source's books
     private Channel[] deadLetters; // a source's channels to the dead-letter node, if there is one
     private boolean exhausted;
-    private boolean holdsBatches; // an untracked start node that never waits: partly filled batches may wait a pull
+    private boolean holdsBatches; // untracked, and not a start node that may wait: partly filled batches may wait
     private long handedOverNanos; // when such a task last handed its partly filled batches over
 
     // ---- checkpoints; null or zero without them ----
@@ -169,11 +170,12 @@ final class Task {
      */
     void open() {
         opened = true;
-        if (head instanceof Operator.Source source) {
+        if (isSource()) {
             thread = Thread.currentThread();
-            holdsBatches = tracking == null && source.node instanceof NeverWaits;
-            handedOverNanos = System.nanoTime();
         }
+        holdsBatches =
+                tracking == null && (!(head instanceof Operator.Source source) || source.node instanceof NeverWaits);
+        handedOverNanos = System.nanoTime();
         if (restoredEnded) {
             exhausted = true;
             return;
@@ -221,10 +223,10 @@ final class Task {
     }
 
     /**
-     * Whether the partly filled batches go downstream after this pull: always, unless the start node never waits for
-     * input and they last went less than {@link #HOLD_NANOS} ago. A source that fills a batch per channel only every
-     * few pulls (a keyed edge splits each pull's items among the instances) then hands over full batches: one hand-off
-     * per batch, not per pull and channel.
+     * Whether the partly filled batches go downstream after this unit of work (a pull, an input batch): always, unless
+     * the task holds batches ({@code holdsBatches}) and they last went less than {@link #HOLD_NANOS} ago. A task that fills a batch
+     * per channel only every few units (a keyed edge splits each unit's items among the instances; a filter passes
+     * part of them) then hands over full batches: one hand-off per batch, not per unit and channel.
      */
     private boolean handOverDue() {
         if (!holdsBatches) {
@@ -304,9 +306,7 @@ final class Task {
 
     /** Waits a little for trees to settle, or until the next replay or tick is due. */
     void idle() {
-        for (Channel channel : channels) {
-            channel.flush(); // nothing waits downstream for this task's wait
-        }
+        handOver();
         long wait = Math.min(IDLE_NANOS, nextTickNanos() - System.nanoTime());
         if (wait > 0) {
             LockSupport.parkNanos(wait);
@@ -417,8 +417,19 @@ final class Task {
         for (Object item : batch) {
             first.accept(item);
         }
-        afterWork();
+        afterWork(handOverDue());
         return false;
+    }
+
+    /**
+     * Hands the partly filled batches downstream; called before the task waits (for input, or for its start node to
+     * have some), so that nothing it gathered waits with it.
+     */
+    void handOver() {
+        for (Channel channel : channels) {
+            channel.flush();
+        }
+        handedOverNanos = System.nanoTime();
     }
 
     private void processTracked(Object[] batch) {
