@@ -72,6 +72,39 @@ class ChainedPathTest {
         }
     }
 
+    /**
+     * A chained map counts what it drops, and its items out are derived: what it took, less the drops and the items
+     * its function failed on. Under CONFIRM a failed item fails its tree, not the deployment, so the counts go on.
+     */
+    @ParameterizedTest
+    @CsvSource({"SINGLE_THREAD, true", "MULTI_THREAD, true", "MULTI_THREAD, false"})
+    void aMapsItemsOutLeaveOutWhatItDroppedAndWhatFailed(String mode, boolean chaining) throws Exception {
+        ComputationalGraph graph = ComputationalGraph.builder("failing-map")
+                .start("numbers", Sources.collection(numbers(10_000)))
+                .map("check", (Integer i) -> {
+                    if (i % 1_000 == 0) {
+                        throw new IllegalStateException(i + " is a round number");
+                    }
+                    return i % 7 == 0 ? null : i; // null: dropped
+                })
+                .map("same", (Integer i) -> i)
+                .end("out", Sinks.discard())
+                .edge("numbers -> check -> same -> out")
+                .robustness(Robustness.confirm())
+                .build();
+
+        try (Deployment deployment = run(graph, mode, chaining)) {
+            long passed = IntStream.range(0, 10_000)
+                    .filter(i -> i % 1_000 != 0 && i % 7 != 0)
+                    .count();
+            DeploymentStatus status = deployment.status();
+            assertCounts(status, "check", 10_000, passed);
+            assertThat(status.node("check").errors()).isEqualTo(10);
+            assertCounts(status, "same", passed, passed);
+            assertCounts(status, "out", passed, 0);
+        }
+    }
+
     private static void assertCounts(DeploymentStatus status, String node, long in, long out) {
         assertThat(status.node(node).itemsIn()).as("%s in", node).isEqualTo(in);
         assertThat(status.node(node).itemsOut()).as("%s out", node).isEqualTo(out);

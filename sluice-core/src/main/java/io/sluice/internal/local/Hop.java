@@ -30,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Guarantees: exactly the semantics of {@link Operator#emit} — the wrapping of what user code throws — on the
  * owning task's thread only. Counting is split: an item handed to the next hop is counted once, as the operator's
- * {@link Operator#itemsPassed}; an item from outside the chain is counted by {@link Operator#accept}.
+ * {@link Operator#itemsPassed} (a map's hop counts what it drops instead, see {@link Operator#passed}); an item from
+ * outside the chain is counted by {@link Operator#accept}.
  */
 abstract class Hop implements Emitter<Object> {
 
@@ -80,8 +81,10 @@ abstract class Hop implements Emitter<Object> {
     static Hop of(Operator operator, Hop next) {
         return switch (operator) {
             case Operator.Process p
-            when p.node instanceof MapNode m ->
-                create(MapHop.class, operator, m, next, m.function().getClass());
+            when p.node instanceof MapNode m -> {
+                operator.passedByDrops = next != null;
+                yield create(MapHop.class, operator, m, next, m.function().getClass());
+            }
             case Operator.Process p
             when p.node instanceof FilterNode f ->
                 create(FilterHop.class, operator, f, next, f.predicate().getClass());

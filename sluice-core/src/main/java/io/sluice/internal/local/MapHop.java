@@ -17,23 +17,26 @@ final class MapHop extends Hop {
         this.function = ((MapNode) node).function();
     }
 
+    /** Counts what it drops rather than what it passes: a map passes nearly every item ({@link Operator#passed}). */
     @Override
     void accept(Object item) {
         try {
             Object result = function.apply(item);
             if (result != null) {
                 emit(result);
+            } else {
+                operator.itemsDropped++;
             }
         } catch (Throwable e) {
             throw operator.leave(e, null, item, true);
         }
     }
 
+    /** Called by {@link #accept} only: the function has no emitter. */
     @Override
     public void emit(Object item) {
         Hop target = next;
         if (target != null) {
-            operator.itemsPassed++;
             target.accept(item);
         } else {
             operator.emitToOutputs(item);

@@ -78,6 +78,12 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
     /** Items passed to the next hop; counted once for this instance (out) and the next (in). */
     long itemsPassed;
 
+    /** Items a map took and passed nowhere (its function returned {@code null}); see {@link #passed}. */
+    long itemsDropped;
+
+    /** Whether this instance's items passed are derived from its drops ({@link #passed}): a chained map's. */
+    boolean passedByDrops;
+
     long errors;
     private long publishedIn;
     private long publishedOut;
@@ -298,10 +304,25 @@ abstract sealed class Operator implements Emitter<Object>, NodeContext {
 
     // ---- counters ----
 
+    /** Items in so far: taken from outside the chain, and passed by the previous hop. On the owning thread only. */
+    private long in() {
+        return chainedPrevious == null ? itemsIn : itemsIn + chainedPrevious.passed();
+    }
+
+    /**
+     * Items passed to the next hop so far; on the owning thread only. A chained map passes nearly every item, so its
+     * hop counts the exceptions instead: what it took, less what it dropped and what failed in its function (its
+     * {@link #errors}; a map has no other phase that fails). An item under way counts as passed from the moment it is
+     * taken in; no publication falls inside a map's function, so that never shows.
+     */
+    final long passed() {
+        return passedByDrops ? in() - itemsDropped - errors : itemsPassed;
+    }
+
     /** Makes the counters visible to status readers; called by the owning thread after each batch. */
     final void publish(long nowMillis) {
-        long in = chainedPrevious == null ? itemsIn : itemsIn + chainedPrevious.itemsPassed; // same task and thread
-        long out = itemsOut + itemsPassed;
+        long in = in();
+        long out = itemsOut + passed();
         if (in != publishedIn || out != publishedOut) {
             publishedIn = in;
             publishedOut = out;
