@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -102,6 +103,36 @@ class ChainedPathTest {
             assertThat(status.node("check").errors()).isEqualTo(10);
             assertCounts(status, "same", passed, passed);
             assertCounts(status, "out", passed, 0);
+        }
+    }
+
+    /**
+     * The head of a task counts a batch from its queue in at once; when an item fails, the items behind it in the
+     * batch were never taken in, and the count the failed deployment shows leaves them out.
+     */
+    @Test
+    void aTaskHeadThatFailsMidBatchCountsInOnlyWhatItTook() throws Exception {
+        ComputationalGraph graph = ComputationalGraph.builder("failing-head")
+                .start("numbers", Sources.collection(numbers(1_000)))
+                .map("boom", (Integer i) -> {
+                    if (i == 300) {
+                        throw new IllegalStateException("300 is too many");
+                    }
+                    return i;
+                })
+                .end("out", Sinks.discard())
+                .edge("numbers -> boom -> out")
+                .build();
+        LocalOptions unchained = LocalOptions.defaults().withChaining(false).withBatchSize(256);
+
+        try (Deployment deployment = graph.deploy(SystemType.LOCAL, unchained)) {
+            deployment.awaitTermination(TIMEOUT);
+            DeploymentStatus status = deployment.status();
+            assertThat(status.state()).isEqualTo(DeploymentState.FAILED);
+            assertThat(status.node("boom").itemsIn())
+                    .as("items 0 to 300: the second batch (256 to 511) stops at 300")
+                    .isEqualTo(301);
+            assertThat(status.node("boom").errors()).isEqualTo(1);
         }
     }
 
