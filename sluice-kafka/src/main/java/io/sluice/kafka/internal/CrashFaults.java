@@ -19,6 +19,12 @@ package io.sluice.kafka.internal;
  *   <li>{@code sink-own-producer}: a sink to a named topic, or a graph output, writes with a producer of its own
  *       instead of joining the worker's transaction, so that a restart writes again what the killed worker had
  *       written.
+ *   <li>{@code halt-after-sink-write}: with {@code sink-own-producer}, the worker of a sink to a named topic halts its
+ *       JVM (exit code 137, as SIGKILL leaves it) right after the sink's own producer sent the records of its first
+ *       input batch and the broker acknowledged them, before the transaction that holds the batch's input offsets
+ *       commits, so that its restart reads the batch again and writes it twice — once per node in a deployment, as
+ *       {@code halt-before-first-commit}. The power check then finds duplicates whether or not a random kill lands
+ *       between a write and its commit.
  *   <li>{@code restore-by-instance}: an instance restores its stores from the changelog partition of its index alone,
  *       as before changelogs had room to grow, instead of from every partition it owns — so that a rescale test can
  *       show it catches an instance that did not take up the keys its new input brings.
@@ -36,6 +42,7 @@ final class CrashFaults {
     static final boolean HALT_BEFORE_FIRST_COMMIT = has("halt-before-first-commit");
     static final boolean SKIP_STORE_RESTORE = has("skip-store-restore");
     static final boolean SINK_OWN_PRODUCER = has("sink-own-producer");
+    static final boolean HALT_AFTER_SINK_WRITE = has("halt-after-sink-write");
     static final boolean RESTORE_BY_INSTANCE = has("restore-by-instance");
     static final boolean MEMBER_COMPLETES_ALONE = has("member-completes-alone");
 
@@ -46,6 +53,7 @@ final class CrashFaults {
                 || HALT_BEFORE_FIRST_COMMIT
                 || SKIP_STORE_RESTORE
                 || SINK_OWN_PRODUCER
+                || HALT_AFTER_SINK_WRITE
                 || RESTORE_BY_INSTANCE
                 || MEMBER_COMPLETES_ALONE) {
             org.slf4j.LoggerFactory.getLogger(CrashFaults.class)
@@ -58,6 +66,11 @@ final class CrashFaults {
 
     /** Halts this JVM as a SIGKILL would, unless a worker of {@code node} did so before in this deployment. */
     static void haltOnce(String node) {
+        haltOnce(node, () -> {});
+    }
+
+    /** As {@link #haltOnce(String)}, running {@code last} first when it halts, and only then. */
+    static void haltOnce(String node, Runnable last) {
         java.nio.file.Path marker = java.nio.file.Path.of(System.getProperty(ONCE_PROPERTY), node);
         try {
             java.nio.file.Files.createFile(marker);
@@ -66,6 +79,7 @@ final class CrashFaults {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        last.run();
         Runtime.getRuntime().halt(137);
     }
 

@@ -308,6 +308,13 @@ final class InstanceWorker implements Runnable {
                 commits.commitIfDue(); // the last batch's transaction only now: its stores' server was ahead meanwhile
             }
             take(node, records);
+            if (CrashFaults.HALT_AFTER_SINK_WRITE
+                    && CrashFaults.SINK_OWN_PRODUCER
+                    && !records.isEmpty()
+                    && node.resumable() instanceof TopicSink) {
+                // flushed, the sink's records stay in the topic; the offsets they came from are not committed
+                CrashFaults.haltOnce(spec.id(), node::flush);
+            }
             long now = System.nanoTime();
             if (node.nextTickNanos() != Long.MAX_VALUE && now - node.nextTickNanos() >= 0) {
                 beginIfNeeded();
