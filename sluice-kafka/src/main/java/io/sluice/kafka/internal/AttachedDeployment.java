@@ -38,7 +38,7 @@ public final class AttachedDeployment implements Deployment {
         this.graph = Objects.requireNonNull(graph, "graph");
         this.options = Objects.requireNonNull(options, "options");
         this.statusView = new StatusView(graph.name(), options);
-        this.results = new ResultsBook(graph, options);
+        this.results = new ResultsBook(graph, options, () -> status().state() == DeploymentState.COMPLETED);
     }
 
     @Override
@@ -112,7 +112,7 @@ public final class AttachedDeployment implements Deployment {
     /** Read from the store's changelog topic, as the instances last committed it; see {@link ChangelogStores}. */
     @Override
     public StoreView store(String nodeId, String store) {
-        return ChangelogStores.view(graph, options, nodeId, store);
+        return ChangelogStores.view(graph, options, nodeId, store, () -> status().state() == DeploymentState.COMPLETED);
     }
 
     /**

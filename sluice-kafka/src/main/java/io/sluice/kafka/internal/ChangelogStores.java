@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiPredicate;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,20 +31,37 @@ final class ChangelogStores {
 
     private ChangelogStores() {}
 
-    /** A view of one store; the node and store names are checked now, the topic at each call. */
-    static StoreView view(ComputationalGraph graph, KafkaOptions options, String nodeId, String store) {
+    /**
+     * A view of one store; the node and store names are checked now, the topic at each call. Once {@code completed}
+     * says the deployment completed, a call reads the changelog to its high watermark: every instance committed, and
+     * a last commit whose markers are still on their way is read too.
+     */
+    static StoreView view(
+            ComputationalGraph graph, KafkaOptions options, String nodeId, String store, BooleanSupplier completed) {
         graph.store(nodeId, store);
         String topic = TopicPlan.storeTopic(graph.name(), nodeId, store);
         return StoreQueries.view(
                 nodeId,
                 store,
-                keys -> read(graph.name(), options, "Store '" + store + "' of node '" + nodeId + "'", topic, keys));
+                keys -> read(
+                        graph.name(),
+                        options,
+                        "Store '" + store + "' of node '" + nodeId + "'",
+                        topic,
+                        keys,
+                        completed));
     }
 
     private static StoreQueries.Instances read(
-            String graph, KafkaOptions options, String what, String topic, Predicate<Object> wanted) {
+            String graph,
+            KafkaOptions options,
+            String what,
+            String topic,
+            Predicate<Object> wanted,
+            BooleanSupplier completed) {
         Serde serde = JsonSerde.of(options);
         List<Map<Object, ConsumerRecord<byte[], byte[]>>> latest = new ArrayList<>();
+        KafkaConsumer<byte[], byte[]> watermarks = null;
         try (KafkaConsumer<byte[], byte[]> consumer = Clients.reader(options, graph + "-state-reader")) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic);
             if (infos == null || infos.isEmpty()) {
@@ -57,9 +75,13 @@ final class ChangelogStores {
             for (int i = 0; i < partitions.size(); i++) {
                 latest.add(new LinkedHashMap<>());
             }
+            if (completed.getAsBoolean()) { // every instance committed: read what its last commit's markers cover too
+                watermarks = Clients.watermarkReader(options, graph + "-state-watermarks");
+            }
             long deadline = System.nanoTime() + options.timeout().toNanos();
             TopicReads.toEnd(
                     consumer,
+                    watermarks,
                     partitions,
                     ends -> {
                         if (System.nanoTime() - deadline > 0) {
@@ -85,6 +107,10 @@ final class ChangelogStores {
                             partition.put(key, record);
                         }
                     });
+        } finally {
+            if (watermarks != null) {
+                watermarks.close();
+            }
         }
         return new Snapshot(what, serde, latest);
     }

@@ -140,6 +140,18 @@ final class Clients {
      * store, a position): committed records only whatever the guarantee, and never creating the topic it asks about.
      */
     static KafkaConsumer<byte[], byte[]> reader(KafkaOptions options, String clientId) {
+        return reader(options, clientId, "read_committed");
+    }
+
+    /**
+     * As {@link #reader(KafkaOptions, String)}, of records of open transactions too: only to ask partitions for their
+     * high watermark, which a read_committed reader's end offsets stop short of until a commit's markers are written.
+     */
+    static KafkaConsumer<byte[], byte[]> watermarkReader(KafkaOptions options, String clientId) {
+        return reader(options, clientId, "read_uncommitted");
+    }
+
+    private static KafkaConsumer<byte[], byte[]> reader(KafkaOptions options, String clientId, String isolation) {
         Map<String, Object> config = common(options);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -150,7 +162,7 @@ final class Clients {
         config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)
                 options.timeout().toMillis());
         config.putAll(options.clientProperties());
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         return new KafkaConsumer<>(config);
     }
 

@@ -61,7 +61,7 @@ final class KafkaDeployment implements Deployment, WorkerHost {
                         ? graph.nodes().size()
                         : graph.nodes().stream().mapToInt(NodeSpec::parallelism).sum());
         this.statusView = new StatusView(graph.name(), options);
-        this.results = new ResultsBook(graph, options);
+        this.results = new ResultsBook(graph, options, () -> lifecycle.state() == DeploymentState.COMPLETED);
     }
 
     /** A rescale under way: from how many instances to how many, and since when (epoch milliseconds). */
@@ -357,7 +357,8 @@ final class KafkaDeployment implements Deployment, WorkerHost {
     /** Read from the store's changelog topic, as the instances last committed it; see {@link ChangelogStores}. */
     @Override
     public StoreView store(String nodeId, String store) {
-        return ChangelogStores.view(graph, options, nodeId, store);
+        return ChangelogStores.view(
+                graph, options, nodeId, store, () -> lifecycle.state() == DeploymentState.COMPLETED);
     }
 
     @Override

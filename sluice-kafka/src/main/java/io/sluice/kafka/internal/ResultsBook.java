@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -82,13 +83,15 @@ final class ResultsBook implements AutoCloseable {
     private final KafkaOptions options;
     private final Serde serde;
     private final TopicFollower follower;
+    private final BooleanSupplier completed; // whether the deployment completed: its end nodes wrote and committed all
     private final Map<String, Kept> byNode = new LinkedHashMap<>();
     private final Map<TopicPartition, Kept> byPartition = new LinkedHashMap<>();
     private final List<TopicPartition> partitions = new ArrayList<>();
 
-    ResultsBook(ComputationalGraph graph, KafkaOptions options) {
+    ResultsBook(ComputationalGraph graph, KafkaOptions options, BooleanSupplier completed) {
         this.graph = graph.name();
         this.options = options;
+        this.completed = completed;
         this.serde = JsonSerde.of(options);
         this.follower = new TopicFollower(options, graph.name() + "-results-reader");
         for (NodeSpec end : graph.endNodes()) {
@@ -136,9 +139,15 @@ final class ResultsBook implements AutoCloseable {
 
     private Kept refresh(String node) {
         Kept kept = byNode.get(node);
-        TopicFollower.Progress progress = follower.catchUp(partitions, options.timeout(), record -> byPartition
-                .get(new TopicPartition(record.topic(), record.partition()))
-                .add(record, options.keptResults()));
+        java.util.function.Consumer<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> add =
+                record -> byPartition
+                        .get(new TopicPartition(record.topic(), record.partition()))
+                        .add(record, options.keptResults());
+        TopicFollower.Progress progress = follower.catchUp(partitions, options.timeout(), add);
+        if (progress.atEnd() && completed.getAsBoolean()) {
+            // every result, even where the last commit's markers are still on their way to the topic
+            progress = follower.catchUp(partitions, options.timeout(), add, true);
+        }
         if (!progress.atEnd()) {
             throw new SluiceException("Timed out reading the results of node '" + node + "' from topic '"
                     + kept.partition.topic() + "' within " + options.timeout().toMillis() + " ms"

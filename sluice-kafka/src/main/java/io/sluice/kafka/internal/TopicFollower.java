@@ -37,6 +37,7 @@ final class TopicFollower implements AutoCloseable {
     private final String clientId;
     private final Map<TopicPartition, Long> next = new HashMap<>(); // where to read on, by partition
     private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaConsumer<byte[], byte[]> watermarks; // asks for high watermarks only; made on first use
     private boolean positioned; // whether the consumer stands where `next` says, on exactly these partitions
     private boolean closed;
     private long recordsRead;
@@ -53,13 +54,30 @@ final class TopicFollower implements AutoCloseable {
      */
     synchronized Progress catchUp(
             List<TopicPartition> partitions, Duration timeout, Consumer<ConsumerRecord<byte[], byte[]>> apply) {
+        return catchUp(partitions, timeout, apply, false);
+    }
+
+    /**
+     * As {@link #catchUp(List, Duration, Consumer)}; when {@code settled} — every writer of the partitions has finished
+     * and committed, as the workers of a completed deployment have — up to the partitions' high watermark rather than
+     * their last stable offset. A transaction's commit returns before its markers reach the partitions it wrote, and
+     * until they do, a read_committed reader's end stops short of the transaction: read right after a deployment
+     * completed, the last results would be missing.
+     */
+    synchronized Progress catchUp(
+            List<TopicPartition> partitions,
+            Duration timeout,
+            Consumer<ConsumerRecord<byte[], byte[]>> apply,
+            boolean settled) {
         long deadline = System.nanoTime() + timeout.toNanos();
         KafkaConsumer<byte[], byte[]> reader = reader();
         try {
             position(reader, partitions);
             Map<TopicPartition, Long> ends;
             try {
-                ends = reader.endOffsets(partitions, left(deadline));
+                ends = settled
+                        ? watermarks().endOffsets(partitions, left(deadline))
+                        : reader.endOffsets(partitions, left(deadline));
             } catch (TimeoutException e) {
                 return new Progress(false, Map.of(), reached(partitions));
             }
@@ -145,6 +163,17 @@ final class TopicFollower implements AutoCloseable {
             consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
             consumer = null;
         }
+        if (watermarks != null) {
+            watermarks.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+            watermarks = null;
+        }
+    }
+
+    private KafkaConsumer<byte[], byte[]> watermarks() {
+        if (watermarks == null) {
+            watermarks = Clients.watermarkReader(options, clientId + "-watermarks");
+        }
+        return watermarks;
     }
 
     private KafkaConsumer<byte[], byte[]> reader() {

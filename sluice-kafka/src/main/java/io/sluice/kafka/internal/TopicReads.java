@@ -32,9 +32,24 @@ final class TopicReads {
             List<TopicPartition> partitions,
             Predicate<Map<TopicPartition, Long>> goOn,
             Consumer<ConsumerRecord<byte[], byte[]>> apply) {
+        return toEnd(consumer, null, partitions, goOn, apply);
+    }
+
+    /**
+     * As {@link #toEnd(KafkaConsumer, List, Predicate, Consumer)}, to the end {@code watermarks} (a read_uncommitted
+     * consumer, see {@link Clients#watermarkReader}) gives when not {@code null}: the high watermark, for partitions
+     * whose writers have all finished and committed. A read_committed end stops short of a transaction whose commit
+     * returned until its markers reach the partition.
+     */
+    static boolean toEnd(
+            KafkaConsumer<byte[], byte[]> consumer,
+            KafkaConsumer<byte[], byte[]> watermarks,
+            List<TopicPartition> partitions,
+            Predicate<Map<TopicPartition, Long>> goOn,
+            Consumer<ConsumerRecord<byte[], byte[]>> apply) {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        Map<TopicPartition, Long> ends = (watermarks == null ? consumer : watermarks).endOffsets(partitions);
         while (!atEnd(consumer, ends)) {
             if (!goOn.test(ends)) {
                 return false;
