@@ -19,12 +19,12 @@ package io.sluice.kafka.internal;
  *   <li>{@code sink-own-producer}: a sink to a named topic, or a graph output, writes with a producer of its own
  *       instead of joining the worker's transaction, so that a restart writes again what the killed worker had
  *       written.
- *   <li>{@code halt-after-sink-write}: with {@code sink-own-producer}, the worker of a sink to a named topic halts its
- *       JVM (exit code 137, as SIGKILL leaves it) right after the sink's own producer sent the records of its first
- *       input batch and the broker acknowledged them, before the transaction that holds the batch's input offsets
- *       commits, so that its restart reads the batch again and writes it twice — once per node in a deployment, as
- *       {@code halt-before-first-commit}. The power check then finds duplicates whether or not a random kill lands
- *       between a write and its commit.
+ *   <li>{@code halt-after-sink-write}: with {@code sink-own-producer}, the worker of a sink to a named topic, or of a
+ *       graph output, halts its JVM (exit code 137, as SIGKILL leaves it) right after its own producer sent the
+ *       records of its first input batch and the broker acknowledged them, before the transaction that holds the
+ *       batch's input offsets commits, so that its restart reads the batch again and writes it twice — once per node
+ *       in a deployment, as {@code halt-before-first-commit}. The power check then finds duplicates whether or not a
+ *       random kill lands between a write and its commit.
  *   <li>{@code restore-by-instance}: an instance restores its stores from the changelog partition of its index alone,
  *       as before changelogs had room to grow, instead of from every partition it owns — so that a rescale test can
  *       show it catches an instance that did not take up the keys its new input brings.

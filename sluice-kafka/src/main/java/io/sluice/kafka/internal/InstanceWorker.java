@@ -84,6 +84,7 @@ final class InstanceWorker implements Runnable {
     private NodeInstance self; // the same, for this worker's own thread: no volatile read per record sent
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private InstanceStores stores = InstanceStores.none();
+    private PortWriter outside; // sink-own-producer: a graph output's writer outside the transaction; null otherwise
 
     // ---- the parts: producer side, commit protocol, replay and dead letters ----
     private TransactionalOutput output;
@@ -308,12 +309,14 @@ final class InstanceWorker implements Runnable {
                 commits.commitIfDue(); // the last batch's transaction only now: its stores' server was ahead meanwhile
             }
             take(node, records);
-            if (CrashFaults.HALT_AFTER_SINK_WRITE
-                    && CrashFaults.SINK_OWN_PRODUCER
-                    && !records.isEmpty()
-                    && node.resumable() instanceof TopicSink) {
-                // flushed, the sink's records stay in the topic; the offsets they came from are not committed
-                CrashFaults.haltOnce(spec.id(), node::flush);
+            if (CrashFaults.HALT_AFTER_SINK_WRITE && CrashFaults.SINK_OWN_PRODUCER && !records.isEmpty()) {
+                // flushed, the records written outside the transaction stay; the offsets they came from are not
+                // committed
+                if (node.resumable() instanceof TopicSink) {
+                    CrashFaults.haltOnce(spec.id(), node::flush);
+                } else if (outside != null) {
+                    CrashFaults.haltOnce(spec.id(), outside::flush);
+                }
             }
             long now = System.nanoTime();
             if (node.nextTickNanos() != Long.MAX_VALUE && now - node.nextTickNanos() >= 0) {
@@ -595,7 +598,10 @@ final class InstanceWorker implements Runnable {
                     plan.topic(TopicPlan.outputTopic(graph.name(), spec.id(), io.sluice.Emitter.DEFAULT_PORT));
             PortWriter writer = output.writer("published as graph output", serde, topic, null, index);
             writers.add(writer); // its end markers, in the transaction that commits the last items
-            PortWriter items = CrashFaults.SINK_OWN_PRODUCER ? outsideTransaction(topic) : writer;
+            if (CrashFaults.SINK_OWN_PRODUCER) {
+                outside = outsideTransaction(topic);
+            }
+            PortWriter items = outside != null ? outside : writer;
             EndNode<Object> publisher = item -> {
                 output.beginIfNeeded();
                 items.accept(item);

@@ -103,6 +103,11 @@ final class PortWriter implements Consumer<Object> {
         }
     }
 
+    /** Waits until the broker acknowledged every record sent on this writer's producer, or refused it. */
+    void flush() {
+        producer.flush();
+    }
+
     String topic() {
         return topic;
     }
