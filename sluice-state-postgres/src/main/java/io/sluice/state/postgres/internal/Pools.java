@@ -8,10 +8,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.postgresql.Driver;
 
@@ -43,7 +43,8 @@ final class Pools {
         private final Key key;
         private int users; // guarded by POOLS
         private HikariDataSource dataSource; // guarded by this; set once
-        private final Set<String> tablesChecked = new HashSet<>(); // guarded by itself
+        private final Set<String> tablesChecked = ConcurrentHashMap.newKeySet(); // made sure of
+        private final Map<String, Object> tableLocks = new ConcurrentHashMap<>(); // one creator per table at a time
 
         private Pool(Key key) {
             this.key = key;
@@ -55,17 +56,20 @@ final class Pools {
             }
         }
 
-        /** Whether this is the first store of the pool to see {@code table}; the caller then makes sure it exists. */
-        boolean firstToCheck(String table) {
-            synchronized (tablesChecked) {
-                return tablesChecked.add(table);
+        /**
+         * Makes sure {@code table} exists, once per pool: the first store to ask runs {@code create}, and every other
+         * store asking meanwhile waits until it has, since a store of this JVM must not read a table another thread is
+         * still creating. If {@code create} throws, the next store to ask tries again.
+         */
+        void ensureTable(String table, Runnable create) {
+            if (tablesChecked.contains(table)) {
+                return;
             }
-        }
-
-        /** Forgets that {@code table} was checked, when making sure of it failed. */
-        void uncheck(String table) {
-            synchronized (tablesChecked) {
-                tablesChecked.remove(table);
+            synchronized (tableLocks.computeIfAbsent(table, t -> new Object())) {
+                if (!tablesChecked.contains(table)) {
+                    create.run();
+                    tablesChecked.add(table);
+                }
             }
         }
 

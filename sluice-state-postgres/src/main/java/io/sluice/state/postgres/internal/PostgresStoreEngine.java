@@ -302,43 +302,39 @@ public final class PostgresStoreEngine extends WriteBehindStoreEngine {
     // ---- the server ----
 
     private void createTables() {
-        if (!pool.firstToCheck(settings.table())) {
-            return;
-        }
-        try {
-            retry(Call.of("create its tables"), () -> {
-                try (Connection c = connection()) {
-                    c.setAutoCommit(false);
-                    try (Statement statement = c.createStatement()) {
-                        // one creator at a time, across processes: concurrent CREATE TABLE IF NOT EXISTS may collide
-                        statement.execute("SELECT pg_advisory_xact_lock(hashtext('sluice:" + settings.table() + "'))");
-                        // looked up first, so tables made in advance need no CREATE privilege on their schema
-                        boolean entries;
-                        boolean versions;
-                        try (ResultSet row = statement.executeQuery("SELECT to_regclass('" + settings.table()
-                                + "') IS NOT NULL, to_regclass('" + settings.versionsTable() + "') IS NOT NULL")) {
-                            row.next();
-                            entries = row.getBoolean(1);
-                            versions = row.getBoolean(2);
-                        }
-                        if (!entries) {
-                            statement.execute(sql.createEntries);
-                        }
-                        if (!versions) {
-                            statement.execute(sql.createVersions);
-                        }
-                        c.commit();
-                        return null;
-                    } catch (SQLException | RuntimeException | Error e) {
-                        rollbackQuietly(c, e);
-                        throw e;
+        pool.ensureTable(settings.table(), this::createTablesNow);
+    }
+
+    private void createTablesNow() {
+        retry(Call.of("create its tables"), () -> {
+            try (Connection c = connection()) {
+                c.setAutoCommit(false);
+                try (Statement statement = c.createStatement()) {
+                    // one creator at a time, across processes: concurrent CREATE TABLE IF NOT EXISTS may collide
+                    statement.execute("SELECT pg_advisory_xact_lock(hashtext('sluice:" + settings.table() + "'))");
+                    // looked up first, so tables made in advance need no CREATE privilege on their schema
+                    boolean entries;
+                    boolean versions;
+                    try (ResultSet row = statement.executeQuery("SELECT to_regclass('" + settings.table()
+                            + "') IS NOT NULL, to_regclass('" + settings.versionsTable() + "') IS NOT NULL")) {
+                        row.next();
+                        entries = row.getBoolean(1);
+                        versions = row.getBoolean(2);
                     }
+                    if (!entries) {
+                        statement.execute(sql.createEntries);
+                    }
+                    if (!versions) {
+                        statement.execute(sql.createVersions);
+                    }
+                    c.commit();
+                    return null;
+                } catch (SQLException | RuntimeException | Error e) {
+                    rollbackQuietly(c, e);
+                    throw e;
                 }
-            });
-        } catch (RuntimeException | Error e) {
-            pool.uncheck(settings.table());
-            throw e;
-        }
+            }
+        });
     }
 
     private Connection connection() throws SQLException {
