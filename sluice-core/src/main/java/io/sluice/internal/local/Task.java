@@ -224,9 +224,9 @@ final class Task {
 
     /**
      * Whether the partly filled batches go downstream after this unit of work (a pull, an input batch): always, unless
-     * the task holds batches ({@code holdsBatches}) and they last went less than {@link #HOLD_NANOS} ago. A task that fills a batch
-     * per channel only every few units (a keyed edge splits each unit's items among the instances; a filter passes
-     * part of them) then hands over full batches: one hand-off per batch, not per unit and channel.
+     * the task holds batches ({@code holdsBatches}) and they last went less than {@link #HOLD_NANOS} ago. A task that
+     * fills a batch per channel only every few units (a keyed edge splits each unit's items among the instances; a
+     * filter passes part of them) then hands over full batches: one hand-off per batch, not per unit and channel.
      */
     private boolean handOverDue() {
         if (!holdsBatches) {
