@@ -38,7 +38,7 @@ public final class AttachedDeployment implements Deployment {
         this.graph = Objects.requireNonNull(graph, "graph");
         this.options = Objects.requireNonNull(options, "options");
         this.statusView = new StatusView(graph.name(), options);
-        this.results = new ResultsBook(graph, options, () -> status().state() == DeploymentState.COMPLETED);
+        this.results = new ResultsBook(graph, options, this::completed);
     }
 
     @Override
@@ -112,7 +112,7 @@ public final class AttachedDeployment implements Deployment {
     /** Read from the store's changelog topic, as the instances last committed it; see {@link ChangelogStores}. */
     @Override
     public StoreView store(String nodeId, String store) {
-        return ChangelogStores.view(graph, options, nodeId, store, () -> status().state() == DeploymentState.COMPLETED);
+        return ChangelogStores.view(graph, options, nodeId, store, this::completed);
     }
 
     /**
@@ -174,5 +174,10 @@ public final class AttachedDeployment implements Deployment {
     /** Records this handle read from the results topics, for tests. */
     long resultRecordsRead() {
         return results.recordsRead();
+    }
+
+    /** Whether the deployment completed: every worker wrote and committed all, so reads may go past the stable end. */
+    private boolean completed() {
+        return status().state() == DeploymentState.COMPLETED;
     }
 }

@@ -61,7 +61,7 @@ final class KafkaDeployment implements Deployment, WorkerHost {
                         ? graph.nodes().size()
                         : graph.nodes().stream().mapToInt(NodeSpec::parallelism).sum());
         this.statusView = new StatusView(graph.name(), options);
-        this.results = new ResultsBook(graph, options, () -> lifecycle.state() == DeploymentState.COMPLETED);
+        this.results = new ResultsBook(graph, options, this::completed);
     }
 
     /** A rescale under way: from how many instances to how many, and since when (epoch milliseconds). */
@@ -357,12 +357,16 @@ final class KafkaDeployment implements Deployment, WorkerHost {
     /** Read from the store's changelog topic, as the instances last committed it; see {@link ChangelogStores}. */
     @Override
     public StoreView store(String nodeId, String store) {
-        return ChangelogStores.view(
-                graph, options, nodeId, store, () -> lifecycle.state() == DeploymentState.COMPLETED);
+        return ChangelogStores.view(graph, options, nodeId, store, this::completed);
     }
 
     @Override
     public String toString() {
         return "KafkaDeployment[" + id + ", " + lifecycle.state() + "]";
+    }
+
+    /** Whether the deployment completed: every worker wrote and committed all, so reads may go past the stable end. */
+    private boolean completed() {
+        return lifecycle.state() == DeploymentState.COMPLETED;
     }
 }
