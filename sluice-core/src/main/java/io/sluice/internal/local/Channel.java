@@ -28,32 +28,47 @@ final class Channel {
         this.tracker = tracker;
     }
 
+    /** Whether a full batch went without waking the consumer, which must be woken before this producer waits. */
+    private boolean wakeOwed;
+
     void add(Object item) {
         buffer[size++] = tracker == null ? item : tracker.wrap(item);
         if (size == buffer.length) {
-            flush();
+            send(false); // more is coming: the consumer may sleep on until batches gather
         }
     }
 
-    /** Hands what is gathered to the consumer. */
+    /** Hands what is gathered to the consumer, and wakes it if it waits. */
     void flush() {
         if (size > 0) {
-            if (tracker != null) {
-                tracker.settleAdds();
-            }
-            // Counted out before it can be counted in downstream, so a status read downstream first never shows a
-            // node ahead of its upstream.
-            producer.publish();
-            Object[] batch;
-            if (size == buffer.length) { // a full batch goes as it is: no copy, nothing to clear
-                batch = buffer;
-                buffer = new Object[batch.length];
-            } else {
-                batch = Arrays.copyOf(buffer, size);
-                Arrays.fill(buffer, 0, size, null);
-            }
-            size = 0;
+            send(true);
+        } else if (wakeOwed) {
+            wakeOwed = false;
+            target.wake();
+        }
+    }
+
+    private void send(boolean wake) {
+        if (tracker != null) {
+            tracker.settleAdds();
+        }
+        // Counted out before it can be counted in downstream, so a status read downstream first never shows a
+        // node ahead of its upstream.
+        producer.publish();
+        Object[] batch;
+        if (size == buffer.length) { // a full batch goes as it is: no copy, nothing to clear
+            batch = buffer;
+            buffer = new Object[batch.length];
+        } else {
+            batch = Arrays.copyOf(buffer, size);
+            Arrays.fill(buffer, 0, size, null);
+        }
+        size = 0;
+        if (wake) {
             target.put(batch);
+            wakeOwed = false;
+        } else {
+            wakeOwed |= target.putLettingSleep(batch);
         }
     }
 
