@@ -48,6 +48,13 @@ final class Channel {
         }
     }
 
+    /** Hands what is gathered to the consumer, as {@link #add} hands a full batch: its producer has more at hand. */
+    void flushLettingSleep() {
+        if (size > 0) {
+            send(false);
+        }
+    }
+
     private void send(boolean wake) {
         if (tracker != null) {
             tracker.settleAdds();

@@ -84,6 +84,7 @@ abstract sealed class InputQueue {
 
         private volatile long head; // the next slot the consumer takes; written by the consumer only
         private volatile Thread consumer; // set while the consumer waits on an empty ring
+        private int wakes; // times a producer woke the consumer; for tests, exact with one producer thread
         private final ConcurrentLinkedQueue<Thread> producers = new ConcurrentLinkedQueue<>(); // waiting on a full one
 
         Blocking(int capacity) {
@@ -120,6 +121,7 @@ abstract sealed class InputQueue {
         void wake() {
             Thread waiting = consumer;
             if (waiting != null) {
+                wakes++;
                 LockSupport.unpark(waiting);
             }
         }
@@ -244,6 +246,11 @@ abstract sealed class InputQueue {
         /** Whether the consumer sleeps, or is about to, waiting for a batch; for tests. */
         boolean consumerWaits() {
             return consumer != null;
+        }
+
+        /** Times a producer woke the consumer; for tests, read on the one producer's thread. */
+        int wakes() {
+            return wakes;
         }
     }
 

@@ -70,6 +70,7 @@ final class Task {
     private Channel[] deadLetters; // a source's channels to the dead-letter node, if there is one
     private boolean exhausted;
     private boolean holdsBatches; // untracked, and not a start node that may wait: partly filled batches may wait
+    private boolean mayWaitInWork; // a start node that may wait in its pull: what a pull emitted wakes its consumers
     private long handedOverNanos; // when such a task last handed its partly filled batches over
 
     // ---- checkpoints; null or zero without them ----
@@ -173,8 +174,8 @@ final class Task {
         if (isSource()) {
             thread = Thread.currentThread();
         }
-        holdsBatches =
-                tracking == null && (!(head instanceof Operator.Source source) || source.node instanceof NeverWaits);
+        mayWaitInWork = head instanceof Operator.Source source && !(source.node instanceof NeverWaits);
+        holdsBatches = tracking == null && !mayWaitInWork;
         handedOverNanos = System.nanoTime();
         if (restoredEnded) {
             exhausted = true;
@@ -747,7 +748,11 @@ final class Task {
         afterWork(true);
     }
 
-    /** Settles the work just done; hands partly filled batches downstream only if {@code handOver}. */
+    /**
+     * Settles the work just done; hands partly filled batches downstream only if {@code handOver}. The consumers
+     * are woken only if the task's next unit of work may wait ({@code mayWaitInWork}): any other task comes back for
+     * more, and wakes them in {@link #handOver} before it waits.
+     */
     private void afterWork(boolean handOver) {
         if (tracking != null) {
             for (Operator.End end : ends) {
@@ -760,7 +765,11 @@ final class Task {
         }
         if (handOver) {
             for (Channel channel : channels) {
-                channel.flush();
+                if (mayWaitInWork) {
+                    channel.flush();
+                } else {
+                    channel.flushLettingSleep();
+                }
             }
         }
         commitExternalStores(false);

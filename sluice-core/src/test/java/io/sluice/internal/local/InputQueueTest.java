@@ -3,13 +3,17 @@ package io.sluice.internal.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sluice.Emitter;
 import io.sluice.NodeSpec;
 import io.sluice.Sources;
+import io.sluice.StartNode;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +93,47 @@ class InputQueueTest {
 
         await().atMost(WOKEN_WITHIN).until(() -> taken.size() == 1);
         assertThat(taken.get(0)).containsExactly(0, 1, 2, 3);
+    }
+
+    /** A start node's task feeding one channel of batches of four into {@code queue}. */
+    private static Task sourceTask(Supplier<? extends StartNode<Integer>> source, InputQueue queue) {
+        Operator operator = Operator.of("wake", NodeSpec.start("s", source), 0, (n, i) -> {}, false);
+        Task task = new Task("s", List.of(operator), null, null);
+        Channel channel = new Channel(queue, 4, task, false);
+        operator.wire(Map.of(Emitter.DEFAULT_PORT, new Output[] {new Output.Single(channel)}));
+        task.addChannel(channel);
+        task.open();
+        return task;
+    }
+
+    @Test
+    void whatAStartNodeThatMayWaitEmittedWakesItsConsumerWhenThePullReturns() {
+        InputQueue.Blocking queue = new InputQueue.Blocking(8, AN_HOUR);
+        Task task = sourceTask(Sources.collection(List.of(1, 2, 3)), queue); // may wait: its next pull could block
+        consume(queue);
+
+        task.pullOnce();
+
+        assertThat(queue.wakes()).isEqualTo(1);
+        await().atMost(WOKEN_WITHIN).until(() -> taken.size() == 1);
+        assertThat(taken.get(0)).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void aTaskThatComesBackForMoreLetsItsConsumerSleepUntilItWaitsItself() {
+        InputQueue.Blocking queue = new InputQueue.Blocking(8, AN_HOUR);
+        Task task = sourceTask(Sources.generator(3, i -> (int) i), queue); // never waits: it comes back for more
+        consume(queue);
+
+        boolean more = task.pullOnce(); // the source is exhausted: hands its batch over, without waking
+        assertThat(more).isFalse();
+        assertThat(queue.wakes()).as("the consumer sleeps on").isZero();
+
+        task.handOver(); // as the task does before it waits
+
+        assertThat(queue.wakes()).isEqualTo(1);
+        await().atMost(WOKEN_WITHIN).until(() -> taken.size() == 1);
+        assertThat(taken.get(0)).containsExactly(0, 1, 2);
     }
 
     @Test
