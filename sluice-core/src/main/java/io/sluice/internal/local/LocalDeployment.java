@@ -250,7 +250,9 @@ final class LocalDeployment implements Deployment {
 
     // ---- state ----
 
+    /** On the failing task's thread: its counters are published before anyone can see the deployment failed. */
     private void fail(Task task, Throwable error) {
+        task.publish();
         NodeFailedException nodeFailure = Lifecycle.failureOf(task.head.nodeId, "task '" + task.name + "'", error);
         for (Operator operator : task.operators) {
             if (operator.nodeId.equals(nodeFailure.nodeId())) {
