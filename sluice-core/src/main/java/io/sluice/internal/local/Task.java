@@ -6,7 +6,6 @@ import io.sluice.NodeFailedException;
 import io.sluice.NodeState;
 import io.sluice.Resumable;
 import io.sluice.Robustness;
-import io.sluice.internal.nodes.NeverWaits;
 import io.sluice.spi.InstanceStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,8 +34,8 @@ final class Task {
 
     /**
      * How long an untracked task may keep partly filled batches while it has more work at hand: a task with an input
-     * while its queue holds more batches, a start node that never waits for input ({@link NeverWaits}) between its
-     * pulls. Either hands them over before it waits. Other start nodes hand over what a pull emitted when the pull
+     * while its queue holds more batches, a start node that never waits for input ({@link
+     * io.sluice.StartNode#waitsForInput} false) between its pulls. Either hands them over before it waits. Other start nodes hand over what a pull emitted when the pull
      * returns, as {@link io.sluice.StartNode#pull} promises: their next pull may block.
      */
     static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -174,7 +173,7 @@ final class Task {
         if (isSource()) {
             thread = Thread.currentThread();
         }
-        mayWaitInWork = head instanceof Operator.Source source && !(source.node instanceof NeverWaits);
+        mayWaitInWork = head instanceof Operator.Source source && source.node.waitsForInput();
         holdsBatches = tracking == null && !mayWaitInWork;
         handedOverNanos = System.nanoTime();
         if (restoredEnded) {

@@ -50,9 +50,14 @@ public final class LineSources {
     }
 
     /** A line source that counts lines, so it can resume by skipping as many; a file's lines are at hand. */
-    private abstract static class ResumableLineSource extends LineSource implements Resumable, NeverWaits {
+    private abstract static class ResumableLineSource extends LineSource implements Resumable {
         ResumableLineSource(String what) {
             super(what);
+        }
+
+        @Override
+        public boolean waitsForInput() {
+            return false;
         }
 
         @Override

@@ -78,7 +78,7 @@ public final class SequenceSource {
         }
     }
 
-    private static final class GeneratorSource<T> implements StartNode<T>, Resumable, NeverWaits {
+    private static final class GeneratorSource<T> implements StartNode<T>, Resumable {
         private final long count;
         private final LongFunction<? extends T> generator;
         private long next;
@@ -93,6 +93,11 @@ public final class SequenceSource {
         public void open(NodeContext context) {
             next = context.instance();
             step = context.parallelism();
+        }
+
+        @Override
+        public boolean waitsForInput() {
+            return false; // what it emits is computed, never awaited
         }
 
         @Override

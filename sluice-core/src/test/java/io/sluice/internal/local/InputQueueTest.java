@@ -106,10 +106,21 @@ class InputQueueTest {
         return task;
     }
 
+    /** A user's start node, emitting three items in one pull; whether it waits for input is the default. */
+    private static class ThreeItems implements StartNode<Integer> {
+        @Override
+        public boolean pull(Emitter<Integer> emitter) {
+            emitter.emit(1);
+            emitter.emit(2);
+            emitter.emit(3);
+            return true;
+        }
+    }
+
     @Test
     void whatAStartNodeThatMayWaitEmittedWakesItsConsumerWhenThePullReturns() {
         InputQueue.Blocking queue = new InputQueue.Blocking(8, AN_HOUR);
-        Task task = sourceTask(Sources.collection(List.of(1, 2, 3)), queue); // may wait: its next pull could block
+        Task task = sourceTask(ThreeItems::new, queue); // waits for input, by default: its next pull could block
         consume(queue);
 
         task.pullOnce();
@@ -134,6 +145,29 @@ class InputQueueTest {
         assertThat(queue.wakes()).isEqualTo(1);
         await().atMost(WOKEN_WITHIN).until(() -> taken.size() == 1);
         assertThat(taken.get(0)).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    void aUsersStartNodeThatNeverWaitsForInputLetsItsConsumerSleepUntilItsTaskWaits() {
+        InputQueue.Blocking queue = new InputQueue.Blocking(8, AN_HOUR);
+        Task task = sourceTask(
+                () -> new ThreeItems() {
+                    @Override
+                    public boolean waitsForInput() {
+                        return false;
+                    }
+                },
+                queue);
+        consume(queue);
+
+        task.pullOnce();
+        assertThat(queue.wakes()).as("the consumer sleeps on").isZero();
+
+        task.handOver();
+
+        assertThat(queue.wakes()).isEqualTo(1);
+        await().atMost(WOKEN_WITHIN).until(() -> taken.size() == 1);
+        assertThat(taken.get(0)).containsExactly(1, 2, 3);
     }
 
     @Test
