@@ -132,42 +132,38 @@ class InputQueueTest {
 
     @Test
     void aTaskThatComesBackForMoreLetsItsConsumerSleepUntilItWaitsItself() {
-        InputQueue.Blocking queue = new InputQueue.Blocking(8, AN_HOUR);
-        Task task = sourceTask(Sources.generator(3, i -> (int) i), queue); // never waits: it comes back for more
-        consume(queue);
-
-        boolean more = task.pullOnce(); // the source is exhausted: hands its batch over, without waking
-        assertThat(more).isFalse();
-        assertThat(queue.wakes()).as("the consumer sleeps on").isZero();
-
-        task.handOver(); // as the task does before it waits
-
-        assertThat(queue.wakes()).isEqualTo(1);
-        await().atMost(WOKEN_WITHIN).until(() -> taken.size() == 1);
-        assertThat(taken.get(0)).containsExactly(0, 1, 2);
+        // the generator never waits for input: its task comes back for more
+        assertSleepsUntilHandOver(Sources.generator(3, i -> (int) i), 0, 1, 2);
     }
 
     @Test
     void aUsersStartNodeThatNeverWaitsForInputLetsItsConsumerSleepUntilItsTaskWaits() {
-        InputQueue.Blocking queue = new InputQueue.Blocking(8, AN_HOUR);
-        Task task = sourceTask(
+        assertSleepsUntilHandOver(
                 () -> new ThreeItems() {
                     @Override
                     public boolean waitsForInput() {
                         return false;
                     }
                 },
-                queue);
+                1,
+                2,
+                3);
+    }
+
+    /** One pull of {@code source} reaches its sleeping consumer only when the task hands over, before it waits. */
+    private void assertSleepsUntilHandOver(Supplier<? extends StartNode<Integer>> source, Object... items) {
+        InputQueue.Blocking queue = new InputQueue.Blocking(8, AN_HOUR);
+        Task task = sourceTask(source, queue);
         consume(queue);
 
-        task.pullOnce();
+        task.pullOnce(); // hands its batch over, without waking
         assertThat(queue.wakes()).as("the consumer sleeps on").isZero();
 
-        task.handOver();
+        task.handOver(); // as the task does before it waits
 
         assertThat(queue.wakes()).isEqualTo(1);
         await().atMost(WOKEN_WITHIN).until(() -> taken.size() == 1);
-        assertThat(taken.get(0)).containsExactly(1, 2, 3);
+        assertThat(taken.get(0)).containsExactly(items);
     }
 
     @Test
