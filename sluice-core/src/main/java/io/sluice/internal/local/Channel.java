@@ -38,20 +38,17 @@ final class Channel {
         }
     }
 
-    /** Hands what is gathered to the consumer, and wakes it if it waits. */
-    void flush() {
+    /**
+     * Hands what is gathered to the consumer. With {@code wake} (the producer may wait next) the consumer is woken if
+     * it waits, also for batches that went earlier without waking it; without, it is left to sleep as {@link #add}
+     * leaves it for a full batch: the producer has more at hand.
+     */
+    void flush(boolean wake) {
         if (size > 0) {
-            send(true);
-        } else if (wakeOwed) {
+            send(wake);
+        } else if (wake && wakeOwed) {
             wakeOwed = false;
             target.wake();
-        }
-    }
-
-    /** Hands what is gathered to the consumer, as {@link #add} hands a full batch: its producer has more at hand. */
-    void flushLettingSleep() {
-        if (size > 0) {
-            send(false);
         }
     }
 
@@ -81,13 +78,13 @@ final class Channel {
 
     /** Flushes and passes a checkpoint's barrier to the consumer. */
     void barrier() {
-        flush();
+        flush(true);
         target.put(InputQueue.BARRIER);
     }
 
     /** Flushes and tells the consumer this producer has finished. */
     void end() {
-        flush();
+        flush(true);
         target.put(InputQueue.END);
     }
 }

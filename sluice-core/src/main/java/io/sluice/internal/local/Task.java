@@ -35,8 +35,9 @@ final class Task {
     /**
      * How long an untracked task may keep partly filled batches while it has more work at hand: a task with an input
      * while its queue holds more batches, a start node that never waits for input ({@link
-     * io.sluice.StartNode#waitsForInput} false) between its pulls. Either hands them over before it waits. Other start nodes hand over what a pull emitted when the pull
-     * returns, as {@link io.sluice.StartNode#pull} promises: their next pull may block.
+     * io.sluice.StartNode#waitsForInput} false) between its pulls. Either hands them over before it waits. Other start
+     * nodes hand over what a pull emitted when the pull returns, as {@link io.sluice.StartNode#pull} promises: their
+     * next pull may block.
      */
     static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -427,7 +428,7 @@ final class Task {
      */
     void handOver() {
         for (Channel channel : channels) {
-            channel.flush();
+            channel.flush(true);
         }
         handedOverNanos = System.nanoTime();
     }
@@ -764,11 +765,7 @@ final class Task {
         }
         if (handOver) {
             for (Channel channel : channels) {
-                if (mayWaitInWork) {
-                    channel.flush();
-                } else {
-                    channel.flushLettingSleep();
-                }
+                channel.flush(mayWaitInWork);
             }
         }
         commitExternalStores(false);

@@ -89,7 +89,7 @@ class InputQueueTest {
             channel.add(i); // one full batch: in mid-stream, so the consumer sleeps on
         }
 
-        channel.flush(); // nothing partly filled, but a wake owed: the producer is about to wait
+        channel.flush(true); // nothing partly filled, but a wake owed: the producer is about to wait
 
         await().atMost(WOKEN_WITHIN).until(() -> taken.size() == 1);
         assertThat(taken.get(0)).containsExactly(0, 1, 2, 3);
