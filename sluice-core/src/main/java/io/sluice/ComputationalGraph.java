@@ -336,8 +336,7 @@ public final class ComputationalGraph {
                     + " deployment, not " + system + "; pass the options of " + system);
         }
         if (options instanceof LocalOptions local && local.mode() == LocalOptions.Mode.MULTI_PROCESS) {
-            return ServiceLoader.load(MultiProcessRuntime.class, ComputationalGraph.class.getClassLoader())
-                    .findFirst()
+            return Runtimes.MULTI_PROCESS
                     .orElseThrow(() -> new SluiceException("LOCAL in MULTI_PROCESS mode needs the module"
                             + " io.sluice:sluice-processes on the class path; add it to the dependencies"))
                     .deploy(this, local);
@@ -346,13 +345,29 @@ public final class ComputationalGraph {
     }
 
     private static SystemRuntime runtime(SystemType system) {
-        return ServiceLoader.load(SystemRuntime.class, ComputationalGraph.class.getClassLoader()).stream()
-                .map(ServiceLoader.Provider::get)
+        return Runtimes.ALL.stream()
                 .filter(r -> r.system() == system)
                 .findFirst()
                 .orElseThrow(() -> new SluiceException("No runtime for system " + system + " on the class path; add"
                         + " the module io.sluice:sluice-" + system.name().toLowerCase(java.util.Locale.ROOT)
                         + " to the dependencies"));
+    }
+
+    /**
+     * The runtimes on the class path, found once, when the first graph is deployed: looking them up per deployment
+     * read the class path's service files again each time, a quarter of a millisecond of a small graph's deployment.
+     * Runtimes keep no state of their own, so every deployment may share them.
+     */
+    private static final class Runtimes {
+        static final List<SystemRuntime> ALL =
+                ServiceLoader.load(SystemRuntime.class, ComputationalGraph.class.getClassLoader()).stream()
+                        .map(ServiceLoader.Provider::get)
+                        .toList();
+        static final Optional<MultiProcessRuntime> MULTI_PROCESS = ServiceLoader.load(
+                        MultiProcessRuntime.class, ComputationalGraph.class.getClassLoader())
+                .findFirst();
+
+        private Runtimes() {}
     }
 
     private List<String> sortTopologically() {

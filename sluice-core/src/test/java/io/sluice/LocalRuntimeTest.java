@@ -890,6 +890,28 @@ class LocalRuntimeTest {
     }
 
     @Test
+    void aSystemWithoutItsModuleIsRefusedNamingTheModuleAlsoOnceTheRuntimesAreFound() throws Exception {
+        ComputationalGraph graph = ComputationalGraph.builder("modules")
+                .start("numbers", Sources.collection(numbers(3)))
+                .end("out", Sinks.collect())
+                .edge("numbers -> out")
+                .build();
+        try (Deployment local = graph.deploySystem(SystemType.LOCAL)) { // the runtimes are looked up here, or before
+            assertThat(local.awaitCompletion(Duration.ofSeconds(10))).isTrue();
+        }
+
+        // sluice-core's tests have neither sluice-kafka nor sluice-processes on the class path
+        assertThatThrownBy(() -> graph.deploySystem(SystemType.KAFKA))
+                .isInstanceOf(SluiceException.class)
+                .hasMessage("No runtime for system KAFKA on the class path; add the module io.sluice:sluice-kafka to"
+                        + " the dependencies");
+        assertThatThrownBy(() -> graph.deploy(
+                        SystemType.LOCAL, LocalOptions.defaults().withProcesses(GraphFactoryTest.Tiny.class)))
+                .isInstanceOf(SluiceException.class)
+                .hasMessageContaining("needs the module io.sluice:sluice-processes on the class path");
+    }
+
+    @Test
     void aLocalDeploymentRefusesToRescaleANodeSayingWhereItIsBuilt() throws Exception {
         ComputationalGraph graph = ComputationalGraph.builder("rescaled")
                 .start("numbers", Sources.collection(List.of(1, 2, 3)))

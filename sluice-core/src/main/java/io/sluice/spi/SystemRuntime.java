@@ -7,7 +7,8 @@ import io.sluice.SystemType;
 
 /**
  * A runtime that deploys graphs on one {@link SystemType}. Runtimes are found with {@link java.util.ServiceLoader}:
- * a module that brings one lists its class in {@code META-INF/services/io.sluice.spi.SystemRuntime}.
+ * a module that brings one lists its class in {@code META-INF/services/io.sluice.spi.SystemRuntime}. They are looked up
+ * once, at the first deployment, and then serve every deployment of the JVM.
  *
  * <p>Implementations are stateless or thread-safe; {@link #deploy} may be called concurrently.
  */
