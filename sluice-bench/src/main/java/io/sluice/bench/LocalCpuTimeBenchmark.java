@@ -1,14 +1,11 @@
 package io.sluice.bench;
 
 import io.sluice.ComputationalGraph;
-import io.sluice.Deployment;
 import io.sluice.EndNode;
 import io.sluice.LocalOptions;
 import io.sluice.Robustness;
 import io.sluice.Sources;
-import io.sluice.SystemType;
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,10 +131,8 @@ public final class LocalCpuTimeBenchmark {
     }
 
     private static void run(ComputationalGraph graph, LocalOptions options) {
-        try (Deployment deployment = graph.deploy(SystemType.LOCAL, options)) {
-            if (!deployment.awaitCompletion(Duration.ofMinutes(1))) {
-                throw new IllegalStateException("benchmark graph did not complete: " + deployment.status());
-            }
+        try {
+            LocalThroughputBenchmark.run(graph, options);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -1,12 +1,7 @@
 package io.sluice.bench;
 
 import io.sluice.ComputationalGraph;
-import io.sluice.Deployment;
 import io.sluice.LocalOptions;
-import io.sluice.Partitioning;
-import io.sluice.Sources;
-import io.sluice.SystemType;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,45 +36,22 @@ public class LocalDeployBenchmark {
 
     @Setup
     public void setUp() {
-        chained = graph(1);
-        keyed = graph(2);
-    }
-
-    private static ComputationalGraph graph(int countParallelism) {
-        return ComputationalGraph.builder("deploy")
-                .start("generate", Sources.generator(1, i -> i))
-                .map("triple", (Long x) -> x * 3)
-                .filter("even", (Long x) -> (x & 1) == 0)
-                .node("count", LocalThroughputBenchmark.CountByKey::new)
-                .parallelism(countParallelism)
-                .end("sink", LocalThroughputBenchmark.Sink::new)
-                .parallelism(countParallelism)
-                .edge("generate -> triple -> even")
-                .edge("even -> count", Partitioning.keyed((Long x) -> x % LocalThroughputBenchmark.KEYS))
-                .edge("count -> sink")
-                .build();
+        chained = LocalThroughputBenchmark.graph(1, 1);
+        keyed = LocalThroughputBenchmark.graph(1, 2);
     }
 
     @Benchmark
     public void singleThread() throws InterruptedException {
-        run(chained, LocalOptions.defaults().withMode(LocalOptions.Mode.SINGLE_THREAD));
+        LocalThroughputBenchmark.run(chained, LocalOptions.defaults().withMode(LocalOptions.Mode.SINGLE_THREAD));
     }
 
     @Benchmark
     public void multiThreadChained() throws InterruptedException {
-        run(chained, LocalOptions.defaults());
+        LocalThroughputBenchmark.run(chained, LocalOptions.defaults());
     }
 
     @Benchmark
     public void multiThreadKeyed() throws InterruptedException {
-        run(keyed, LocalOptions.defaults());
-    }
-
-    private static void run(ComputationalGraph graph, LocalOptions options) throws InterruptedException {
-        try (Deployment deployment = graph.deploy(SystemType.LOCAL, options)) {
-            if (!deployment.awaitCompletion(Duration.ofMinutes(1))) {
-                throw new IllegalStateException("graph did not complete: " + deployment.status());
-            }
-        }
+        LocalThroughputBenchmark.run(keyed, LocalOptions.defaults());
     }
 }

@@ -1,7 +1,6 @@
 package io.sluice.bench;
 
 import io.sluice.ComputationalGraph;
-import io.sluice.Deployment;
 import io.sluice.Emitter;
 import io.sluice.KeyValueStore;
 import io.sluice.LocalOptions;
@@ -9,8 +8,6 @@ import io.sluice.Node;
 import io.sluice.NodeContext;
 import io.sluice.Partitioning;
 import io.sluice.Sources;
-import io.sluice.SystemType;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -112,44 +109,36 @@ public class LocalStateBenchmark {
     @Benchmark
     @OperationsPerInvocation(ITEMS)
     public void storeSingleThread() throws InterruptedException {
-        run(withStore, LocalOptions.defaults().withMode(LocalOptions.Mode.SINGLE_THREAD));
+        LocalThroughputBenchmark.run(withStore, LocalOptions.defaults().withMode(LocalOptions.Mode.SINGLE_THREAD));
     }
 
     @Benchmark
     @OperationsPerInvocation(ITEMS)
     public void hashMapSingleThread() throws InterruptedException {
-        run(withHashMap, LocalOptions.defaults().withMode(LocalOptions.Mode.SINGLE_THREAD));
+        LocalThroughputBenchmark.run(withHashMap, LocalOptions.defaults().withMode(LocalOptions.Mode.SINGLE_THREAD));
     }
 
     @Benchmark
     @OperationsPerInvocation(ITEMS)
     public void storeMultiThread() throws InterruptedException {
-        run(withStore, LocalOptions.defaults());
+        LocalThroughputBenchmark.run(withStore, LocalOptions.defaults());
     }
 
     @Benchmark
     @OperationsPerInvocation(ITEMS)
     public void hashMapMultiThread() throws InterruptedException {
-        run(withHashMap, LocalOptions.defaults());
+        LocalThroughputBenchmark.run(withHashMap, LocalOptions.defaults());
     }
 
     @Benchmark
     @OperationsPerInvocation(ITEMS)
     public void storeMultiThreadKeyedParallel2() throws InterruptedException {
-        run(withStoreKeyed2, LocalOptions.defaults());
+        LocalThroughputBenchmark.run(withStoreKeyed2, LocalOptions.defaults());
     }
 
     @Benchmark
     @OperationsPerInvocation(ITEMS)
     public void hashMapMultiThreadKeyedParallel2() throws InterruptedException {
-        run(withHashMapKeyed2, LocalOptions.defaults());
-    }
-
-    private static void run(ComputationalGraph graph, LocalOptions options) throws InterruptedException {
-        try (Deployment deployment = graph.deploy(SystemType.LOCAL, options)) {
-            if (!deployment.awaitCompletion(Duration.ofMinutes(1))) {
-                throw new IllegalStateException("benchmark graph did not complete: " + deployment.status());
-            }
-        }
+        LocalThroughputBenchmark.run(withHashMapKeyed2, LocalOptions.defaults());
     }
 }

@@ -81,8 +81,13 @@ public class LocalThroughputBenchmark {
 
     /** The graph; with {@code countParallelism} > 1 the keyed edge crosses threads through queues. */
     static ComputationalGraph graph(int countParallelism) {
+        return graph(ITEMS, countParallelism);
+    }
+
+    /** The same graph over {@code items} items. */
+    static ComputationalGraph graph(long items, int countParallelism) {
         return ComputationalGraph.builder("bench")
-                .start("generate", Sources.generator(ITEMS, i -> i))
+                .start("generate", Sources.generator(items, i -> i))
                 .map("triple", (Long x) -> x * 3)
                 .filter("even", (Long x) -> (x & 1) == 0)
                 .node("count", CountByKey::new)
@@ -306,7 +311,8 @@ public class LocalThroughputBenchmark {
         }
     }
 
-    private static void run(ComputationalGraph graph, LocalOptions options) throws InterruptedException {
+    /** Deploys {@code graph} on LOCAL and waits for it to complete: what every LOCAL benchmark times. */
+    static void run(ComputationalGraph graph, LocalOptions options) throws InterruptedException {
         try (Deployment deployment = graph.deploy(SystemType.LOCAL, options)) {
             if (!deployment.awaitCompletion(Duration.ofMinutes(1))) {
                 throw new IllegalStateException("benchmark graph did not complete: " + deployment.status());

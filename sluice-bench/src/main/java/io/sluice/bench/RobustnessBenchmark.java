@@ -1,11 +1,8 @@
 package io.sluice.bench;
 
 import io.sluice.ComputationalGraph;
-import io.sluice.Deployment;
 import io.sluice.LocalOptions;
 import io.sluice.Robustness;
-import io.sluice.SystemType;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,26 +51,18 @@ public class RobustnessBenchmark {
     @Benchmark
     @OperationsPerInvocation(LocalThroughputBenchmark.ITEMS)
     public void singleThread() throws InterruptedException {
-        run(chained, LocalOptions.defaults().withMode(LocalOptions.Mode.SINGLE_THREAD));
+        LocalThroughputBenchmark.run(chained, LocalOptions.defaults().withMode(LocalOptions.Mode.SINGLE_THREAD));
     }
 
     @Benchmark
     @OperationsPerInvocation(LocalThroughputBenchmark.ITEMS)
     public void keyedParallel2() throws InterruptedException {
-        run(keyedParallel, LocalOptions.defaults());
+        LocalThroughputBenchmark.run(keyedParallel, LocalOptions.defaults());
     }
 
     @Benchmark
     @OperationsPerInvocation(LocalThroughputBenchmark.ITEMS)
     public void unchained() throws InterruptedException {
-        run(chained, LocalOptions.defaults().withChaining(false));
-    }
-
-    private static void run(ComputationalGraph graph, LocalOptions options) throws InterruptedException {
-        try (Deployment deployment = graph.deploy(SystemType.LOCAL, options)) {
-            if (!deployment.awaitCompletion(Duration.ofMinutes(1))) {
-                throw new IllegalStateException("benchmark graph did not complete: " + deployment.status());
-            }
-        }
+        LocalThroughputBenchmark.run(chained, LocalOptions.defaults().withChaining(false));
     }
 }
