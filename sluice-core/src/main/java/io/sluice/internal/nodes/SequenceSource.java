@@ -100,16 +100,21 @@ public final class SequenceSource {
             return false; // what it emits is computed, never awaited
         }
 
+        /**
+         * Counts in a local, written back once per burst: a field would be stored and loaded again around every call
+         * the chain makes that the JIT cannot inline (a user's {@code HashMap.merge}), on every item.
+         */
         @Override
         public boolean pull(Emitter<T> emitter) {
-            for (int i = 0; i < BURST; i++) {
-                if (next >= count) {
-                    return false;
+            long n = next;
+            try {
+                for (int i = 0; i < BURST && n < count; i++, n += step) {
+                    emitter.emit(generator.apply(n));
                 }
-                emitter.emit(generator.apply(next));
-                next += step;
+            } finally {
+                next = n; // where an emit threw, at that item, as before
             }
-            return next < count;
+            return n < count;
         }
 
         @Override
