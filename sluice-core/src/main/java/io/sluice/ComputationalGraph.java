@@ -336,7 +336,8 @@ public final class ComputationalGraph {
                     + " deployment, not " + system + "; pass the options of " + system);
         }
         if (options instanceof LocalOptions local && local.mode() == LocalOptions.Mode.MULTI_PROCESS) {
-            return Runtimes.MULTI_PROCESS
+            return Runtimes.get()
+                    .multiProcess
                     .orElseThrow(() -> new SluiceException("LOCAL in MULTI_PROCESS mode needs the module"
                             + " io.sluice:sluice-processes on the class path; add it to the dependencies"))
                     .deploy(this, local);
@@ -345,7 +346,7 @@ public final class ComputationalGraph {
     }
 
     private static SystemRuntime runtime(SystemType system) {
-        return Runtimes.ALL.stream()
+        return Runtimes.get().all.stream()
                 .filter(r -> r.system() == system)
                 .findFirst()
                 .orElseThrow(() -> new SluiceException("No runtime for system " + system + " on the class path; add"
@@ -355,19 +356,55 @@ public final class ComputationalGraph {
 
     /**
      * The runtimes on the class path, found once, when the first graph is deployed: looking them up per deployment
-     * read the class path's service files again each time, a quarter of a millisecond of a small graph's deployment.
-     * Runtimes keep no state of their own, so every deployment may share them.
+     * read the class path's service files again each time, most of a small graph's deployment early in a JVM's life.
+     * Runtimes keep no state of their own, so every deployment may share them. Only a lookup that succeeded is kept: a
+     * runtime that cannot be loaded fails every deployment with the same message, as it would with no cache.
      */
-    private static final class Runtimes {
-        static final List<SystemRuntime> ALL =
-                ServiceLoader.load(SystemRuntime.class, ComputationalGraph.class.getClassLoader()).stream()
-                        .map(ServiceLoader.Provider::get)
-                        .toList();
-        static final Optional<MultiProcessRuntime> MULTI_PROCESS = ServiceLoader.load(
-                        MultiProcessRuntime.class, ComputationalGraph.class.getClassLoader())
-                .findFirst();
+    static final class Runtimes {
+        private static volatile Runtimes found;
 
-        private Runtimes() {}
+        final List<SystemRuntime> all;
+        final Optional<MultiProcessRuntime> multiProcess;
+
+        private Runtimes(List<SystemRuntime> all, Optional<MultiProcessRuntime> multiProcess) {
+            this.all = all;
+            this.multiProcess = multiProcess;
+        }
+
+        static Runtimes get() {
+            Runtimes runtimes = found;
+            if (runtimes == null) {
+                runtimes = find(ComputationalGraph.class.getClassLoader());
+                found = runtimes; // two threads that race find the same runtimes; either copy will do
+            }
+            return runtimes;
+        }
+
+        /**
+         * The runtimes {@code loader}'s service files list.
+         *
+         * @throws SluiceException naming the service file, if a runtime it lists cannot be loaded or made
+         */
+        static Runtimes find(ClassLoader loader) {
+            return new Runtimes(
+                    load(SystemRuntime.class, loader, l -> l.stream()
+                            .map(ServiceLoader.Provider::get)
+                            .toList()),
+                    load(MultiProcessRuntime.class, loader, ServiceLoader::findFirst));
+        }
+
+        private static <S, R> R load(
+                Class<S> service, ClassLoader loader, java.util.function.Function<ServiceLoader<S>, R> lookup) {
+            try {
+                return lookup.apply(ServiceLoader.load(service, loader));
+            } catch (java.util.ServiceConfigurationError e) {
+                throw new SluiceException(
+                        "A runtime listed in META-INF/services/" + service.getName() + " on the class path could not"
+                                + " be loaded: " + e.getMessage() + "; check that its module's jar is whole and"
+                                + " matches this version of sluice-core",
+                        e);
+            }
+        }
     }
 
     private List<String> sortTopologically() {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +20,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -909,6 +912,51 @@ class LocalRuntimeTest {
                         SystemType.LOCAL, LocalOptions.defaults().withProcesses(GraphFactoryTest.Tiny.class)))
                 .isInstanceOf(SluiceException.class)
                 .hasMessageContaining("needs the module io.sluice:sluice-processes on the class path");
+    }
+
+    @Test
+    void aRuntimeThatCannotBeMadeFailsEveryLookupNamingItsServiceFile(@TempDir Path classes) throws Exception {
+        Path services = Files.createDirectories(classes.resolve("META-INF/services"));
+        Files.writeString(
+                services.resolve(io.sluice.spi.SystemRuntime.class.getName()), BrokenRuntime.class.getName() + "\n");
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(
+                new java.net.URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+            for (int lookup = 1; lookup <= 2; lookup++) { // a failed lookup is not kept: the second says the same
+                assertThatThrownBy(() -> ComputationalGraph.Runtimes.find(loader))
+                        .as("lookup %d", lookup)
+                        .isInstanceOf(SluiceException.class)
+                        .hasMessageContaining("A runtime listed in META-INF/services/io.sluice.spi.SystemRuntime on"
+                                + " the class path could not be loaded")
+                        .hasMessageContaining(BrokenRuntime.class.getName())
+                        .hasRootCauseMessage("its module is broken");
+            }
+        }
+        // the class path's own service files still give the LOCAL runtime
+        assertThat(ComputationalGraph.Runtimes.find(getClass().getClassLoader()).all)
+                .extracting(io.sluice.spi.SystemRuntime::system)
+                .containsExactly(SystemType.LOCAL);
+    }
+
+    /** A runtime whose constructor throws, as one of a jar built against another sluice-core might. */
+    public static final class BrokenRuntime implements io.sluice.spi.SystemRuntime {
+        public BrokenRuntime() {
+            throw new IllegalStateException("its module is broken");
+        }
+
+        @Override
+        public SystemType system() {
+            return SystemType.LOCAL;
+        }
+
+        @Override
+        public DeploymentOptions defaultOptions() {
+            return LocalOptions.defaults();
+        }
+
+        @Override
+        public Deployment deploy(ComputationalGraph graph, DeploymentOptions options) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     @Test
