@@ -48,6 +48,11 @@ final class SourceLedger {
         return new Root(this, item);
     }
 
+    /** An empty burst for trees already counted {@linkplain #opened opened} to {@linkplain Root#join join}. */
+    Root burst() {
+        return Root.burst(this);
+    }
+
     /** Counts {@code trees} that never needed a root settled by the source task, with the batch that held them. */
     void completedHere(int trees) {
         completedHere += trees;
@@ -105,7 +110,10 @@ final class SourceLedger {
 
     /** The last hold on {@code root} was released. */
     void settle(Root root) {
-        if (root.givingUp) {
+        if (root.isBurst()) {
+            int failures = root.settleMembers(settledFailed::add);
+            completed.add(root.size() - failures);
+        } else if (root.givingUp) {
             giveUp(root);
         } else if (root.failedThisAttempt()) {
             settledFailed.add(root);

@@ -55,12 +55,14 @@ final class Task {
     private final Operator.End[] ends;
     private final Operator.End[] resumableEnds; // told when a checkpoint holding their position is written
     private Root current; // the root of the item being processed
+    private int currentSlot; // its tree's slot in that root, if the root is a burst
     // A source item's root is made only once something needs it: a descendant handed to another task, or a failure.
     // A tree that stays in this task and succeeds needs none, and settles with the batch as a count.
     private boolean rootless; // a fresh source item is under way whose root is not made (yet)
     private Object rootlessItem; // that item
     private int rootlessHeld; // source items of the batch under way that settled here without a root
     private int currentIndex; // its entry among the held roots
+    private Root burst; // the trees of the source's pull under way that left the task, settled together
     private Root[] held = new Root[16]; // roots of the batch under way, released after it
     private int[] heldCounts = new int[16]; // holds on each: items of the root this batch processed
     private int[] heldAdds = new int[16]; // hand-offs under each not yet added to its count
@@ -355,7 +357,8 @@ final class Task {
 
     /**
      * Emits {@code item} from {@code source} as the root of a new tuple tree, or of {@code replay}'s again. A new
-     * tree gets its {@link Root} only when a descendant leaves the task or a node fails on it ({@link #rootNow}).
+     * tree needs a root only when a descendant leaves the task — it then joins the pull's burst ({@link #joinBurst})
+     * — or a node fails on it before that ({@link #rootNow}).
      */
     void emitRooted(Operator.RootingSource source, Object item, Root replay) {
         if (replay != null) {
@@ -386,7 +389,7 @@ final class Task {
         }
     }
 
-    /** The root of the fresh source item under way, made now if it has none yet. */
+    /** The root of the fresh source item under way — its own, made now, if it has none yet. */
     private Root rootNow() {
         if (current == null) {
             enter(ledger.root(rootlessItem));
@@ -439,6 +442,7 @@ final class Task {
             if (item instanceof Tracked tracked) {
                 Root root = tracked.root;
                 enter(root);
+                currentSlot = tracked.slot;
                 try {
                     first.accept(tracked.item);
                 } catch (RuntimeException e) {
@@ -526,12 +530,28 @@ final class Task {
             if (!rootless) {
                 return item;
             }
-            root = rootNow();
+            root = joinBurst();
+        } else if (!root.shared) {
+            root.shared = true;
         }
         heldAdds[currentIndex]++;
         addsPending = true;
-        root.shared = true;
-        return new Tracked(item, root);
+        return new Tracked(item, root, currentSlot);
+    }
+
+    /**
+     * Makes the fresh source item under way, whose first descendant is leaving the task, a member of the pull's
+     * burst, holding it like an item of its own until the batch is released.
+     */
+    private Root joinBurst() {
+        Root root = burst;
+        if (root == null) {
+            root = burst = ledger.burst();
+        }
+        enter(root);
+        currentSlot = root.join(rootlessItem);
+        heldAdds[currentIndex]++; // the member's hold, added before the first hand-off; its exit releases it
+        return root;
     }
 
     /**
@@ -554,6 +574,7 @@ final class Task {
     /** Starts processing an item of {@code root}'s tree; consecutive items of one tree share an entry. */
     private void enter(Root root) {
         current = root;
+        currentSlot = 0;
         if (heldSize > 0 && held[heldSize - 1] == root) {
             currentIndex = heldSize - 1;
             return;
@@ -597,6 +618,7 @@ final class Task {
         }
         heldSize = 0;
         addsPending = false;
+        burst = null; // the next pull's trees start another
     }
 
     /**
@@ -618,7 +640,7 @@ final class Task {
                 : new ItemFailure(node, "", ItemFailure.errorOf(e), Instant.now(), attempt);
         tracking.record(itemFailure, level);
         if (root != null) {
-            root.fail(itemFailure, level == Robustness.Level.REPLAY);
+            root.fail(currentSlot, itemFailure, level == Robustness.Level.REPLAY);
         }
     }
 
