@@ -98,7 +98,8 @@ class PostgresFaultTest {
                 .hasMessageStartingWith("Store 'counts' of node 'count': postgres at " + server.server()
                         + " failed to commit version 2, all 3 attempts cut off from the server; ")
                 .hasMessageEndingWith("; the 3 changes gathered since the last commit are kept for the next commit;"
-                        + " allow more time with setting 'retries' or 'retry-backoff'");
+                        + " allow more time with setting 'retries' or 'retry-backoff' (while the server is away, each"
+                        + " attempt also waits up to 'connect-timeout', 1s, for a connection)");
         StringWriter trace = new StringWriter();
         failure.printStackTrace(new PrintWriter(trace));
         assertThat(trace.toString()).doesNotContain(PostgresServer.PASSWORD);

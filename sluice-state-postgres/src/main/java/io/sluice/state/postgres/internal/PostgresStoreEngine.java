@@ -268,7 +268,9 @@ public final class PostgresStoreEngine extends WriteBehindStoreEngine {
                         + (attempts == 1 ? "its only attempt" : "all " + attempts + " attempts")
                         + " cut off from the server; " + last.getMessage() + kept(call)
                         + "; allow more time with setting '" + PostgresBackend.RETRIES + "' or '"
-                        + PostgresBackend.RETRY_BACKOFF + "'",
+                        + PostgresBackend.RETRY_BACKOFF + "' (while the server is away, each attempt also waits up to '"
+                        + PostgresBackend.CONNECT_TIMEOUT + "', " + Faults.text(settings.connectTimeout())
+                        + ", for a connection)",
                 last);
     }
 
