@@ -173,11 +173,6 @@ public record CountingGraph(String name, long items, int keys, int paceEvery, St
         return new TreeMap<>(Map.of("items", items, "sum", items * (items - 1) / 2));
     }
 
-    /** This graph with another name. */
-    public CountingGraph named(String other) {
-        return new CountingGraph(other, items, keys, paceEvery, counts, tally);
-    }
-
     // ---- across processes ----
 
     /** Writes this graph where another process {@link #read}s it; the file holds the stores' settings. */
