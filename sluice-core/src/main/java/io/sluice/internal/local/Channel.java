@@ -11,6 +11,12 @@ final class Channel {
     private final InputQueue target;
     private Object[] buffer;
     private int size;
+    private final int capacity; // items a batch holds before it must go
+
+    /** When the deployment tracks items: the root and slot of each item in {@code buffer}, sent along as {@link BatchTrees}. */
+    private Root[] roots;
+
+    private int[] slots;
 
     /** The producing task: it publishes its counters before a batch leaves it. */
     private final Task producer;
@@ -24,16 +30,27 @@ final class Channel {
         Task tracker = tracked ? producer : null;
         // Tracked, a batch's output is handed over once the batch is done, so that its roots' counts are settled in
         // one step each: room for a few times the input batch before a full buffer must go early.
-        this.buffer = new Object[tracker == null ? batchSize : batchSize * 4];
+        this.capacity = tracker == null ? batchSize : batchSize * 4;
         this.tracker = tracker;
+        if (tracker == null) {
+            this.buffer = new Object[capacity];
+        } else {
+            this.buffer = new Object[capacity + 1]; // the last element is for the batch's trees
+            this.roots = new Root[capacity];
+            this.slots = new int[capacity];
+        }
     }
 
     /** Whether a full batch went without waking the consumer, which must be woken before this producer waits. */
     private boolean wakeOwed;
 
     void add(Object item) {
-        buffer[size++] = tracker == null ? item : tracker.wrap(item);
-        if (size == buffer.length) {
+        if (tracker != null) {
+            roots[size] = tracker.handOff();
+            slots[size] = tracker.slot();
+        }
+        buffer[size++] = item;
+        if (size == capacity) {
             send(false); // more is coming: the consumer may sleep on until batches gather
         }
     }
@@ -59,14 +76,7 @@ final class Channel {
         // Counted out before it can be counted in downstream, so a status read downstream first never shows a
         // node ahead of its upstream.
         producer.publish();
-        Object[] batch;
-        if (size == buffer.length) { // a full batch goes as it is: no copy, nothing to clear
-            batch = buffer;
-            buffer = new Object[batch.length];
-        } else {
-            batch = Arrays.copyOf(buffer, size);
-            Arrays.fill(buffer, 0, size, null);
-        }
+        Object[] batch = tracker == null ? untrackedBatch() : trackedBatch();
         size = 0;
         if (wake) {
             target.put(batch);
@@ -74,6 +84,38 @@ final class Channel {
         } else {
             wakeOwed |= target.putLettingSleep(batch);
         }
+    }
+
+    private Object[] untrackedBatch() {
+        Object[] batch;
+        if (size == capacity) { // a full batch goes as it is: no copy, nothing to clear
+            batch = buffer;
+            buffer = new Object[capacity];
+        } else {
+            batch = Arrays.copyOf(buffer, size);
+            Arrays.fill(buffer, 0, size, null);
+        }
+        return batch;
+    }
+
+    /** The items gathered, with their trees as the last element. */
+    private Object[] trackedBatch() {
+        Object[] batch;
+        BatchTrees trees;
+        if (size == capacity) { // a full batch goes as it is, with its trees' arrays
+            batch = buffer;
+            trees = new BatchTrees(roots, slots);
+            buffer = new Object[capacity + 1];
+            roots = new Root[capacity];
+            slots = new int[capacity];
+        } else {
+            batch = Arrays.copyOf(buffer, size + 1);
+            trees = new BatchTrees(Arrays.copyOf(roots, size), Arrays.copyOf(slots, size));
+            Arrays.fill(buffer, 0, size, null);
+            Arrays.fill(roots, 0, size, null);
+        }
+        batch[size] = trees;
+        return batch;
     }
 
     /** Flushes and passes a checkpoint's barrier to the consumer. */

@@ -131,7 +131,7 @@ abstract sealed class InputQueue {
             if (Thread.currentThread().isInterrupted()) {
                 throw Cancelled.INSTANCE;
             }
-            depth.addAndGet(batch.length);
+            depth.addAndGet(BatchTrees.itemsIn(batch));
             long claimed;
             for (int spins = 0; ; ) {
                 claimed = tail;
@@ -221,7 +221,7 @@ abstract sealed class InputQueue {
             }
             SLOTS.setRelease(slots, slot, null);
             head = h + 1;
-            depth.addAndGet(-batch.length);
+            depth.addAndGet(-BatchTrees.itemsIn(batch));
             if (!producers.isEmpty()) {
                 for (Thread producer : producers) {
                     LockSupport.unpark(producer);
@@ -265,7 +265,7 @@ abstract sealed class InputQueue {
         @Override
         void put(Object[] batch) {
             batches.add(batch);
-            depth += batch.length;
+            depth += BatchTrees.itemsIn(batch);
         }
 
         @Override
@@ -286,7 +286,7 @@ abstract sealed class InputQueue {
         Object[] pollNow() {
             Object[] batch = batches.poll();
             if (batch != null) {
-                depth -= batch.length;
+                depth -= BatchTrees.itemsIn(batch);
             }
             return batch;
         }

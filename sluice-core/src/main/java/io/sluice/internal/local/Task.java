@@ -436,26 +436,38 @@ final class Task {
         handedOverNanos = System.nanoTime();
     }
 
+    /**
+     * Processes a tracked batch. Its items come in runs of one root (a burst's members, or the items of one tree), and
+     * a run is entered once and held once per item at its end; only the slot changes from item to item.
+     */
     private void processTracked(Object[] batch) {
         Operator first = head;
-        for (Object item : batch) {
-            if (item instanceof Tracked tracked) {
-                Root root = tracked.root;
-                enter(root);
-                currentSlot = tracked.slot;
+        int items = batch.length - 1;
+        BatchTrees trees = (BatchTrees) batch[items];
+        Root[] roots = trees.roots;
+        int[] slots = trees.slots;
+        for (int i = 0; i < items; ) {
+            Root root = roots[i];
+            if (root == null) { // an item of no tree
                 try {
-                    first.accept(tracked.item);
-                } catch (RuntimeException e) {
-                    failed(root, e);
-                }
-                exit();
-            } else {
-                try {
-                    first.accept(item);
+                    first.accept(batch[i]);
                 } catch (RuntimeException e) {
                     failed(null, e);
                 }
+                i++;
+                continue;
             }
+            enter(root);
+            int start = i;
+            do {
+                currentSlot = slots[i];
+                try {
+                    first.accept(batch[i]);
+                } catch (RuntimeException e) {
+                    failed(root, e);
+                }
+            } while (++i < items && roots[i] == root);
+            exit(i - start);
         }
         afterWork();
     }
@@ -523,12 +535,15 @@ final class Task {
 
     // ---- tuple trees ----
 
-    /** The item a channel hands to another task: wrapped with its root, which counts one more hold. */
-    Object wrap(Object item) {
+    /**
+     * The root of the item a channel hands to another task, which counts one more hold on it; {@code null} for an item
+     * of no tree. Its slot is then {@link #slot}.
+     */
+    Root handOff() {
         Root root = current;
         if (root == null) {
             if (!rootless) {
-                return item;
+                return null;
             }
             root = joinBurst();
         } else if (!root.shared) {
@@ -536,7 +551,12 @@ final class Task {
         }
         heldAdds[currentIndex]++;
         addsPending = true;
-        return new Tracked(item, root, currentSlot);
+        return root;
+    }
+
+    /** The slot of the item under way in its root, if the root is a burst (0 otherwise). */
+    int slot() {
+        return currentSlot;
     }
 
     /**
@@ -592,7 +612,12 @@ final class Task {
 
     /** Done with the item: the task holds its root until the batch is released. */
     private void exit() {
-        heldCounts[currentIndex]++;
+        exit(1);
+    }
+
+    /** Done with {@code items} items of the current root, which the task holds until the batch is released. */
+    private void exit(int items) {
+        heldCounts[currentIndex] += items;
         current = null;
     }
 

@@ -32,6 +32,9 @@ class InputQueueTest {
 
     @AfterEach
     void stopConsumer() throws InterruptedException {
+        if (consumer == null) {
+            return;
+        }
         consumer.interrupt();
         consumer.join();
     }
@@ -174,5 +177,21 @@ class InputQueueTest {
         queue.put(batch(0, 3));
 
         await().atMost(WOKEN_WITHIN).until(() -> taken.size() == 1);
+    }
+
+    @Test
+    void aTrackedBatchCountsItsItemsNotTheTreesItCarries() {
+        Object[] tracked = {"a", "b", new BatchTrees(new Root[2], new int[2])};
+        for (InputQueue queue : List.of(new InputQueue.Blocking(8), new InputQueue.Direct())) {
+            queue.put(tracked);
+            queue.put(new Object[] {"c"});
+            assertThat(queue.depth())
+                    .as("%s after two batches", queue.getClass().getSimpleName())
+                    .isEqualTo(3);
+            queue.pollNow();
+            assertThat(queue.depth())
+                    .as("%s after taking the tracked one", queue.getClass().getSimpleName())
+                    .isEqualTo(1);
+        }
     }
 }
