@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  * The root of one tuple tree — a source item and the count of its descendants still to process — or of a burst of
  * trees: the source items one pull emitted that left their task, counted together.
  *
- * <p>The count starts at one, held by the task that processes the item; a burst's members each add a hold when they
- * join it. A task that hands a descendant to another task adds one before the hand-off is visible, and every task
+ * <p>The count starts at one, held by the task that processes the item; a burst's one hold is its source task's,
+ * for all the members of the pull. A task that hands a descendant to another task adds one before the hand-off is visible, and every task
  * releases its hold once the batch that held the item is done and its end nodes flushed. The tree is settled when the
  * count reaches zero: completed if nothing failed, otherwise handed back to its source for replay or to be given up.
  * A burst settles its members together: one atomic update per batch and task rather than one per item, on a line the
@@ -71,10 +71,12 @@ final class Root {
         this.item = item;
     }
 
-    /** An empty burst: its members {@linkplain #join join} it, each with a hold to add before the first hand-off. */
+    /**
+     * An empty burst, which its members {@linkplain #join join}: held once by the source task, which releases that
+     * hold once the pull's batch is done, so that it cannot settle while members are still joining.
+     */
     static Root burst(SourceLedger ledger) {
         Root burst = new Root(ledger, null);
-        burst.pending = 0;
         burst.members = new Object[64];
         burst.shared = true; // only descendants handed to another task make a source item join
         return burst;

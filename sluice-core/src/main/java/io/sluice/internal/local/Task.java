@@ -382,10 +382,13 @@ final class Task {
             rootless = false;
             rootlessItem = null;
         }
-        if (current != null) {
-            exit();
-        } else {
+        Root root = current;
+        if (root == null) {
             rootlessHeld++;
+        } else if (root == burst) {
+            current = null; // the burst's one hold covers its members until the batch is released
+        } else {
+            exit();
         }
     }
 
@@ -561,7 +564,7 @@ final class Task {
 
     /**
      * Makes the fresh source item under way, whose first descendant is leaving the task, a member of the pull's
-     * burst, holding it like an item of its own until the batch is released.
+     * burst. The task holds the burst once, from its first member until the batch is released, not once per member.
      */
     private Root joinBurst() {
         Root root = burst;
@@ -570,7 +573,6 @@ final class Task {
         }
         enter(root);
         currentSlot = root.join(rootlessItem);
-        heldAdds[currentIndex]++; // the member's hold, added before the first hand-off; its exit releases it
         return root;
     }
 
@@ -643,7 +645,10 @@ final class Task {
         }
         heldSize = 0;
         addsPending = false;
-        burst = null; // the next pull's trees start another
+        if (burst != null) {
+            burst.add(-1); // the task's hold, after every hand-off of its members was added
+            burst = null; // the next pull's trees start another
+        }
     }
 
     /**
