@@ -37,6 +37,9 @@ import java.util.List;
  *   <li>{@value #RETRIES} and {@value #RETRY_BACKOFF}: a call that lost its connection is tried again this many times
  *       (5 unless set), after a wait that starts at {@code retry-backoff} ({@code 100ms} unless set) and doubles up to
  *       10 s.
+ *   <li>{@value #RETRY_TIMEOUT}: how long such a call is tried again in all, whichever of it and {@value #RETRIES}
+ *       comes first; unset, the retries alone decide. An attempt under way when it runs out may still wait up to
+ *       {@value #CONNECT_TIMEOUT} for a connection.
  * </ul>
  *
  * <p><b>Commits.</b> The engine is an {@link ExternalStoreEngine}: writes are gathered in memory and reach the server
@@ -81,9 +84,12 @@ public final class PostgresBackend implements StoreBackend {
     /** Setting: the wait before the first retry, doubled before each next one. */
     public static final String RETRY_BACKOFF = "retry-backoff";
 
+    /** Setting: how long a call that lost its connection is tried again in all. */
+    public static final String RETRY_TIMEOUT = "retry-timeout";
+
     /** Every setting there is, in the order the docs give them. */
     public static final List<String> SETTINGS =
-            List.of(URL, USER, PASSWORD, TABLE, CACHE_ENTRIES, CONNECT_TIMEOUT, RETRIES, RETRY_BACKOFF);
+            List.of(URL, USER, PASSWORD, TABLE, CACHE_ENTRIES, CONNECT_TIMEOUT, RETRIES, RETRY_BACKOFF, RETRY_TIMEOUT);
 
     /** The environment variable read when {@value #URL} is not set. */
     public static final String ENV_URL = "SLUICE_POSTGRES_URL";

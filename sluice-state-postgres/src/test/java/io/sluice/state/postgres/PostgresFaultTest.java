@@ -8,6 +8,8 @@ import io.sluice.StoreSpec;
 import io.sluice.spi.ExternalStoreEngine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -40,23 +42,16 @@ class PostgresFaultTest {
         }
     }
 
-    private ExternalStoreEngine open(String graph, String retries) {
+    private ExternalStoreEngine open(String graph, String retries, String... more) {
+        List<String> config =
+                new ArrayList<>(List.of("connect-timeout", "1s", "retries", retries, "retry-backoff", "100ms"));
+        config.addAll(List.of(more));
         store = new PostgresBackend()
                 .open(
                         graph,
                         "count",
                         0,
-                        StoreSpec.of(
-                                "counts",
-                                "postgres",
-                                server.config(
-                                        "faults",
-                                        "connect-timeout",
-                                        "1s",
-                                        "retries",
-                                        retries,
-                                        "retry-backoff",
-                                        "100ms")));
+                        StoreSpec.of("counts", "postgres", server.config("faults", config.toArray(String[]::new))));
         return store;
     }
 
@@ -78,6 +73,29 @@ class PostgresFaultTest {
         assertThat(store.committedVersion()).isEqualTo(2);
         assertThat(server.number("SELECT count(*) FROM faults WHERE graph = 'back-in-time'"))
                 .isEqualTo(2);
+    }
+
+    @Test
+    void aRetryTimeoutEndsTheRetriesBeforeTheirNumberDoes() {
+        ExternalStoreEngine store = open("short-patience", "100", "retry-timeout", "2s");
+        store.put("a", 1L);
+
+        server.stop();
+        Throwable failure = catchThrowable(() -> store.commit(1));
+
+        assertThat(failure)
+                .isInstanceOf(SluiceException.class)
+                .hasMessageStartingWith("Store 'counts' of node 'count': postgres at " + server.server()
+                        + " failed to commit version 1, all ")
+                .hasMessageEndingWith("; the 1 change gathered since the last commit is kept for the next commit;"
+                        + " allow more time with setting 'retry-timeout', 2s, or 'retries' (while the server is away,"
+                        + " each attempt also waits up to 'connect-timeout', 1s, for a connection)");
+        int attempts = Integer.parseInt(failure.getMessage().replaceAll("(?s).*, all (\\d+) attempts.*", "$1"));
+        assertThat(attempts).as("attempts, of the 101 the retries allow").isBetween(2, 20);
+
+        server.resume();
+        store.commit(1);
+        assertThat(store.committedVersion()).isEqualTo(1);
     }
 
     @Test

@@ -34,6 +34,7 @@ class PostgresSettingsTest {
         assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.retries()).isEqualTo(5);
         assertThat(settings.retryBackoff()).isEqualTo(Duration.ofMillis(100));
+        assertThat(settings.retryTimeout()).as("none: the retries alone decide").isNull();
     }
 
     @Test
@@ -46,7 +47,8 @@ class PostgresSettingsTest {
                         "cache-entries", "0",
                         "connect-timeout", "250ms",
                         "retries", "0",
-                        "retry-backoff", "PT1S"),
+                        "retry-backoff", "PT1S",
+                        "retry-timeout", "2m"),
                 Map.of());
 
         assertThat(settings.server()).isEqualTo("[::1]:5432");
@@ -57,6 +59,7 @@ class PostgresSettingsTest {
         assertThat(settings.connectTimeout()).isEqualTo(Duration.ofMillis(250));
         assertThat(settings.retries()).isZero();
         assertThat(settings.retryBackoff()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(settings.retryTimeout()).isEqualTo(Duration.ofMinutes(2));
     }
 
     @Test
@@ -88,7 +91,7 @@ class PostgresSettingsTest {
                 .doesNotContain(SECRET)
                 .isEqualTo("Settings[server=db.example:6543, database=app, user=sluice, password=(set),"
                         + " table=sluice_state, cacheEntries=10000, connectTimeout=PT10S, retries=5,"
-                        + " retryBackoff=PT0.1S]");
+                        + " retryBackoff=PT0.1S, retryTimeout=null]");
     }
 
     @Test
@@ -97,7 +100,7 @@ class PostgresSettingsTest {
                 .isInstanceOf(SluiceException.class)
                 .hasMessage("Store 'counts' of node 'count': the postgres backend has no setting 'cache_entries';"
                         + " expected one of [url, user, password, table, cache-entries, connect-timeout, retries,"
-                        + " retry-backoff]; did you mean 'cache-entries'?");
+                        + " retry-backoff, retry-timeout]; did you mean 'cache-entries'?");
     }
 
     @Test
@@ -109,11 +112,12 @@ class PostgresSettingsTest {
                                 "cache-entries", "-1",
                                 "connect-timeout", "soon",
                                 "retries", "lots",
-                                "retry-backoff", "-5s"),
+                                "retry-backoff", "-5s",
+                                "retry-timeout", "0s"),
                         Map.of()))
                 .hasMessage("Store 'counts' of node 'count': the postgres backend has no setting 'colour'; expected"
                         + " one of [url, user, password, table, cache-entries, connect-timeout, retries,"
-                        + " retry-backoff]\n"
+                        + " retry-backoff, retry-timeout]\n"
                         + "Store 'counts' of node 'count': the postgres backend needs setting 'url'"
                         + " (jdbc:postgresql://host:port/database), in the store's config or in the environment"
                         + " variable SLUICE_POSTGRES_URL\n"
@@ -127,7 +131,9 @@ class PostgresSettingsTest {
                         + "Store 'counts' of node 'count': setting 'retries' of the postgres backend must be a whole"
                         + " number of retries; expected 0 to 100 but found 'lots'\n"
                         + "Store 'counts' of node 'count': setting 'retry-backoff' of the postgres backend must be a"
-                        + " duration of at least 0ms such as 250ms, 2s, 5m or PT2S; found '-5s'");
+                        + " duration of at least 0ms such as 250ms, 2s, 5m or PT2S; found '-5s'\n"
+                        + "Store 'counts' of node 'count': setting 'retry-timeout' of the postgres backend must be a"
+                        + " positive duration such as 250ms, 2s, 5m or PT2S; found '0s'");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class PostgresStoreEngine extends WriteBehindStoreEngine {
                 settings.server(),
                 "an entry read from postgres table " + settings.table(),
                 settings.cacheEntries(),
-                WriteBehindStoreEngine.Retry.times(settings.retries(), settings.retryBackoff(), Settings.MAX_BACKOFF));
+                retry(settings));
         this.settings = settings;
         this.pool = pool;
         this.graph = graph;
@@ -267,11 +268,27 @@ public final class PostgresStoreEngine extends WriteBehindStoreEngine {
                 label() + ": postgres at " + settings.server() + " failed to " + call.doing() + ", "
                         + (attempts == 1 ? "its only attempt" : "all " + attempts + " attempts")
                         + " cut off from the server; " + last.getMessage() + kept(call)
-                        + "; allow more time with setting '" + PostgresBackend.RETRIES + "' or '"
-                        + PostgresBackend.RETRY_BACKOFF + "' (while the server is away, each attempt also waits up to '"
+                        + "; allow more time with setting " + moreTime()
+                        + " (while the server is away, each attempt also waits up to '"
                         + PostgresBackend.CONNECT_TIMEOUT + "', " + Faults.text(settings.connectTimeout())
                         + ", for a connection)",
                 last);
+    }
+
+    /** The settings that give a store that lost its server more time, as its give-up message names them. */
+    private String moreTime() {
+        if (settings.retryTimeout() == null) {
+            return "'" + PostgresBackend.RETRIES + "' or '" + PostgresBackend.RETRY_BACKOFF + "'";
+        }
+        return "'" + PostgresBackend.RETRY_TIMEOUT + "', " + Faults.text(settings.retryTimeout()) + ", or '"
+                + PostgresBackend.RETRIES + "'";
+    }
+
+    /** How a call that lost its server is tried again: {@code retries} times, within {@code retry-timeout} if set. */
+    static WriteBehindStoreEngine.Retry retry(Settings settings) {
+        Duration first = settings.retryBackoff();
+        Duration max = Settings.MAX_BACKOFF.compareTo(first) < 0 ? first : Settings.MAX_BACKOFF;
+        return new WriteBehindStoreEngine.Retry(first, max, settings.retries(), settings.retryTimeout());
     }
 
     @Override
@@ -286,9 +303,12 @@ public final class PostgresStoreEngine extends WriteBehindStoreEngine {
     }
 
     private static String kept(Call call) {
-        return call.isCommit()
-                ? "; the " + call.changes() + " changes gathered since the last commit are kept for the next commit"
-                : "";
+        if (!call.isCommit()) {
+            return "";
+        }
+        return call.changes() == 1
+                ? "; the 1 change gathered since the last commit is kept for the next commit"
+                : "; the " + call.changes() + " changes gathered since the last commit are kept for the next commit";
     }
 
     /** How many entries the read cache holds now. */

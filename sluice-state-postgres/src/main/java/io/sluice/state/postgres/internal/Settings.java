@@ -5,6 +5,7 @@ import static io.sluice.state.postgres.PostgresBackend.CONNECT_TIMEOUT;
 import static io.sluice.state.postgres.PostgresBackend.PASSWORD;
 import static io.sluice.state.postgres.PostgresBackend.RETRIES;
 import static io.sluice.state.postgres.PostgresBackend.RETRY_BACKOFF;
+import static io.sluice.state.postgres.PostgresBackend.RETRY_TIMEOUT;
 import static io.sluice.state.postgres.PostgresBackend.SETTINGS;
 import static io.sluice.state.postgres.PostgresBackend.TABLE;
 import static io.sluice.state.postgres.PostgresBackend.URL;
@@ -39,6 +40,8 @@ import org.postgresql.Driver;
  * @param connectTimeout how long opening a connection may take, and how long {@code open} tries
  * @param retries how many times a call that lost its connection is tried again
  * @param retryBackoff the wait before the first retry; it doubles before each next one, up to {@link #MAX_BACKOFF}
+ * @param retryTimeout how long a call that lost its connection is tried again in all, or {@code null} for as long as
+ *     its {@code retries} take
  */
 public record Settings(
         String url,
@@ -50,7 +53,8 @@ public record Settings(
         int cacheEntries,
         Duration connectTimeout,
         int retries,
-        Duration retryBackoff) {
+        Duration retryBackoff,
+        Duration retryTimeout) {
 
     public static final String DEFAULT_TABLE = "sluice_state";
     public static final int DEFAULT_CACHE_ENTRIES = 10_000;
@@ -99,9 +103,20 @@ public record Settings(
         Duration connectTimeout = read.duration(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, MIN_CONNECT_TIMEOUT);
         int retries = read.whole(RETRIES, DEFAULT_RETRIES, 0, MAX_RETRIES, "retries");
         Duration retryBackoff = read.duration(RETRY_BACKOFF, DEFAULT_RETRY_BACKOFF, Duration.ZERO);
+        Duration retryTimeout = read.positiveDuration(RETRY_TIMEOUT, null);
         read.check();
         return new Settings(
-                url, server, database, user, password, table, cacheEntries, connectTimeout, retries, retryBackoff);
+                url,
+                server,
+                database,
+                user,
+                password,
+                table,
+                cacheEntries,
+                connectTimeout,
+                retries,
+                retryBackoff,
+                retryTimeout);
     }
 
     /** The table of versions beside {@link #table}. */
@@ -115,7 +130,7 @@ public record Settings(
         return "Settings[server=" + server + ", database=" + database + ", user=" + user + ", password="
                 + (password == null ? "none" : "(set)") + ", table=" + table + ", cacheEntries=" + cacheEntries
                 + ", connectTimeout=" + connectTimeout + ", retries=" + retries + ", retryBackoff=" + retryBackoff
-                + "]";
+                + ", retryTimeout=" + retryTimeout + "]";
     }
 
     private static String firstOf(String... values) {
