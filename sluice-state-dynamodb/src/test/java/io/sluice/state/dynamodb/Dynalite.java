@@ -168,16 +168,23 @@ final class Dynalite implements AutoCloseable {
 
     private static synchronized String node() {
         if (node == null) {
-            node = ServerProcess.which("node");
-            if (node == null || ServerProcess.which("npm") == null) {
-                installNode();
-                node = ServerProcess.which("node");
-            }
+            node = ServerProcess.aptInstall(
+                    Dynalite::nodeWithNpm,
+                    "The dynamodb tests run dynalite, which needs node and npm, and they are not on the PATH; install"
+                            + " them with: sudo apt-get install -y nodejs npm (or from nodejs.org)",
+                    "nodejs",
+                    "npm");
             if (node == null) {
-                throw new IllegalStateException("nodejs was installed but 'node' is not on the PATH");
+                throw new IllegalStateException("nodejs and npm were installed but 'node' or 'npm' is not on the PATH");
             }
         }
         return node;
+    }
+
+    /** Where {@code node} is, if {@code npm} is on the PATH too; {@code null} otherwise. */
+    private static String nodeWithNpm() {
+        String found = ServerProcess.which("node");
+        return found != null && ServerProcess.which("npm") != null ? found : null;
     }
 
     /** dynalite's cli.js, installed with npm into the user's cache the first time. */
@@ -206,13 +213,5 @@ final class Dynalite implements AutoCloseable {
             cli = script;
         }
         return cli;
-    }
-
-    private static void installNode() {
-        ServerProcess.aptInstall(
-                "The dynamodb tests run dynalite, which needs node and npm, and they are not on the PATH; install them"
-                        + " with: sudo apt-get install -y nodejs npm (or from nodejs.org)",
-                "nodejs",
-                "npm");
     }
 }
