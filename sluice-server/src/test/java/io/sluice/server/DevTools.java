@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.testkit.ServerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -237,23 +237,16 @@ final class DevTools implements AutoCloseable {
 
     /**
      * A headless Chromium: one on the machine, or Debian's package installed now where the build may install packages
-     * (root with apt-get, as on a fresh machine), so that {@code ./mvnw verify} needs nothing but a JDK there too.
+     * (root with apt-get, as on a fresh machine), so that {@code ./mvnw verify} needs nothing but a JDK there too —
+     * through the testkit's apt lock, as another module's tests may install a package at the same moment.
      */
-    static synchronized Path chromium() throws Exception {
-        Path found = installedChromium();
-        if (found == null && canInstallPackages()) {
-            Process install = new ProcessBuilder(
-                            "sh",
-                            "-c",
-                            "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium")
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            install.waitFor(10, TimeUnit.MINUTES);
-            found = installedChromium();
-        }
+    static Path chromium() {
+        Path found = ServerProcess.aptInstall(
+                DevTools::installedChromium,
+                "the dashboard test needs a headless Chromium; install it with: apt-get install -y chromium",
+                "chromium");
         if (found == null) {
-            return fail("the dashboard test needs a headless Chromium; install it with: apt-get install -y chromium");
+            return fail("chromium was installed but is not in " + CHROMIUMS);
         }
         return found;
     }
@@ -264,14 +257,5 @@ final class DevTools implements AutoCloseable {
                 .filter(Files::isExecutable)
                 .findFirst()
                 .orElse(null);
-    }
-
-    private static boolean canInstallPackages() throws Exception {
-        if (!Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
-            return false;
-        }
-        Process id = new ProcessBuilder("id", "-u").start();
-        String uid = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        return id.waitFor() == 0 && uid.equals("0");
     }
 }

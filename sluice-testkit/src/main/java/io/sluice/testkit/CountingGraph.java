@@ -11,7 +11,9 @@ import io.sluice.KeyValueStore;
 import io.sluice.LocalOptions;
 import io.sluice.Node;
 import io.sluice.NodeContext;
+import io.sluice.Resumable;
 import io.sluice.Sources;
+import io.sluice.StartNode;
 import io.sluice.StoreSpec;
 import io.sluice.SystemType;
 import io.sluice.spi.InstanceStores;
@@ -27,6 +29,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 
 /**
@@ -56,6 +59,9 @@ public record CountingGraph(String name, long items, int keys, int paceEvery, St
     public static final String COUNTS = "counts";
     public static final String TALLY = "tally";
     public static final int PARALLELISM = 2;
+
+    /** How {@link #main} begins the line that says it committed numbers of its own: {@code committed N}. */
+    static final String COMMITTED = "committed ";
 
     /** The system property that names the properties file {@link Factory} builds the graph from. */
     public static final String FILE_PROPERTY = "sluice.test.counting-graph";
@@ -108,12 +114,77 @@ public record CountingGraph(String name, long items, int keys, int paceEvery, St
         }
     }
 
+    /**
+     * The start node: {@link Sources#generator}'s own, which also hands {@code committed} every position a commit of
+     * the runtime took (a checkpoint on LOCAL, a transaction on KAFKA) beyond the one the node started from — so that
+     * the process running it can tell when it has committed numbers of its own.
+     */
+    static final class Numbers implements StartNode<Long>, Resumable {
+        private final StartNode<Long> generator;
+        private final Resumable resumable;
+        private final LongConsumer committed;
+        private long started;
+
+        Numbers(StartNode<Long> generator, LongConsumer committed) {
+            this.generator = generator;
+            this.resumable = (Resumable) generator; // a generator resumes at its position
+            this.committed = committed;
+        }
+
+        @Override
+        public void open(NodeContext context) throws Exception {
+            generator.open(context);
+            started = Long.parseLong(resumable.position());
+        }
+
+        @Override
+        public boolean pull(Emitter<Long> out) throws Exception {
+            return generator.pull(out);
+        }
+
+        @Override
+        public boolean waitsForInput() {
+            return generator.waitsForInput();
+        }
+
+        @Override
+        public void close() throws Exception {
+            generator.close();
+        }
+
+        @Override
+        public String position() {
+            return resumable.position();
+        }
+
+        @Override
+        public void resume(String position) throws Exception {
+            resumable.resume(position);
+            started = Long.parseLong(position);
+        }
+
+        @Override
+        public void committed(String position) throws Exception {
+            resumable.committed(position);
+            long at = Long.parseLong(position);
+            if (at > started) {
+                committed.accept(at);
+            }
+        }
+    }
+
     public ComputationalGraph build() {
+        return build(position -> {});
+    }
+
+    /** The graph, whose start node hands {@code committed} each position committed beyond where it started. */
+    public ComputationalGraph build(LongConsumer committed) {
         int keys = this.keys;
         int paceEvery = this.paceEvery;
+        long items = this.items;
         LongFunction<Long> number = paceEvery == 0 ? i -> i : i -> paced(i, paceEvery);
         Flow flow = Flow.named(name);
-        flow.read(NUMBERS, Sources.generator(items, number))
+        flow.read(NUMBERS, () -> new Numbers(Sources.generator(items, number).get(), committed))
                 .keyBy(i -> i % keys)
                 .then(COUNT, () -> new Count(keys))
                 .stores(counts)
@@ -235,20 +306,29 @@ public record CountingGraph(String name, long items, int keys, int paceEvery, St
 
     /**
      * Runs the graph of the file {@code args[0]} on LOCAL, checkpointing every 100 ms into the directory {@code
-     * args[1]} and resuming from it: prints {@code running} once deployed, exits 0 when it completed, 3 otherwise.
+     * args[1]} and resuming from it: prints {@code running} once deployed, and {@code committed N} whenever a
+     * checkpoint holds the numbers before {@code N}, some of which this run emitted — by then the stores' server holds
+     * writes of this run, which a restart must reckon with (under the crash fault {@code commit-external-eagerly}
+     * every batch is committed to the server before the checkpoint's barrier passes; as built, right after the
+     * checkpoint). Exits 0 when it completed, 3 otherwise.
      */
     public static void main(String[] args) throws Exception {
-        ComputationalGraph graph = read(Path.of(args[0])).build();
+        ComputationalGraph graph = read(Path.of(args[0])).build(position -> say(COMMITTED + position));
         LocalOptions options = LocalOptions.defaults().withCheckpoints(Path.of(args[1]), Duration.ofMillis(100));
         try (Deployment deployment = graph.deploy(SystemType.LOCAL, options)) {
-            System.out.println("running");
-            System.out.flush();
+            say("running");
             DeploymentState state = deployment.awaitTermination(Duration.ofMinutes(5));
             if (state != DeploymentState.COMPLETED) {
-                System.out.println(state + ": "
+                say(state + ": "
                         + deployment.failure().map(Throwable::getMessage).orElse(""));
             }
             System.exit(state == DeploymentState.COMPLETED ? 0 : 3);
         }
+    }
+
+    /** A line for the test that started this JVM, which reads it in the file the output goes to. */
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
     }
 }

@@ -31,9 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * completed: every count and the end node's tally exactly those of a run without faults.
  *
  * <ul>
- *   <li>On LOCAL with checkpoints, the deploying JVM killed with SIGKILL several times and restarted on its
- *       checkpoints — also with the server run ahead of the checkpoint on purpose, which the restore must undo. Power
- *       check: with that restore skipped, the same test finds the counts wrong.
+ *   <li>On LOCAL with checkpoints, the deploying JVM killed with SIGKILL several times, each time once it wrote to
+ *       the server, and restarted on its checkpoints — also with the server run ahead of the checkpoint on purpose,
+ *       which the restore must undo. Power check: with that restore skipped, the same test finds the counts wrong.
  *   <li>On KAFKA under exactly-once, one process per node, the start, the stateful and the end worker each killed
  *       with SIGKILL at random moments — as built, and with the server run ahead of the Kafka transaction on purpose.
  *       Power check: with the restore from the changelog skipped, the same test finds the counts wrong. And the
@@ -185,6 +185,13 @@ public abstract class ExternalStoreCrashContract {
         assertThat(isExact(graph)).as("exact counts with the restore broken").isFalse();
     }
 
+    /**
+     * Runs the graph in child JVMs on LOCAL, each killed with SIGKILL at a random moment after it said it committed
+     * numbers of its own ({@link CountingGraph#main}): by then the server holds writes of the run — with the server run
+     * ahead of the checkpoint on purpose, writes beyond the last checkpoint nearly all the time, which a restart must
+     * undo. A child starved on a loaded machine is waited for, not killed before it wrote anything (which once left
+     * the power check nothing to get wrong). Then one last child runs the graph to completion.
+     */
     private CountingGraph killOnLocal(String name, String fault, long seed) throws Exception {
         StoreServer server = sharedServer();
         runWithoutFaults(server, "local_fault_free", LOCAL_ITEMS);
@@ -192,21 +199,22 @@ public abstract class ExternalStoreCrashContract {
         Path file = graph.write(dir.resolve("graph.properties"));
         Path checkpoints = dir.resolve("checkpoints");
         Random random = new Random(seed * 0x9E3779B97F4A7C15L); // small seeds alone start alike
-        int killed = 0;
+        List<Long> killedAfter = new ArrayList<>(); // by each kill, the last position the child said it committed
         for (int kill = 0; kill < LOCAL_KILLS; kill++) {
             Child child = startLocal(file, checkpoints, fault);
             Process process = child.process();
-            // a random moment after it deployed, once it took and committed a few checkpoints
-            if (!awaitRunning(child) || process.waitFor(500 + random.nextInt(1500), TimeUnit.MILLISECONDS)) {
-                process.waitFor();
+            boolean committed = awaitCommitted(child);
+            if (committed && !process.waitFor(500 + random.nextInt(1500), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly(); // SIGKILL: no shutdown hooks, nothing flushed
+            }
+            process.waitFor();
+            if (process.exitValue() != KILLED) {
                 assertThat(process.exitValue())
                         .as("a run that ended before its kill:\n%s", Files.readString(child.log()))
                         .isZero();
                 break; // it completed: the counts are final
             }
-            process.destroyForcibly(); // SIGKILL: no shutdown hooks, nothing flushed
-            process.waitFor();
-            killed++;
+            killedAfter.add(lastCommitted(child));
         }
         Child last = startLocal(file, checkpoints, fault);
         assertThat(last.process().waitFor(5, TimeUnit.MINUTES))
@@ -215,10 +223,17 @@ public abstract class ExternalStoreCrashContract {
         assertThat(last.process().exitValue())
                 .as("the last run's exit code:\n%s", Files.readString(last.log()))
                 .isZero();
-        System.out.printf("%s on LOCAL (%s): %d kills%n", name, fault.isEmpty() ? "as built" : fault, killed);
-        assertThat(killed).as("kills that landed while it ran").isPositive();
+        System.out.printf(
+                "%s on LOCAL (%s): %d kills, after committing up to %s%n",
+                name, fault.isEmpty() ? "as built" : fault, killedAfter.size(), killedAfter);
+        assertThat(killedAfter)
+                .as("kills that landed after the child committed numbers of its own")
+                .isNotEmpty();
         return graph;
     }
+
+    /** The exit code of a JVM killed with SIGKILL (128 + 9). */
+    private static final int KILLED = 137;
 
     /** A child JVM running the graph on LOCAL, and the file its output goes to. */
     private record Child(Process process, Path log) {}
@@ -246,11 +261,14 @@ public abstract class ExternalStoreCrashContract {
 
     private int children;
 
-    /** Waits until the child says it deployed; false if it ended first. */
-    private static boolean awaitRunning(Child child) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    /**
+     * Waits until the child says it committed numbers of its own ({@code committed N}); false if it ended first. A
+     * child that says nothing for two minutes fails the test with its output.
+     */
+    private static boolean awaitCommitted(Child child) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (System.nanoTime() < deadline) {
-            if (Files.readString(child.log()).contains("running")) {
+            if (lastCommitted(child) >= 0) {
                 return true;
             }
             if (!child.process().isAlive()) {
@@ -258,7 +276,19 @@ public abstract class ExternalStoreCrashContract {
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("the child JVM did not deploy within a minute:\n" + Files.readString(child.log()));
+        throw new AssertionError(
+                "the child JVM committed no numbers of its own within two minutes:\n" + Files.readString(child.log()));
+    }
+
+    /** The last position the child said it committed, or -1 if it said none. */
+    private static long lastCommitted(Child child) throws IOException {
+        long last = -1;
+        for (String line : Files.readAllLines(child.log())) {
+            if (line.startsWith(CountingGraph.COMMITTED)) {
+                last = Long.parseLong(line.substring(CountingGraph.COMMITTED.length()));
+            }
+        }
+        return last;
     }
 
     // ---- KAFKA, every kind of worker killed ----

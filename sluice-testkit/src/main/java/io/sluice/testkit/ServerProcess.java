@@ -6,19 +6,25 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
  * A real server run as a child process for tests (redis-server, dynalite, …): started with its output in a log file,
  * waited for until it answers, stopped with SIGTERM. With it, the helpers such harnesses share: a free loopback port,
- * a program on the PATH, installing a missing one with apt-get where that is possible, and deleting a directory.
+ * a program on the PATH, installing a missing one with apt-get where that is possible — once, however many test JVMs
+ * ask at once — and deleting a directory.
  *
  * <pre>{@code
  * int port = ServerProcess.freePort();
@@ -118,27 +124,93 @@ public final class ServerProcess {
         return null;
     }
 
+    /** Where what the tests install for every JVM of this machine goes, with the locks that guard it. */
+    public static final Path CACHE = Path.of(System.getProperty("user.home"), ".cache", "sluice");
+
+    /** How long apt-get waits for dpkg's lock, which an apt run outside the tests may hold (.ci/run's, say). */
+    static final Duration DPKG_LOCK_TIMEOUT = Duration.ofMinutes(5);
+
     /**
-     * Installs Debian {@code packages} with apt-get, running {@code apt-get update} first if the install fails, when
-     * this process runs as root where apt-get exists (a fresh CI machine).
+     * What {@code find} finds, installing Debian {@code packages} first if it finds nothing: with apt-get, when this
+     * process runs as root where apt-get exists (a fresh CI machine), running {@code apt-get update} first if the
+     * install fails. Test JVMs of modules built at once ({@code mvn -T 2}) may want packages at the same moment, and
+     * dpkg lets one at a time in: the install runs under {@link #installOnce}'s lock {@code apt.lock} in {@link
+     * #CACHE}, and apt-get waits up to {@link #DPKG_LOCK_TIMEOUT} for dpkg's lock as well.
      *
+     * @param find where the program is, or {@code null} while it is missing; asked again once the lock is held
      * @param missing what is missing and how to install it by hand, for the failure when this cannot install
-     * @throws IllegalStateException if not root, without apt-get, or the install failed
+     * @return what {@code find} finds, after the install if one ran; {@code null} if it still finds nothing
+     * @throws IllegalStateException if it must install but this process is not root or has no apt-get, or the
+     *     install failed
      */
-    public static void aptInstall(String missing, String... packages) {
+    public static <T> T aptInstall(Supplier<T> find, String missing, String... packages) {
+        return installOnce(CACHE.resolve("apt.lock"), find, () -> aptGetInstall(missing, packages));
+    }
+
+    private static void aptGetInstall(String missing, String... packages) {
         boolean root = "root".equals(System.getProperty("user.name"));
         boolean apt = Files.isExecutable(Path.of("/usr/bin/apt-get"));
         if (!root || !apt) {
             throw new IllegalStateException(missing);
         }
         List<String> install = Stream.concat(
-                        Stream.of("apt-get", "install", "-y", "--no-install-recommends"), Stream.of(packages))
+                        aptGet("install", "-y", "--no-install-recommends").stream(), Stream.of(packages))
                 .toList();
         try {
             run(install, "");
         } catch (IllegalStateException e) {
-            run(List.of("apt-get", "update"), "apt-get update failed");
+            run(aptGet("update"), "apt-get update failed");
             run(install, String.join(" ", install) + " failed; " + missing);
+        }
+    }
+
+    /** An apt-get command that asks nothing and waits for dpkg's lock rather than failing at once. */
+    private static List<String> aptGet(String... arguments) {
+        return Stream.concat(
+                        Stream.of(
+                                "env",
+                                "DEBIAN_FRONTEND=noninteractive",
+                                "apt-get",
+                                "-o",
+                                "DPkg::Lock::Timeout=" + DPKG_LOCK_TIMEOUT.toSeconds()),
+                        Stream.of(arguments))
+                .toList();
+    }
+
+    /** The monitor of each lock file, which this JVM's threads take before the file's lock. */
+    private static final Map<Path, Object> IN_THIS_JVM = new ConcurrentHashMap<>();
+
+    /**
+     * What {@code find} finds, running {@code install} first if it finds nothing — once on this machine, however many
+     * JVMs (and threads) ask at once: {@code install} runs holding an exclusive lock on the file {@code lock}, and
+     * only if {@code find} still finds nothing once the lock is held, as another JVM may have installed meanwhile. So
+     * {@code find} must find nothing until an install is whole (a marker written last, say): a JVM that finds it
+     * takes no lock. A JVM that dies mid-install lets go of the lock with its process, and the next one installs.
+     *
+     * @return what {@code find} finds, after the install if one ran; {@code null} if it still finds nothing
+     */
+    public static <T> T installOnce(Path lock, Supplier<T> find, Runnable install) {
+        T found = find.get();
+        if (found != null) {
+            return found;
+        }
+        // A file lock is held by the whole JVM, and a second one on the same file throws: threads queue here first.
+        synchronized (IN_THIS_JVM.computeIfAbsent(lock.toAbsolutePath().normalize(), path -> new Object())) {
+            try {
+                Files.createDirectories(lock.getParent());
+                try (FileChannel channel =
+                        FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                    channel.lock(); // let go when the channel closes
+                    found = find.get();
+                    if (found == null) {
+                        install.run();
+                        found = find.get();
+                    }
+                    return found;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot lock " + lock + " to install", e);
+            }
         }
     }
 

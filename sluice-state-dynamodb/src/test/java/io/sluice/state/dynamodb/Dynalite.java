@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +15,10 @@ import java.util.List;
  * port, in memory or, with {@link #startPersistent}, on LevelDB files in its own directory so that {@link #stop} and
  * {@link #restart} keep the data. {@link #close} stops it and deletes its directory.
  *
- * <p>dynalite is installed with {@code npm install} into {@code ~/.cache/sluice/dynalite-<version>} the first time.
- * When {@code node} or {@code npm} is missing they are installed with {@code apt-get install -y nodejs npm} if this
- * process runs as root where apt-get exists (a fresh CI machine); otherwise the test fails saying how to install them.
+ * <p>dynalite is installed with {@code npm install} into {@code ~/.cache/sluice/dynalite-<version>} the first time,
+ * by one JVM of the machine at a time. When {@code node} or {@code npm} is missing they are installed with {@code
+ * apt-get install -y nodejs npm} if this process runs as root where apt-get exists (a fresh CI machine); otherwise the
+ * test fails saying how to install them.
  *
  * <p>It also sets the AWS SDK's test credentials and turns off the instance metadata service, so that no test looks
  * for credentials or a region beyond this machine.
@@ -168,30 +170,54 @@ final class Dynalite implements AutoCloseable {
 
     private static synchronized String node() {
         if (node == null) {
-            node = ServerProcess.which("node");
-            if (node == null || ServerProcess.which("npm") == null) {
-                installNode();
-                node = ServerProcess.which("node");
-            }
+            node = ServerProcess.aptInstall(
+                    Dynalite::nodeWithNpm,
+                    "The dynamodb tests run dynalite, which needs node and npm, and they are not on the PATH; install"
+                            + " them with: sudo apt-get install -y nodejs npm (or from nodejs.org)",
+                    "nodejs",
+                    "npm");
             if (node == null) {
-                throw new IllegalStateException("nodejs was installed but 'node' is not on the PATH");
+                throw new IllegalStateException("nodejs and npm were installed but 'node' or 'npm' is not on the PATH");
             }
         }
         return node;
     }
 
-    /** dynalite's cli.js, installed with npm into the user's cache the first time. */
+    /** Where {@code node} is, if {@code npm} is on the PATH too; {@code null} otherwise. */
+    private static String nodeWithNpm() {
+        String found = ServerProcess.which("node");
+        return found != null && ServerProcess.which("npm") != null ? found : null;
+    }
+
+    /**
+     * dynalite's cli.js, installed with npm into the user's cache the first time — by one JVM of the machine at a
+     * time, as two builds (of two work trees, say) may run this module's tests at once.
+     */
     private static synchronized Path cli() {
         if (cli == null) {
-            Path home = Path.of(System.getProperty("user.home"), ".cache", "sluice", "dynalite-" + VERSION);
+            Path home = ServerProcess.CACHE.resolve("dynalite-" + VERSION);
             Path script = home.resolve("node_modules/dynalite/cli.js");
-            if (!Files.exists(script)) {
-                node();
-                try {
-                    Files.createDirectories(home);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+            cli = ServerProcess.installOnce(
+                    ServerProcess.CACHE.resolve("dynalite-" + VERSION + ".lock"),
+                    () -> Files.exists(script) ? script : null,
+                    () -> install(home));
+            if (cli == null) {
+                throw new IllegalStateException(
+                        "npm installed dynalite@" + VERSION + " into " + home + ", but there is no " + script);
+            }
+        }
+        return cli;
+    }
+
+    /**
+     * Installs dynalite with npm into a directory beside {@code home}, then renames it {@code home}: a JVM that finds
+     * cli.js there, holding no lock, finds the whole install.
+     */
+    private static void install(Path home) {
+        node(); // and npm
+        try {
+            Path staging = Files.createTempDirectory(home.getParent(), home.getFileName() + "-installing-");
+            try {
                 ServerProcess.run(
                         List.of(
                                 ServerProcess.which("npm"),
@@ -199,20 +225,16 @@ final class Dynalite implements AutoCloseable {
                                 "--no-audit",
                                 "--no-fund",
                                 "--prefix",
-                                home.toString(),
+                                staging.toString(),
                                 "dynalite@" + VERSION),
-                        "npm install dynalite@" + VERSION + " into " + home + " failed; run it by hand to see why");
+                        "npm install dynalite@" + VERSION + " into " + staging + " failed; run it by hand to see why");
+                ServerProcess.deleteTree(home); // what an install killed midway left there, without cli.js
+                Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                ServerProcess.deleteTree(staging); // unless it was moved
             }
-            cli = script;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return cli;
-    }
-
-    private static void installNode() {
-        ServerProcess.aptInstall(
-                "The dynamodb tests run dynalite, which needs node and npm, and they are not on the PATH; install them"
-                        + " with: sudo apt-get install -y nodejs npm (or from nodejs.org)",
-                "nodejs",
-                "npm");
     }
 }

@@ -189,11 +189,11 @@ final class RedisServer implements AutoCloseable {
 
     private static synchronized String binary() {
         if (binary == null) {
-            binary = find();
-            if (binary == null) {
-                install();
-                binary = find();
-            }
+            binary = ServerProcess.aptInstall(
+                    RedisServer::find,
+                    "The redis tests need redis-server, which is not installed (looked in " + BINARIES + "); install it"
+                            + " with: sudo apt-get install -y redis-server (or your system's package of Redis 7)",
+                    "redis-server");
             if (binary == null) {
                 throw new IllegalStateException("redis-server was installed but is not in " + BINARIES);
             }
@@ -206,12 +206,5 @@ final class RedisServer implements AutoCloseable {
                 .filter(b -> Files.isExecutable(Path.of(b)))
                 .findFirst()
                 .orElse(null);
-    }
-
-    private static void install() {
-        ServerProcess.aptInstall(
-                "The redis tests need redis-server, which is not installed (looked in " + BINARIES + "); install it"
-                        + " with: sudo apt-get install -y redis-server (or your system's package of Redis 7)",
-                "redis-server");
     }
 }
