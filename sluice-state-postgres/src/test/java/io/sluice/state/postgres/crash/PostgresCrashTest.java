@@ -25,24 +25,20 @@ class PostgresCrashTest extends ExternalStoreCrashContract {
 
         @Override
         public StoreSpec store(String store, String graph, Duration retryFor) {
-            // a lost connection is retried after 250 ms, 500 ms, 1 s, … up to 10 s between two: as many times as
-            // it takes to cover retryFor. While the server is away each attempt also waits the connect timeout for a
+            // a lost connection is retried for retryFor (the store's retry-timeout), after 250 ms, 500 ms, 1 s, … up
+            // to 10 s between two. While the server is away each attempt also waits the connect timeout for a
             // connection from the pool (a refused connect does not end the wait), so that timeout is kept within
             // retryFor: a store that is to give up after a second must not wait 10 s an attempt
             Duration connectTimeout = retryFor.compareTo(CONNECT_TIMEOUT) < 0 ? retryFor : CONNECT_TIMEOUT;
-            long covered = 0;
-            int retries = 0;
-            for (long wait = 250; covered < retryFor.toMillis(); wait = Math.min(2 * wait, 10_000)) {
-                covered += wait;
-                retries++;
-            }
             return StoreSpec.of(
                     store,
                     PostgresBackend.NAME,
                     server.config(
                             graph + "_" + store,
+                            PostgresBackend.RETRY_TIMEOUT,
+                            retryFor.toMillis() + "ms",
                             PostgresBackend.RETRIES,
-                            Integer.toString(retries),
+                            "100",
                             PostgresBackend.RETRY_BACKOFF,
                             "250ms",
                             PostgresBackend.CONNECT_TIMEOUT,
