@@ -13,7 +13,10 @@ final class Channel {
     private int size;
     private final int capacity; // items a batch holds before it must go
 
-    /** When the deployment tracks items: the root and slot of each item in {@code buffer}, sent along as {@link BatchTrees}. */
+    /**
+     * When the deployment tracks items: the root and slot of each item in {@code buffer}, sent along as {@link
+     * BatchTrees}.
+     */
     private Root[] roots;
 
     private int[] slots;

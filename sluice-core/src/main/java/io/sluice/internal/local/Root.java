@@ -15,11 +15,12 @@ import java.util.function.Consumer;
  * trees: the source items one pull emitted that left their task, counted together.
  *
  * <p>The count starts at one, held by the task that processes the item; a burst's one hold is its source task's,
- * for all the members of the pull. A task that hands a descendant to another task adds one before the hand-off is visible, and every task
- * releases its hold once the batch that held the item is done and its end nodes flushed. The tree is settled when the
- * count reaches zero: completed if nothing failed, otherwise handed back to its source for replay or to be given up.
- * A burst settles its members together: one atomic update per batch and task rather than one per item, on a line the
- * source's core wrote. A member that failed leaves the burst then, as a root of its own with its failures.
+ * for all the members of the pull. A task that hands a descendant to another task adds one before the hand-off is
+ * visible, and every task releases its hold once the batch that held the item is done and its end nodes flushed.
+ * The tree is settled when the count reaches zero: completed if nothing failed, otherwise handed back to its source
+ * for replay or to be given up. A burst settles its members together: one atomic update per batch and task rather
+ * than one per item, on a line the source's core wrote. A member that failed leaves the burst then, as a root of its
+ * own with its failures.
  */
 final class Root {
 
