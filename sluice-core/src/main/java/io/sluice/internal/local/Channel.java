@@ -31,8 +31,8 @@ final class Channel {
         this.target = target;
         this.producer = producer;
         Task tracker = tracked ? producer : null;
-        // Tracked, a batch's output is handed over once the batch is done, so that its roots' counts are settled in
-        // one step each: room for a few times the input batch before a full buffer must go early.
+        // Tracked, the roots' counts are settled once per input batch; a buffer that fills in mid-batch must settle
+        // them first (Task.settleAdds), so it has room for a few times the input batch.
         this.capacity = tracker == null ? batchSize : batchSize * 4;
         this.tracker = tracker;
         if (tracker == null) {
@@ -61,15 +61,18 @@ final class Channel {
     /**
      * Hands what is gathered to the consumer. With {@code wake} (the producer may wait next) the consumer is woken if
      * it waits, also for batches that went earlier without waking it; without, it is left to sleep as {@link #add}
-     * leaves it for a full batch: the producer has more at hand.
+     * leaves it for a full batch: the producer has more at hand. Returns whether a batch went.
      */
-    void flush(boolean wake) {
+    boolean flush(boolean wake) {
         if (size > 0) {
             send(wake);
-        } else if (wake && wakeOwed) {
+            return true;
+        }
+        if (wake && wakeOwed) {
             wakeOwed = false;
             target.wake();
         }
+        return false;
     }
 
     private void send(boolean wake) {

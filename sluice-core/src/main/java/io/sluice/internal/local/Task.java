@@ -33,11 +33,12 @@ final class Task {
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /**
-     * How long an untracked task may keep partly filled batches while it has more work at hand: a task with an input
-     * while its queue holds more batches, a start node that never waits for input ({@link
-     * io.sluice.StartNode#waitsForInput} false) between its pulls. Either hands them over before it waits. Other start
-     * nodes hand over what a pull emitted when the pull returns, as {@link io.sluice.StartNode#pull} promises: their
-     * next pull may block.
+     * How long a task may keep partly filled batches while it has more work at hand: a task with an input while its
+     * queue holds more batches, a start node that never waits for input ({@link io.sluice.StartNode#waitsForInput}
+     * false) between its pulls. Either hands them over before it waits; a tracked start node also when it stops
+     * pulling, as its trees in flight may wait for them. Other start nodes hand over what a pull emitted when the pull
+     * returns, as {@link io.sluice.StartNode#pull} promises: their next pull may block. Tracking is not in the way: a
+     * held item counts in its root, so no tree completes before the item is handed over and done.
      */
     static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -71,7 +72,7 @@ final class Task {
     private SourceLedger ledger; // a tracked source's books
     private Channel[] deadLetters; // a source's channels to the dead-letter node, if there is one
     private boolean exhausted;
-    private boolean holdsBatches; // untracked, and not a start node that may wait: partly filled batches may wait
+    private boolean holdsBatches; // not a start node that may wait: partly filled batches may wait
     private boolean mayWaitInWork; // a start node that may wait in its pull: what a pull emitted wakes its consumers
     private long handedOverNanos; // when such a task last handed its partly filled batches over
 
@@ -177,7 +178,7 @@ final class Task {
             thread = Thread.currentThread();
         }
         mayWaitInWork = head instanceof Operator.Source source && source.node.waitsForInput();
-        holdsBatches = tracking == null && !mayWaitInWork;
+        holdsBatches = !mayWaitInWork;
         handedOverNanos = System.nanoTime();
         if (restoredEnded) {
             exhausted = true;
@@ -262,7 +263,8 @@ final class Task {
                     passBarrier(requested);
                     return true;
                 }
-                return worked; // trees in flight: they settle, or come back to be replayed, before the barrier goes
+                // trees in flight, maybe in batches held here: they settle before the barrier goes
+                return handOver() || worked;
             }
             if (checkpointPending()) {
                 return worked;
@@ -271,9 +273,10 @@ final class Task {
         }
         if (!exhausted && (ledger == null || ledger.inFlight() < Tracking.MAX_IN_FLIGHT)) {
             exhausted = !pullOnce();
-            worked = true;
+            return true;
         }
-        return worked;
+        // not pulling: the trees in flight may be waiting for batches this task holds
+        return handOver() || worked;
     }
 
     /** Whether the source is exhausted, every tree it opened has settled, and no checkpoint holds it. */
@@ -430,13 +433,15 @@ final class Task {
 
     /**
      * Hands the partly filled batches downstream; called before the task waits (for input, or for its start node to
-     * have some), so that nothing it gathered waits with it.
+     * have some), so that nothing it gathered waits with it. Returns whether a batch went.
      */
-    void handOver() {
+    boolean handOver() {
+        boolean sent = false;
         for (Channel channel : channels) {
-            channel.flush(true);
+            sent |= channel.flush(true);
         }
         handedOverNanos = System.nanoTime();
+        return sent;
     }
 
     /**
@@ -472,7 +477,7 @@ final class Task {
             } while (++i < items && roots[i] == root);
             exit(i - start);
         }
-        afterWork();
+        afterWork(handOverDue());
     }
 
     // ---- checkpoints ----
