@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -22,9 +23,9 @@ import java.util.stream.Stream;
 
 /**
  * A real server run as a child process for tests (redis-server, dynalite, …): started with its output in a log file,
- * waited for until it answers, stopped with SIGTERM. With it, the helpers such harnesses share: a free loopback port,
- * a program on the PATH, installing a missing one with apt-get where that is possible — once, however many test JVMs
- * ask at once — and deleting a directory.
+ * waited for until it answers, stopped with SIGTERM. With it, the helpers such harnesses share: a free port that no
+ * client's connection can take before the server listens on it, a program on the PATH, installing a missing one with
+ * apt-get where that is possible — once, however many test JVMs ask at once — and deleting a directory.
  *
  * <pre>{@code
  * int port = ServerProcess.freePort();
@@ -94,12 +95,55 @@ public final class ServerProcess {
         }
     }
 
-    /** A port free on loopback now: a server started soon after may take it. */
+    /** Where the kernel says its ephemeral ports are, on Linux. */
+    private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+
+    /** The lowest port {@link #freePort} picks: well above the ports of system services. */
+    static final int LOWEST_PORT = 10_000;
+
+    /**
+     * A port free now on every address, outside the kernel's ephemeral range where there is room. The kernel gives
+     * each outgoing connection a local port from that range (and a server asking for port 0 one too), so a port picked
+     * there could be taken by some client's connection between this call and the server's start, or while a server is
+     * stopped and started again on it, as the crash tests do. Outside the range only another listener can take it.
+     * Picked at random, so that two JVMs asking at once rarely try the same one; where nothing outside the range is
+     * free, a port the kernel picks.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        int[] ephemeral = ephemeralRange();
+        int below = Math.max(0, ephemeral[0] - LOWEST_PORT); // [LOWEST_PORT, ephemeral low)
+        int above = Math.max(0, 65_535 - ephemeral[1]); // (ephemeral high, 65535]
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 100 && below + above > 0; attempt++) {
+            int pick = random.nextInt(below + above);
+            int port = pick < below ? LOWEST_PORT + pick : ephemeral[1] + 1 + pick - below;
+            if (free(port)) {
+                return port;
+            }
+        }
+        try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The kernel's ephemeral port range, low and high inclusive; Linux's default where it does not say. */
+    static int[] ephemeralRange() {
+        try {
+            String[] bounds = Files.readString(EPHEMERAL_RANGE).trim().split("\\s+");
+            return new int[] {Integer.parseInt(bounds[0]), Integer.parseInt(bounds[1])};
+        } catch (IOException | RuntimeException e) {
+            return new int[] {32_768, 60_999};
+        }
+    }
+
+    /** Whether a server can listen on {@code port} of every address now. */
+    private static boolean free(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return socket.isBound();
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -2,6 +2,7 @@ package io.sluice.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link ServerProcess#installOnce}, the way modules built at once ({@code mvn -T 2}) call it: from JVMs started
+ * {@link ServerProcess#freePort}, and {@link ServerProcess#installOnce} the way modules built at once ({@code mvn -T 2}) call it: from JVMs started
  * together, whose fake install is a command that writes to a journal when it starts and when it ends, a second apart
  * — so two installs at once would interleave there.
  */
@@ -23,6 +24,21 @@ class ServerProcessTest {
 
     @TempDir
     Path dir;
+
+    @Test
+    void freePortsAreFreeAndOutsideTheRangeTheKernelGivesOutgoingConnections() throws Exception {
+        int[] ephemeral = ServerProcess.ephemeralRange();
+        for (int i = 0; i < 50; i++) {
+            int port = ServerProcess.freePort();
+            assertThat(port)
+                    .as("port %d, the kernel's ephemeral range %d-%d", port, ephemeral[0], ephemeral[1])
+                    .isGreaterThanOrEqualTo(ServerProcess.LOWEST_PORT)
+                    .matches(p -> p < ephemeral[0] || p > ephemeral[1], "outside the ephemeral range");
+            try (ServerSocket listening = new ServerSocket(port)) {
+                assertThat(listening.getLocalPort()).isEqualTo(port);
+            }
+        }
+    }
 
     @Test
     void twoJvmsMissingTheSameProgramAtOnceInstallItOnceAndBothFindIt() throws Exception {
