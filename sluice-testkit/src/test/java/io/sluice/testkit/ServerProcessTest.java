@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link ServerProcess#freePort}, and {@link ServerProcess#installOnce} the way modules built at once ({@code mvn -T 2}) call it: from JVMs started
- * together, whose fake install is a command that writes to a journal when it starts and when it ends, a second apart
- * — so two installs at once would interleave there.
+ * {@link ServerProcess#freePort}, and {@link ServerProcess#installOnce} the way modules built at once ({@code mvn -T
+ * 2}) call it: from JVMs started together, whose fake install is a command that writes to a journal when it starts
+ * and when it ends, a second apart — so two installs at once would interleave there.
  */
 class ServerProcessTest {
 
