@@ -52,8 +52,8 @@ public final class KafkaCluster implements AutoCloseable {
             int[] controllerPorts = new int[nodes];
             StringJoiner voters = new StringJoiner(",");
             for (int i = 0; i < nodes; i++) {
-                brokerPorts[i] = freePort();
-                controllerPorts[i] = freePort();
+                brokerPorts[i] = ServerProcess.freePort();
+                controllerPorts[i] = ServerProcess.freePort();
                 voters.add((i + 1) + "@localhost:" + controllerPorts[i]);
             }
             KafkaCluster cluster = new KafkaCluster(directory, brokerPorts);
@@ -231,9 +231,5 @@ public final class KafkaCluster implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private static int freePort() {
-        return ServerProcess.freePort();
     }
 }

@@ -44,8 +44,8 @@ public final class KafkaProcess implements AutoCloseable {
     public static KafkaProcess start(Path directory) {
         try {
             Files.createDirectories(directory);
-            int brokerPort = freePort();
-            int controllerPort = freePort();
+            int brokerPort = ServerProcess.freePort();
+            int controllerPort = ServerProcess.freePort();
             Path config = directory.resolve("server.properties");
             Files.writeString(
                     config,
@@ -176,9 +176,5 @@ public final class KafkaProcess implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private static int freePort() {
-        return ServerProcess.freePort();
     }
 }
