@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,7 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A graph over a million items in a child JVM, killed with SIGKILL at random moments several times per run and
  * restarted on the same checkpoint directory: no item may be lost, and none may be written twice — the appended file
- * is cut back to the length the checkpoint recorded. The stateful variant is {@link StateCrashRecoveryTest}.
+ * is cut back to the length the checkpoint recorded. Power check: with the file left as the killed run wrote it
+ * ({@code skip-output-resume}), the same kills write items twice. The stateful variant is {@link
+ * StateCrashRecoveryTest}.
  */
 @Tag("slow")
 class CrashRecoveryTest {
@@ -30,12 +33,36 @@ class CrashRecoveryTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2})
     void killedAndRestartedItLosesNothing(long seed, @TempDir Path dir) throws Exception {
+        Output output = killAndFinish(seed, dir, "");
+
+        assertThat(output.distinct()).as("distinct items").isEqualTo(COUNT);
+        assertThat(output.duplicates()).as("items written twice").isZero();
+    }
+
+    @Test
+    void withTheOutputNotCutBackTheSameKillsWriteItemsTwice(@TempDir Path dir) throws Exception {
+        Output output = killAndFinish(3, dir, "skip-output-resume");
+
+        assertThat(output.distinct()).as("distinct items").isEqualTo(COUNT);
+        assertThat(output.duplicates())
+                .as("items written twice, the output not cut back")
+                .isPositive();
+    }
+
+    /** What the runs wrote: the distinct items and the lines beyond them. */
+    private record Output(int distinct, long duplicates) {}
+
+    /**
+     * Runs the graph in child JVMs with {@code fault} ({@code sluice.checkpoints.fault}, none if empty), each but the
+     * last killed with SIGKILL at a random moment while it writes; the last runs to completion.
+     */
+    private static Output killAndFinish(long seed, Path dir, String fault) throws Exception {
         Path out = dir.resolve("out.txt");
         Path checkpoints = dir.resolve("checkpoints");
         Random random = new Random(seed);
         List<Long> killedAt = new ArrayList<>();
         for (int kill = 0; kill < KILLS; kill++) {
-            Process child = start(out, checkpoints);
+            Process child = start(out, checkpoints, fault);
             // Kill somewhere in the next stretch of output: after 5 % to 25 % more of the items.
             long target = size(out) + (long) ((0.05 + 0.2 * random.nextDouble()) * COUNT * 7);
             while (child.isAlive() && size(out) < target) {
@@ -48,7 +75,7 @@ class CrashRecoveryTest {
             child.waitFor();
             killedAt.add(size(out));
         }
-        Process last = start(out, checkpoints);
+        Process last = start(out, checkpoints, fault);
         assertThat(last.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(last.exitValue()).isZero();
 
@@ -61,25 +88,33 @@ class CrashRecoveryTest {
                 lines++;
             }
         }
-        long duplicates = lines - COUNT;
+        long duplicates = lines - seen.cardinality();
         System.out.printf(
-                "crash test seed %d: killed at output sizes %s; %,d lines, %,d distinct, %,d duplicates (%.2f %%)%n",
-                seed, killedAt, lines, seen.cardinality(), duplicates, 100.0 * duplicates / COUNT);
-        assertThat(seen.cardinality()).as("distinct items").isEqualTo(COUNT);
-        assertThat(duplicates).as("items written twice").isZero();
+                "crash test seed %d%s: killed at output sizes %s; %,d lines, %,d distinct, %,d duplicates (%.2f %%)%n",
+                seed,
+                fault.isEmpty() ? "" : " (" + fault + ")",
+                killedAt,
+                lines,
+                seen.cardinality(),
+                duplicates,
+                100.0 * duplicates / COUNT);
+        return new Output(seen.cardinality(), duplicates);
     }
 
-    private static Process start(Path out, Path checkpoints) throws IOException {
+    private static Process start(Path out, Path checkpoints, String fault) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(
-                        java,
-                        "-Xmx256m",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        CrashingGraph.class.getName(),
-                        Integer.toString(COUNT),
-                        out.toString(),
-                        checkpoints.toString())
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        if (!fault.isEmpty()) {
+            command.add("-Dsluice.checkpoints.fault=" + fault);
+        }
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashingGraph.class.getName(),
+                Integer.toString(COUNT),
+                out.toString(),
+                checkpoints.toString()));
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
