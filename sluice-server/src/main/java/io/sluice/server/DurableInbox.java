@@ -41,6 +41,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DurableInbox<T> implements AutoCloseable {
 
+    /**
+     * For the crash tests' power checks only: {@code memory-only} writes nothing to the log, so that a crash loses the
+     * items accepted since the last checkpoint, as an inbox without a log would.
+     */
+    static final String FAULT_PROPERTY = "sluice.inbox.fault";
+
     private final Inbox<T> inbox;
     private final TapeStore<T> store;
 
@@ -87,6 +93,8 @@ public final class DurableInbox<T> implements AutoCloseable {
         private final QueueFile file; // guarded by this
         private final ArrayDeque<Entry<T>> waiting = new ArrayDeque<>(); // guarded by this
         private final Semaphore room;
+        private final boolean memoryOnly =
+                System.getProperty(FAULT_PROPERTY, "").contains("memory-only");
         private long nextNumber; // guarded by this
         private long nextToPull; // the start node's thread
 
@@ -124,7 +132,9 @@ public final class DurableInbox<T> implements AutoCloseable {
             synchronized (this) {
                 long number = nextNumber;
                 try {
-                    file.add(encode(number, item));
+                    if (!memoryOnly) {
+                        file.add(encode(number, item));
+                    }
                 } catch (IOException e) {
                     room.release();
                     throw new UncheckedIOException("cannot write to the durable inbox log " + path, e);
