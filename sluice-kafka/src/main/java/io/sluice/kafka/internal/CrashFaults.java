@@ -14,8 +14,8 @@ package io.sluice.kafka.internal;
  *       transaction holds them — once per node in a deployment: the first worker of the node to get there creates
  *       the file named after the node in the directory {@value #ONCE_PROPERTY} names, and a worker that finds it goes
  *       on;
- *   <li>{@code skip-store-restore}: an external store keeps what its server holds on a restart instead of being put
- *       back to its changelog, the judge of what was committed.
+ *   <li>{@code skip-store-restore}: a store is not put back to its changelog, the judge of what was committed, on a
+ *       restart: an external store keeps what its server holds, and a store in memory starts empty.
  *   <li>{@code sink-own-producer}: a sink to a named topic, or a graph output, writes with a producer of its own
  *       instead of joining the worker's transaction, so that a restart writes again what the killed worker had
  *       written.

@@ -65,7 +65,7 @@ final class Restorer {
                 store.reset();
                 if (store.isExternal()) {
                     restoreExternal(reader, owned, store);
-                } else {
+                } else if (!CrashFaults.SKIP_STORE_RESTORE) {
                     readToEnd(reader, owned, record -> {
                         if (!Changelog.isAdoption(record)) {
                             requireInPlace(store, record);
