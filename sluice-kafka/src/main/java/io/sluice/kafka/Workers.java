@@ -20,7 +20,10 @@ import java.util.Objects;
  *
  * <p>A worker process is {@code <java.home>/bin/java <jvmOptions> -cp <classPath> io.sluice.kafka.Worker …}, run
  * with the deploying JVM's own {@code java}; it receives every field of the deployment's {@link KafkaOptions} (the
- * serde by its class name, which therefore needs a public no-argument constructor).
+ * serde by its class name, which therefore needs a public no-argument constructor). The options in the environment
+ * variable {@value #JVM_OPTIONS_VARIABLE} of the deploying JVM, separated by white space, come before {@code
+ * jvmOptions}, for every worker of every deployment: a setting for the machine rather than the graph
+ * ({@code SLUICE_WORKER_JAVA_OPTS="-XX:+UseSerialGC"}); where the two clash, the JVM takes {@code jvmOptions}.
  *
  * <pre>{@code
  * Workers.processes(RevenueGraph.class, Path.of("logs"))
@@ -100,6 +103,17 @@ public record Workers(
 
     public static Workers threads() {
         return new Workers(Mode.THREADS, null, null);
+    }
+
+    /** The environment variable whose options every worker process gets before its deployment's own. */
+    public static final String JVM_OPTIONS_VARIABLE = "SLUICE_WORKER_JAVA_OPTS";
+
+    /** The options in {@value #JVM_OPTIONS_VARIABLE}, split at white space; none if it is unset or blank. */
+    public static List<String> environmentJvmOptions() {
+        String options = System.getenv(JVM_OPTIONS_VARIABLE);
+        return options == null || options.isBlank()
+                ? List.of()
+                : List.of(options.strip().split("\\s+"));
     }
 
     /**

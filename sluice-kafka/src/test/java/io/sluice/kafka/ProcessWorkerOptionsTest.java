@@ -262,6 +262,76 @@ class ProcessWorkerOptionsTest {
                         + " elastic nodes=[], client properties=[interceptor.classes]");
     }
 
+    /**
+     * Deploys {@link Probing} with worker processes logging into {@code args[0]}, with the JVM options {@code args[1..]},
+     * and prints each result as {@code result: …}, or the failure as {@code failure: …}: the deploying JVM of the test
+     * of {@value Workers#JVM_OPTIONS_VARIABLE}, whose environment only a new process can be given.
+     */
+    public static void main(String[] args) throws Exception {
+        KafkaOptions options = KafkaOptions.of(System.getProperty("bootstrap"))
+                .withDeleteTopicsOnClose(true)
+                .withWorkers(Workers.processes(Probing.class, Path.of(args[0]))
+                        .withJvmOptions(List.of(args).subList(1, args.length)));
+        try (Deployment deployment = new Probing().create().deploy(SystemType.KAFKA, options)) {
+            deployment.awaitCompletion(Duration.ofMinutes(2));
+            deployment.<String>results("out").forEach(result -> System.out.println("result: " + result));
+        } catch (NodeFailedException e) {
+            System.out.println("failure: " + e.getMessage());
+        }
+    }
+
+    /** Runs {@link #main} in a JVM whose {@value Workers#JVM_OPTIONS_VARIABLE} is {@code environment}. */
+    private List<String> deployFromAJvmWith(String environment, String... jvmOptions) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dbootstrap=" + KafkaBroker.shared().bootstrapServers(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                ProcessWorkerOptionsTest.class.getName(),
+                logs.toString()));
+        command.addAll(List.of(jvmOptions));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectError(logs.resolve("deployer.err").toFile());
+        builder.environment().put(Workers.JVM_OPTIONS_VARIABLE, environment);
+        Process deployer = builder.start();
+        String out = new String(deployer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(deployer.waitFor())
+                .as("the deploying JVM's exit code; its output:%n%s", out)
+                .isZero();
+        return out.lines()
+                .filter(l -> l.startsWith("result: ") || l.startsWith("failure: "))
+                .toList();
+    }
+
+    @Test
+    void workersTakeTheJvmOptionsOfTheEnvironmentBeforeTheirDeploymentsOwn() throws Exception {
+        assertThat(deployFromAJvmWith("  -Xmx200m   -Dsluice.test.probe=from-the-environment "))
+                .as("the options of %s", Workers.JVM_OPTIONS_VARIABLE)
+                .containsExactlyInAnyOrder(
+                        "result: 1:from-the-environment",
+                        "result: 2:from-the-environment",
+                        "result: 3:from-the-environment");
+        assertThat(deployFromAJvmWith("-Dsluice.test.probe=from-the-environment", "-Dsluice.test.probe=its-own"))
+                .as("the deployment's own options, after the environment's")
+                .containsExactlyInAnyOrder("result: 1:its-own", "result: 2:its-own", "result: 3:its-own");
+    }
+
+    @Test
+    void aJvmOptionTheWorkerJvmRefusesFailsTheDeploymentNamingIt() throws Exception {
+        KafkaOptions options = KafkaOptions.of(KafkaBroker.shared().bootstrapServers())
+                .withDeleteTopicsOnClose(true)
+                .withWorkers(Workers.processes(Unloadable.class, logs).withJvmOptions("-XX:+NoSuchOption"));
+
+        try (Deployment deployment = new Unloadable().create().deploy(SystemType.KAFKA, options)) {
+            assertThatThrownBy(() -> deployment.awaitCompletion(Duration.ofMinutes(1)))
+                    .isInstanceOf(NodeFailedException.class)
+                    .hasMessageStartingWith("Node '")
+                    .hasMessageContaining("': its worker JVM did not start with the options ")
+                    .hasMessageContaining("-XX:+NoSuchOption] (SLUICE_WORKER_JAVA_OPTS, then Workers.withJvmOptions):"
+                            + " Unrecognized VM option 'NoSuchOption'; see " + logs);
+        }
+    }
+
     @Test
     void aClassPathWithoutSluiceFailsTheDeploymentSayingHowToSetIt() throws Exception {
         Path empty = Files.createDirectories(logs.resolve("empty"));

@@ -232,6 +232,17 @@ public abstract class ExternalStoreCrashContract {
         return graph;
     }
 
+    /**
+     * The options the build gives worker processes ({@code SLUICE_WORKER_JAVA_OPTS}): a LOCAL child is this suite's
+     * worker, and starts as cheaply.
+     */
+    private static final List<String> WORKER_JVM_OPTIONS = java.util.Arrays.stream(System.getenv()
+                    .getOrDefault("SLUICE_WORKER_JAVA_OPTS", "")
+                    .strip()
+                    .split("\\s+"))
+            .filter(option -> !option.isEmpty())
+            .toList();
+
     /** The exit code of a JVM killed with SIGKILL (128 + 9). */
     private static final int KILLED = 137;
 
@@ -241,6 +252,7 @@ public abstract class ExternalStoreCrashContract {
     private Child startLocal(Path file, Path checkpoints, String fault) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        command.addAll(WORKER_JVM_OPTIONS);
         command.addAll(childJvmOptions());
         if (!fault.isEmpty()) {
             command.add("-Dsluice.checkpoints.fault=" + fault);

@@ -35,6 +35,8 @@ final class Supervisor implements Runnable {
     /** What the java launcher prints when the class path lacks the worker's main class. */
     private static final String NO_MAIN_CLASS = "Could not find or load main class";
 
+    private static final String NO_JVM = "Could not create the Java Virtual Machine";
+
     private final KafkaDeployment deployment;
     private final NodeSpec spec;
     private final Path log;
@@ -133,6 +135,7 @@ final class Supervisor implements Runnable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn"); // before the user's, which may override it
+        command.addAll(Workers.environmentJvmOptions());
         command.addAll(workers.jvmOptions());
         command.addAll(List.of(
                 "-cp",
@@ -231,6 +234,13 @@ final class Supervisor implements Runnable {
                 String line = lines.get(i);
                 if (line.startsWith(NodeProcess.FAILURE_PREFIX)) {
                     return line.substring(NodeProcess.FAILURE_PREFIX.length());
+                }
+                if (line.contains(NO_JVM)) {
+                    List<String> options = new ArrayList<>(Workers.environmentJvmOptions());
+                    options.addAll(deployment.options().workers().jvmOptions());
+                    return "Node '" + spec.id() + "': its worker JVM did not start with the options " + options
+                            + " (" + Workers.JVM_OPTIONS_VARIABLE + ", then Workers.withJvmOptions): "
+                            + (i > 0 ? lines.get(i - 1).strip() : "") + "; see " + log;
                 }
                 if (line.contains(NO_MAIN_CLASS)) {
                     return "Node '" + spec.id() + "': its worker JVM could not load " + Worker.class.getName()
