@@ -22,8 +22,11 @@ final class SluiceProcess {
 
     /** A run with {@code environment} added to this process's own. */
     static Outcome run(java.util.Map<String, String> environment, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // a command lives seconds, as a test's workers do: it starts as cheaply (the build's SLUICE_WORKER_JAVA_OPTS)
+        command.addAll(io.sluice.kafka.Workers.environmentJvmOptions());
+        command.addAll(List.of(
                 "-cp",
                 System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                 Main.class.getName()));
