@@ -111,6 +111,7 @@ class ElasticNodeTest {
     private Process extra(Class<? extends GraphFactory> factory, int instance, List<String> jvm) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Workers.environmentJvmOptions()); // a worker started by hand, as the deployment starts its own
         command.addAll(jvm);
         command.add("-D" + SLOW + "=true");
         command.addAll(List.of(

@@ -61,8 +61,10 @@ class InstancePerProcessTest {
     }
 
     private Process worker(String node, Map<String, String> environment, String... extra) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(Workers.environmentJvmOptions()); // a worker started by hand, as the deployment starts its own
+        command.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
                 Worker.class.getName(),
