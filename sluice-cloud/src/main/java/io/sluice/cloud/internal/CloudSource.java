@@ -10,6 +10,7 @@ import io.sluice.cloud.Subscription;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -96,8 +97,7 @@ public final class CloudSource implements StartNode<String>, Resumable {
         emitted.add(first);
         arrived.drainTo(emitted, 499);
         if (!committedBefore.isEmpty()) {
-            // committed by the run before this one, whose acknowledgement the node may not have had
-            emitted.removeIf(object -> committedBefore.remove(object.id()) && ack(object));
+            dropCommittedBefore();
         }
         if (count > 0 && seen + emitted.size() > count) {
             emitted.subList((int) (count - seen), emitted.size()).clear(); // the rest stays unacknowledged
@@ -109,9 +109,18 @@ public final class CloudSource implements StartNode<String>, Resumable {
         return true;
     }
 
-    private static boolean ack(CloudObject object) {
-        object.ack();
-        return true;
+    /**
+     * Acknowledges and drops the objects a commit of the run before this one covered: the node delivers them again
+     * when that run's acknowledgements were lost with it.
+     */
+    private void dropCommittedBefore() {
+        for (Iterator<CloudObject> objects = emitted.iterator(); objects.hasNext(); ) {
+            CloudObject object = objects.next();
+            if (committedBefore.remove(object.id())) {
+                object.ack();
+                objects.remove();
+            }
+        }
     }
 
     /**
