@@ -3,8 +3,8 @@ package io.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sluice.testkit.ServerProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,12 +34,6 @@ class CloudCommandTest {
         for (Process node : nodes) {
             node.destroy();
             node.waitFor(20, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 
@@ -87,10 +81,10 @@ class CloudCommandTest {
         Path types = Files.writeString(dir.resolve("types.json"), """
                 {"Order": {"required": ["id"], "properties": {"id": {"type": "string"}, "amount": {"type": "number"}}}}
                 """);
-        int portA = freePort();
-        int portB = freePort();
-        int statusA = freePort();
-        int statusB = freePort();
+        int portA = ServerProcess.freePort();
+        int portB = ServerProcess.freePort();
+        int statusA = ServerProcess.freePort();
+        int statusB = ServerProcess.freePort();
         node("A", portA, statusA, portB, types);
         node("B", portB, statusB, portA, types);
         await().atMost(Duration.ofMinutes(1))

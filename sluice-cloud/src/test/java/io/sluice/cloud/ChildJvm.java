@@ -2,7 +2,6 @@ package io.sluice.cloud;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,14 +39,6 @@ final class ChildJvm implements AutoCloseable {
             return new ChildJvm(process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + main.getSimpleName(), e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

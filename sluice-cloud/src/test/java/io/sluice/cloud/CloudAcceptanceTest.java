@@ -3,6 +3,7 @@ package io.sluice.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sluice.testkit.ServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,10 +43,10 @@ class CloudAcceptanceTest {
     void clientsOnDifferentNodesGetTheObjectsOfTheirTypeIncludingThosePushedBeforeTheySubscribed() throws Exception {
         // given two nodes, each naming the other as its peer, and two types
         Path types = Status.typesFile(dir);
-        int portA = ChildJvm.freePort();
-        int portB = ChildJvm.freePort();
-        int statusA = ChildJvm.freePort();
-        int statusB = ChildJvm.freePort();
+        int portA = ServerProcess.freePort();
+        int portB = ServerProcess.freePort();
+        int statusA = ServerProcess.freePort();
+        int statusB = ServerProcess.freePort();
         ChildJvm nodeA = start(
                 "node-a",
                 NodeMain.class,

@@ -3,6 +3,7 @@ package io.sluice.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sluice.testkit.ServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,8 +94,8 @@ class CloudCrashTest {
 
     @Test
     void aNodeKilledAndRestartedDeliversEveryObjectAndNoAcknowledgedOneTwice() throws Exception {
-        int port = ChildJvm.freePort();
-        int statusPort = ChildJvm.freePort();
+        int port = ServerProcess.freePort();
+        int statusPort = ServerProcess.freePort();
         List<String> published = new ArrayList<>();
         Set<String> acked = acknowledgedBeforeKill("log", published, port, statusPort);
 
@@ -119,8 +120,8 @@ class CloudCrashTest {
 
     @Test
     void powerCheckWithoutItsStoreARestartedNodeHoldsNothing() throws Exception {
-        int port = ChildJvm.freePort();
-        int statusPort = ChildJvm.freePort();
+        int port = ServerProcess.freePort();
+        int statusPort = ServerProcess.freePort();
         acknowledgedBeforeKill("none", new ArrayList<>(), port, statusPort);
 
         node("none", port, statusPort, dir.resolve("types.json"));
@@ -133,10 +134,10 @@ class CloudCrashTest {
     @Test
     void aPeerKilledWhileObjectsAreForwardedToItGetsThemAllOnceItIsBack() throws Exception {
         Path types = Status.typesFile(dir);
-        int portA = ChildJvm.freePort();
-        int portB = ChildJvm.freePort();
-        int statusA = ChildJvm.freePort();
-        int statusB = ChildJvm.freePort();
+        int portA = ServerProcess.freePort();
+        int portB = ServerProcess.freePort();
+        int statusA = ServerProcess.freePort();
+        int statusB = ServerProcess.freePort();
         processes.add(ChildJvm.start(
                 dir.resolve("node-a.log"),
                 List.of(),

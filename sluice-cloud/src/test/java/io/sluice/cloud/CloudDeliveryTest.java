@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.testkit.ServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,7 +146,7 @@ class CloudDeliveryTest {
 
     @Test
     void aTypeDefinedByAClientIsCheckedAndPassedOnToPeers() {
-        int portB = ChildJvm.freePort();
+        int portB = ServerProcess.freePort();
         CloudNode a = node("A", 0, "localhost:" + portB);
         CloudNode b = node("B", portB);
         CloudClient client = keep(CloudClient.connect(a.address()));
@@ -163,7 +164,7 @@ class CloudDeliveryTest {
 
     @Test
     void publishingWorksWhileAPeerIsDownAndForwardingResumesWhenItIsBack() {
-        int portB = ChildJvm.freePort();
+        int portB = ServerProcess.freePort();
         CloudNode a = node("A", 0, "localhost:" + portB);
         CloudClient publisher = keep(CloudClient.connect(a.address()));
         // a subscriber that B had before it went down, so A owes B's group the objects
