@@ -64,8 +64,8 @@ class CrashRecoveryTest {
         for (int kill = 0; kill < KILLS; kill++) {
             Process child = start(out, checkpoints, fault);
             // Kill somewhere in the next stretch of output: after 5 % to 25 % more of the items.
-            long target = size(out) + (long) ((0.05 + 0.2 * random.nextDouble()) * COUNT * 7);
-            while (child.isAlive() && size(out) < target) {
+            long target = ChildJvm.size(out) + (long) ((0.05 + 0.2 * random.nextDouble()) * COUNT * 7);
+            while (child.isAlive() && ChildJvm.size(out) < target) {
                 Thread.sleep(random.nextInt(5));
             }
             assertThat(child.isAlive())
@@ -73,7 +73,7 @@ class CrashRecoveryTest {
                     .isTrue();
             child.destroyForcibly(); // SIGKILL: no shutdown hooks, nothing flushed
             child.waitFor();
-            killedAt.add(size(out));
+            killedAt.add(ChildJvm.size(out));
         }
         Process last = start(out, checkpoints, fault);
         assertThat(last.waitFor(5, TimeUnit.MINUTES)).isTrue();
@@ -102,25 +102,7 @@ class CrashRecoveryTest {
     }
 
     private static Process start(Path out, Path checkpoints, String fault) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
-        if (!fault.isEmpty()) {
-            command.add("-Dsluice.checkpoints.fault=" + fault);
-        }
-        command.addAll(List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                CrashingGraph.class.getName(),
-                Integer.toString(COUNT),
-                out.toString(),
-                checkpoints.toString()));
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-    }
-
-    private static long size(Path file) throws IOException {
-        return Files.exists(file) ? Files.size(file) : 0;
+        return ChildJvm.start(
+                fault, CrashingGraph.class, Integer.toString(COUNT), out.toString(), checkpoints.toString());
     }
 }

@@ -108,16 +108,16 @@ class StateCrashRecoveryTest {
         for (int kill = 0; kill < kills; kill++) {
             Process child = start(out, checkpoints, mode, intervalMillis, level, fault);
             // Kill somewhere in the next stretch of output: after 5 % to 20 % more of the items.
-            long target = size(out) + (long) ((0.05 + 0.15 * random.nextDouble()) * COUNT * LINE);
+            long target = ChildJvm.size(out) + (long) ((0.05 + 0.15 * random.nextDouble()) * COUNT * LINE);
             await().atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofMillis(1 + random.nextInt(4)))
-                    .until(() -> !child.isAlive() || size(out) >= target);
+                    .until(() -> !child.isAlive() || ChildJvm.size(out) >= target);
             assertThat(child.isAlive())
                     .as("run %d still running when killed", kill + 1)
                     .isTrue();
             child.destroyForcibly(); // SIGKILL: no shutdown hooks, nothing flushed
             child.waitFor();
-            killedAt.add(size(out));
+            killedAt.add(ChildJvm.size(out));
         }
         Process last = start(out, checkpoints, mode, intervalMillis, level, fault);
         assertThat(last.waitFor(5, TimeUnit.MINUTES)).isTrue();
@@ -138,29 +138,15 @@ class StateCrashRecoveryTest {
             Robustness.Level level,
             String fault)
             throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
-        if (!fault.isEmpty()) {
-            command.add("-Dsluice.checkpoints.fault=" + fault);
-        }
-        command.addAll(List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                CountingGraph.class.getName(),
+        return ChildJvm.start(
+                fault,
+                CountingGraph.class,
                 Integer.toString(COUNT),
                 out.toString(),
                 checkpoints.toString(),
                 mode.name(),
                 Long.toString(intervalMillis),
-                level.name()));
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-    }
-
-    private static long size(Path file) throws IOException {
-        return Files.exists(file) ? Files.size(file) : 0;
+                level.name());
     }
 
     /** What an output file says: each key's highest count, and how many counts were written twice or not at all. */
