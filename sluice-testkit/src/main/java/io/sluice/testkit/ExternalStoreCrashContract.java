@@ -259,19 +259,13 @@ public abstract class ExternalStoreCrashContract {
     private record Child(Process process, Path log) {}
 
     private Child startLocal(Path file, Path checkpoints, String fault) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
-        command.addAll(WORKER_JVM_OPTIONS);
-        command.addAll(childJvmOptions());
-        if (!fault.isEmpty()) {
-            command.add("-Dsluice.checkpoints.fault=" + fault);
-        }
-        command.addAll(List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                CountingGraph.class.getName(),
+        List<String> options = new ArrayList<>(WORKER_JVM_OPTIONS);
+        options.addAll(childJvmOptions());
+        List<String> command = ChildJvmCommand.of(
+                ChildJvmCommand.withFault(options, "sluice.checkpoints.fault", fault),
+                CountingGraph.class,
                 file.toString(),
-                checkpoints.toString()));
+                checkpoints.toString());
         Path log = dir.resolve("local-" + (++children) + ".log");
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

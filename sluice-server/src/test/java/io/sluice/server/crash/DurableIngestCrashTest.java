@@ -2,6 +2,7 @@ package io.sluice.server.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.testkit.ChildJvmCommand;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
@@ -145,13 +145,8 @@ class DurableIngestCrashTest {
 
     private static Process start(Path dir, String fault) throws IOException {
         Files.deleteIfExists(dir.resolve("port"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
-        if (!fault.isEmpty()) {
-            command.add("-Dsluice.inbox.fault=" + fault);
-        }
-        command.addAll(
-                List.of("-cp", System.getProperty("java.class.path"), DurableIngest.class.getName(), dir.toString()));
+        List<String> command = ChildJvmCommand.of(
+                ChildJvmCommand.withFault(List.of(), "sluice.inbox.fault", fault), DurableIngest.class, dir.toString());
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("child.log").toFile())

@@ -3,6 +3,7 @@ package io.sluice.connectors.net.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sluice.testkit.ChildJvmCommand;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -188,13 +189,8 @@ class TcpCrashTest {
 
     private static Process start(Path dir, String fault) throws IOException {
         Files.deleteIfExists(dir.resolve("port"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
-        if (!fault.isEmpty()) {
-            command.add("-Dsluice.inbox.fault=" + fault);
-        }
-        command.addAll(
-                List.of("-cp", System.getProperty("java.class.path"), TcpIngest.class.getName(), dir.toString()));
+        List<String> command = ChildJvmCommand.of(
+                ChildJvmCommand.withFault(List.of(), "sluice.inbox.fault", fault), TcpIngest.class, dir.toString());
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(

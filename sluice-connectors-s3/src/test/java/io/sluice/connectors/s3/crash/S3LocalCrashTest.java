@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.sluice.connectors.s3.S3;
 import io.sluice.connectors.s3.S3SourceTest;
 import io.sluice.connectors.s3.S3TestServer;
+import io.sluice.testkit.ChildJvmCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,18 +118,12 @@ class S3LocalCrashTest {
     }
 
     private static Process start(String location, Path checkpoints, String fault, Path log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
-        if (!fault.isEmpty()) {
-            command.add("-Dsluice.s3.fault=" + fault);
-        }
-        command.addAll(List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                S3CrashingGraph.class.getName(),
+        List<String> command = ChildJvmCommand.of(
+                ChildJvmCommand.withFault(List.of(), "sluice.s3.fault", fault),
+                S3CrashingGraph.class,
                 Integer.toString(COUNT),
                 location,
-                checkpoints.toString()));
+                checkpoints.toString());
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(SERVER.environment()); // the standard AWS settings point it at the test server
