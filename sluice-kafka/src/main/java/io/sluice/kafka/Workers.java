@@ -23,7 +23,8 @@ import java.util.Objects;
  * serde by its class name, which therefore needs a public no-argument constructor). The options in the environment
  * variable {@value #JVM_OPTIONS_VARIABLE} of the deploying JVM, separated by white space, come before {@code
  * jvmOptions}, for every worker of every deployment: a setting for the machine rather than the graph
- * ({@code SLUICE_WORKER_JAVA_OPTS="-XX:+UseSerialGC"}); where the two clash, the JVM takes {@code jvmOptions}.
+ * ({@code SLUICE_WORKER_JAVA_OPTS="-XX:+UseSerialGC"}). Where the two set the same option, the JVM takes {@code
+ * jvmOptions}; options it refuses (two collectors, an unknown option) fail the deployment with its complaint.
  *
  * <pre>{@code
  * Workers.processes(RevenueGraph.class, Path.of("logs"))

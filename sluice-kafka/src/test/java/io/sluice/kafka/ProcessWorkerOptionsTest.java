@@ -36,6 +36,8 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Worker processes get every field of KafkaOptions, an explicit class path and JVM options. */
 class ProcessWorkerOptionsTest {
@@ -316,19 +318,26 @@ class ProcessWorkerOptionsTest {
                 .containsExactlyInAnyOrder("result: 1:its-own", "result: 2:its-own", "result: 3:its-own");
     }
 
-    @Test
-    void aJvmOptionTheWorkerJvmRefusesFailsTheDeploymentNamingIt() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "-XX:+NoSuchOption | -XX:+NoSuchOption] | Unrecognized VM option 'NoSuchOption'",
+                "-XX:+UseSerialGC -XX:+UseG1GC | -XX:+UseG1GC] | Multiple garbage collectors selected"
+            })
+    void jvmOptionsTheWorkerJvmRefusesFailTheDeploymentNamingThem(String refused, String last, String complaint)
+            throws Exception {
         KafkaOptions options = KafkaOptions.of(KafkaBroker.shared().bootstrapServers())
                 .withDeleteTopicsOnClose(true)
-                .withWorkers(Workers.processes(Unloadable.class, logs).withJvmOptions("-XX:+NoSuchOption"));
+                .withWorkers(Workers.processes(Unloadable.class, logs).withJvmOptions(List.of(refused.split(" "))));
 
         try (Deployment deployment = new Unloadable().create().deploy(SystemType.KAFKA, options)) {
             assertThatThrownBy(() -> deployment.awaitCompletion(Duration.ofMinutes(1)))
                     .isInstanceOf(NodeFailedException.class)
                     .hasMessageStartingWith("Node '")
                     .hasMessageContaining("': its worker JVM did not start with the options ")
-                    .hasMessageContaining("-XX:+NoSuchOption] (SLUICE_WORKER_JAVA_OPTS, then Workers.withJvmOptions):"
-                            + " Unrecognized VM option 'NoSuchOption'; see " + logs);
+                    .hasMessageContaining(last + " (SLUICE_WORKER_JAVA_OPTS, then Workers.withJvmOptions): " + complaint
+                            + "; see " + logs);
         }
     }
 

@@ -35,7 +35,8 @@ final class Supervisor implements Runnable {
     /** What the java launcher prints when the class path lacks the worker's main class. */
     private static final String NO_MAIN_CLASS = "Could not find or load main class";
 
-    private static final String NO_JVM = "Could not create the Java Virtual Machine";
+    private static final String NO_JVM = "Could not create the Java Virtual Machine"; // the reason before it
+    private static final String VM_INIT_ERROR = "Error occurred during initialization of VM"; // the reason after it
 
     private final KafkaDeployment deployment;
     private final NodeSpec spec;
@@ -235,12 +236,16 @@ final class Supervisor implements Runnable {
                 if (line.startsWith(NodeProcess.FAILURE_PREFIX)) {
                     return line.substring(NodeProcess.FAILURE_PREFIX.length());
                 }
-                if (line.contains(NO_JVM)) {
+                if (line.contains(NO_JVM) || line.contains(VM_INIT_ERROR)) {
+                    int reason = line.contains(NO_JVM) ? i - 1 : i + 1;
                     List<String> options = new ArrayList<>(Workers.environmentJvmOptions());
                     options.addAll(deployment.options().workers().jvmOptions());
                     return "Node '" + spec.id() + "': its worker JVM did not start with the options " + options
                             + " (" + Workers.JVM_OPTIONS_VARIABLE + ", then Workers.withJvmOptions): "
-                            + (i > 0 ? lines.get(i - 1).strip() : "") + "; see " + log;
+                            + (reason >= 0 && reason < lines.size()
+                                    ? lines.get(reason).strip()
+                                    : "") + "; see "
+                            + log;
                 }
                 if (line.contains(NO_MAIN_CLASS)) {
                     return "Node '" + spec.id() + "': its worker JVM could not load " + Worker.class.getName()
