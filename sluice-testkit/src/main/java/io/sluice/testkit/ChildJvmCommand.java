@@ -2,20 +2,31 @@ package io.sluice.testkit;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The command line of a JVM a test starts for a process of its own (a graph it kills, a server): this JVM's {@code
- * java} and class path, a 256 MB heap, then {@code jvmOptions}, the main class and its arguments.
+ * java} and class path, a 256 MB heap, the options the build gives worker processes ({@code SLUICE_WORKER_JAVA_OPTS}:
+ * such a JVM lives seconds, as a test's workers do, and starts as cheaply), then {@code jvmOptions}, the main class
+ * and its arguments.
  */
 public final class ChildJvmCommand {
 
+    private static final List<String> WORKER_JVM_OPTIONS = Arrays.stream(System.getenv()
+                    .getOrDefault("SLUICE_WORKER_JAVA_OPTS", "")
+                    .strip()
+                    .split("\\s+"))
+            .filter(option -> !option.isEmpty())
+            .toList();
+
     private ChildJvmCommand() {}
 
-    /** {@code java -Xmx256m <jvmOptions> -cp <this class path> <main> <args>}. */
+    /** {@code java -Xmx256m $SLUICE_WORKER_JAVA_OPTS <jvmOptions> -cp <this class path> <main> <args>}. */
     public static List<String> of(List<String> jvmOptions, Class<?> main, String... args) {
         List<String> command = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        command.addAll(WORKER_JVM_OPTIONS);
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));

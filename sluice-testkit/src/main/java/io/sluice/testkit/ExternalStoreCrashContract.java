@@ -241,17 +241,6 @@ public abstract class ExternalStoreCrashContract {
         return graph;
     }
 
-    /**
-     * The options the build gives worker processes ({@code SLUICE_WORKER_JAVA_OPTS}): a LOCAL child is this suite's
-     * worker, and starts as cheaply.
-     */
-    private static final List<String> WORKER_JVM_OPTIONS = java.util.Arrays.stream(System.getenv()
-                    .getOrDefault("SLUICE_WORKER_JAVA_OPTS", "")
-                    .strip()
-                    .split("\\s+"))
-            .filter(option -> !option.isEmpty())
-            .toList();
-
     /** The exit code of a JVM killed with SIGKILL (128 + 9). */
     private static final int KILLED = 137;
 
@@ -259,10 +248,8 @@ public abstract class ExternalStoreCrashContract {
     private record Child(Process process, Path log) {}
 
     private Child startLocal(Path file, Path checkpoints, String fault) throws IOException {
-        List<String> options = new ArrayList<>(WORKER_JVM_OPTIONS);
-        options.addAll(childJvmOptions());
         List<String> command = ChildJvmCommand.of(
-                ChildJvmCommand.withFault(options, "sluice.checkpoints.fault", fault),
+                ChildJvmCommand.withFault(childJvmOptions(), "sluice.checkpoints.fault", fault),
                 CountingGraph.class,
                 file.toString(),
                 checkpoints.toString());
