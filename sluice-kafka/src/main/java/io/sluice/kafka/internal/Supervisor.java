@@ -227,6 +227,14 @@ final class Supervisor implements Runnable {
         return spec.id();
     }
 
+    /** The worker's JVM refused its options, saying {@code reason}. */
+    private String refusedOptions(String reason) {
+        List<String> options = new ArrayList<>(Workers.environmentJvmOptions());
+        options.addAll(deployment.options().workers().jvmOptions());
+        return "Node '" + spec.id() + "': its worker JVM did not start with the options " + options + " ("
+                + Workers.JVM_OPTIONS_VARIABLE + ", then Workers.withJvmOptions): " + reason + "; see " + log;
+    }
+
     /** The failure the worker printed last, what kept its JVM from starting it, or a pointer to its log. */
     private String lastFailure() {
         try {
@@ -238,14 +246,10 @@ final class Supervisor implements Runnable {
                 }
                 if (line.contains(NO_JVM) || line.contains(VM_INIT_ERROR)) {
                     int reason = line.contains(NO_JVM) ? i - 1 : i + 1;
-                    List<String> options = new ArrayList<>(Workers.environmentJvmOptions());
-                    options.addAll(deployment.options().workers().jvmOptions());
-                    return "Node '" + spec.id() + "': its worker JVM did not start with the options " + options
-                            + " (" + Workers.JVM_OPTIONS_VARIABLE + ", then Workers.withJvmOptions): "
-                            + (reason >= 0 && reason < lines.size()
+                    return refusedOptions(
+                            reason >= 0 && reason < lines.size()
                                     ? lines.get(reason).strip()
-                                    : "") + "; see "
-                            + log;
+                                    : "");
                 }
                 if (line.contains(NO_MAIN_CLASS)) {
                     return "Node '" + spec.id() + "': its worker JVM could not load " + Worker.class.getName()
