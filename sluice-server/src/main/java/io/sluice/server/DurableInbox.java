@@ -119,6 +119,14 @@ public final class DurableInbox<T> implements AutoCloseable {
                                 + " afresh",
                         e);
             }
+            if (memoryOnly) {
+                org.slf4j.LoggerFactory.getLogger(DurableInbox.class)
+                        .warn(
+                                "Injecting a fault for a crash test ({}=memory-only): the inbox {} writes nothing to"
+                                        + " its log",
+                                FAULT_PROPERTY,
+                                path);
+            }
             nextNumber = waiting.isEmpty() ? 0 : waiting.peekLast().number() + 1;
             nextToPull = waiting.isEmpty() ? nextNumber : waiting.peekFirst().number();
             this.room = new Semaphore(capacity - waiting.size());

@@ -63,8 +63,16 @@ public final class CloudSource implements StartNode<String>, Resumable {
 
     @Override
     public void open(NodeContext context) {
-        ackOnCommit = context.positionsCommitted()
-                && !System.getProperty(FAULT_PROPERTY, "").contains("ack-at-pull");
+        boolean ackAtPull = System.getProperty(FAULT_PROPERTY, "").contains("ack-at-pull");
+        if (ackAtPull) {
+            org.slf4j.LoggerFactory.getLogger(CloudSource.class)
+                    .warn(
+                            "Injecting a fault for a crash test ({}=ack-at-pull): node '{}' acknowledges objects"
+                                    + " before a commit covers them",
+                            FAULT_PROPERTY,
+                            context.nodeId());
+        }
+        ackOnCommit = context.positionsCommitted() && !ackAtPull;
         client = CloudClient.connect(node, token, trusted);
         String chosen = group != null ? group : context.graph() + "." + context.nodeId();
         subscription = client.subscribe(type, chosen, object -> {

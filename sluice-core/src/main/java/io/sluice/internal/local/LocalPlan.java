@@ -60,6 +60,12 @@ final class LocalPlan {
         boolean threaded = options.mode() == LocalOptions.Mode.MULTI_THREAD;
         Tracking tracking = graph.robustness().tracks() ? new Tracking(graph.robustness()) : null;
         String fault = System.getProperty(FAULT_PROPERTY, "");
+        if (!fault.isEmpty() && !options.checkpoints().isEmpty()) {
+            LOG.warn(
+                    "Injecting faults for a crash test ({}={}): recovery from checkpoints is broken on purpose",
+                    FAULT_PROPERTY,
+                    fault);
+        }
 
         // 1. An operator per node instance.
         Map<String, List<Operator>> operators = new LinkedHashMap<>();
