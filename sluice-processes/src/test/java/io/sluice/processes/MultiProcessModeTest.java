@@ -2,6 +2,7 @@ package io.sluice.processes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.sluice.ComputationalGraph;
 import io.sluice.Deployment;
@@ -123,8 +124,13 @@ class MultiProcessModeTest {
         ComputationalGraph graph = new Small().create();
         try (Deployment deployment =
                 graph.deploy(SystemType.LOCAL, LocalOptions.defaults().withProcesses(Small.class))) {
+            assertThat(deployment.status().workers())
+                    .extracting(WorkerStatus::node)
+                    .containsExactlyInAnyOrder("numbers", "count", "out");
+            // a worker's pid is 0 until its supervisor has started the process, which may come after deploy returns
+            await().atMost(TIMEOUT)
+                    .until(() -> deployment.status().workers().stream().allMatch(w -> w.pid() != 0));
             List<WorkerStatus> workers = deployment.status().workers();
-            assertThat(workers).extracting(WorkerStatus::node).containsExactlyInAnyOrder("numbers", "count", "out");
             assertThat(workers)
                     .extracting(WorkerStatus::pid)
                     .doesNotHaveDuplicates()
