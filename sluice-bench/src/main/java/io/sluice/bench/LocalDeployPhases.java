@@ -2,18 +2,14 @@ package io.sluice.bench;
 
 import io.sluice.ComputationalGraph;
 import io.sluice.Deployment;
-import io.sluice.Emitter;
 import io.sluice.EndNode;
 import io.sluice.LocalOptions;
-import io.sluice.Node;
 import io.sluice.Partitioning;
 import io.sluice.Sources;
 import io.sluice.SystemType;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Where a LOCAL deployment of {@link LocalThroughputBenchmark}'s chained graph spends its wall clock, single-thread
@@ -31,16 +27,6 @@ public final class LocalDeployPhases {
     private static volatile long completed;
 
     private LocalDeployPhases() {}
-
-    /** The running count per key, as {@link LocalThroughputBenchmark.CountByKey}. */
-    static final class Count implements Node<Long, Long> {
-        private final Map<Long, Long> counts = new HashMap<>();
-
-        @Override
-        public void process(Long x, Emitter<Long> emitter) {
-            emitter.emit(counts.merge(x % LocalThroughputBenchmark.KEYS, 1L, Long::sum));
-        }
-    }
 
     /** Sums what reaches it and notes when it completed. */
     static final class Sink implements EndNode<Long> {
@@ -71,7 +57,7 @@ public final class LocalDeployPhases {
                 }))
                 .map("triple", (Long x) -> x * 3)
                 .filter("even", (Long x) -> (x & 1) == 0)
-                .node("count", Count::new)
+                .node("count", LocalThroughputBenchmark.CountByKey::new)
                 .end("sink", Sink::new)
                 .edge("generate -> triple -> even")
                 .edge("even -> count", Partitioning.keyed((Long x) -> x % LocalThroughputBenchmark.KEYS))
