@@ -309,6 +309,17 @@ final class InstanceWorker implements Runnable {
                 commits.commitIfDue(); // the last batch's transaction only now: its stores' server was ahead meanwhile
             }
             take(node, records);
+            if (CrashFaults.OFFSETS_ON_READ && !records.isEmpty()) {
+                Map<TopicPartition, OffsetAndMetadata> read = new java.util.HashMap<>();
+                for (TopicPartition tp : records.partitions()) {
+                    List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
+                    read.put(
+                            tp,
+                            new OffsetAndMetadata(batch.get(batch.size() - 1).offset() + 1, markers.metadata(tp)));
+                }
+                consumer.commitSync(
+                        read); // the output not yet committed: a kill before the next commit loses the batch
+            }
             if (CrashFaults.HALT_AFTER_SINK_WRITE && CrashFaults.SINK_OWN_PRODUCER && !records.isEmpty()) {
                 // flushed, the records written outside the transaction stay; the offsets they came from are not
                 // committed
