@@ -14,6 +14,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.sluice.testkit.Measurement;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,10 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class CloudThroughputTest {
 
-    private static final int OBJECTS = Integer.getInteger("cloud.bench.objects", 100_000);
-    private static final int WARM_UP = 10_000;
+    private static final int OBJECTS = Integer.getInteger("cloud.bench.objects", Measurement.size(100_000, 10_000));
+    private static final int WARM_UP = Measurement.size(10_000, 2_000);
     private static final int WINDOW = CloudClient.MAX_UNANSWERED;
-    private static final int PACED = 10_000;
+    private static final int PACED = Measurement.size(10_000, 1_000);
     private static final int RATE = 2_000;
 
     /** Waits until the {@code i}th object is due at {@code rate} per second from {@code start}; 0: at once. */
@@ -100,7 +101,7 @@ class CloudThroughputTest {
             cloud = cloudRun(a, publisher, subscriber, OBJECTS, 0);
             cloudPaced = cloudRun(a, publisher, subscriber, PACED, RATE);
         }
-        String report = "\nCloud throughput, " + OBJECTS + " objects, one JVM, "
+        String report = "\nCloud throughput " + Measurement.describe() + ", " + OBJECTS + " objects, one JVM, "
                 + Runtime.getRuntime().availableProcessors() + " cores\n"
                 + relay.report("bare gRPC relay client->server->client")
                 + cloud.report("cloud client->A->B->client (stored)")

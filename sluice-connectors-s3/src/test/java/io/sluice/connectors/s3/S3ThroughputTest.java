@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.EndNode;
 import io.sluice.Resumable;
+import io.sluice.testkit.Measurement;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,9 +32,10 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 @Tag("slow")
 class S3ThroughputTest {
 
-    private static final int RECORDS = 671_089; // of 100 bytes with their line break: 64 MiB
+    // of 100 bytes with their line break: 64 MiB, or 16 MiB (two parts) at the test suite's size
+    private static final int RECORDS = Measurement.size(671_089, 167_773);
     private static final long PART = 8L * 1024 * 1024;
-    private static final int ROUNDS = 5;
+    private static final int ROUNDS = Measurement.size(5, 1);
 
     private static final S3TestServer S3 = S3TestServer.shared();
 
@@ -66,9 +68,13 @@ class S3ThroughputTest {
         }
 
         StringBuilder report = new StringBuilder(String.format(
-                "S3 throughput against s3proxy in this JVM (%d cores), %,d records of 100 bytes = %.1f MB,"
+                "S3 throughput %s against s3proxy in this JVM (%d cores), %,d records of 100 bytes = %.1f MB,"
                         + " best of %d:%n",
-                Runtime.getRuntime().availableProcessors(), RECORDS, bytes.length / 1e6, ROUNDS));
+                Measurement.describe(),
+                Runtime.getRuntime().availableProcessors(),
+                RECORDS,
+                bytes.length / 1e6,
+                ROUNDS));
         best.forEach((name, nanos) -> report.append(String.format(
                 "  %-32s %7.1f MB/s %,12.0f records/s %8.0f ms%n",
                 name, bytes.length / 1e6 / (nanos / 1e9), RECORDS / (nanos / 1e9), nanos / 1e6)));

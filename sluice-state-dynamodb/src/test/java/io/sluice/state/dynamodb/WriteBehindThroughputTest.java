@@ -3,6 +3,7 @@ package io.sluice.state.dynamodb;
 import io.sluice.StoreSpec;
 import io.sluice.spi.ExternalStoreEngine;
 import io.sluice.spi.InstanceStores;
+import io.sluice.testkit.Measurement;
 import io.sluice.testkit.StoreThroughput;
 import java.util.Locale;
 import java.util.Map;
@@ -24,22 +25,23 @@ import org.junit.jupiter.api.Test;
 @Tag("slow")
 class WriteBehindThroughputTest {
 
-    private static final int PUTS = 200_000;
+    private static final int PUTS = Measurement.size(200_000, 20_000);
     private static final int KEYS = 2_000;
     private static final int COMMIT_EVERY = 10_000;
-    private static final int NAIVE_PUTS = 5_000;
+    private static final int NAIVE_PUTS = Measurement.size(5_000, 500);
 
     @Test
     void writeBehindAgainstOneCommitPerPut() {
         try (Dynalite server = Dynalite.start()) {
-            run(server, "warm-up", 20_000, COMMIT_EVERY);
-            run(server, "warm-up per-put", 500, 1);
+            run(server, "warm-up", Measurement.size(20_000, 2_000), COMMIT_EVERY);
+            run(server, "warm-up per-put", Measurement.size(500, 50), 1);
             double behind = run(server, "write-behind", PUTS, COMMIT_EVERY);
             double naive = run(server, "per-put", NAIVE_PUTS, 1);
             System.out.printf(
                     Locale.ROOT,
-                    "dynamodb (dynalite): %,d puts over %,d keys: write-behind (commit every %,d) %,.0f puts/s; a"
+                    "dynamodb (dynalite), %s: %,d puts over %,d keys: write-behind (commit every %,d) %,.0f puts/s; a"
                             + " commit per put (%,d puts) %,.0f puts/s; ratio %.1fx%n",
+                    Measurement.describe(),
                     PUTS,
                     KEYS,
                     COMMIT_EVERY,

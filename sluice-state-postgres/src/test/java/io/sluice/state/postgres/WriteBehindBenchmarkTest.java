@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.StoreSpec;
 import io.sluice.spi.ExternalStoreEngine;
+import io.sluice.testkit.Measurement;
 import java.util.Locale;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,14 +29,15 @@ class WriteBehindBenchmarkTest {
         for (boolean fsync : new boolean[] {true, false}) {
             try (PostgresServer server = PostgresServer.start(fsync)) {
                 String disk = fsync ? "fsync on (commits wait for the disk)" : "fsync off";
-                run(server, "warm-up", 20_000, 10_000);
-                run(server, "warm-up", 2_000, 1);
-                double behind = run(server, "write-behind", 200_000, 10_000);
-                double naive = run(server, "per-update", fsync ? 10_000 : 20_000, 1);
+                run(server, "warm-up", Measurement.size(20_000, 2_000), 10_000);
+                run(server, "warm-up", Measurement.size(2_000, 200), 1);
+                double behind = run(server, "write-behind", Measurement.size(200_000, 20_000), 10_000);
+                double naive = run(server, "per-update", Measurement.size(fsync ? 10_000 : 20_000, 1_000), 1);
                 System.out.printf(
                         Locale.ROOT,
-                        "%s: write-behind %,.0f updates/s, a commit per update %,.0f updates/s; ratio %.0f%n",
+                        "%s, %s: write-behind %,.0f updates/s, a commit per update %,.0f updates/s; ratio %.0f%n",
                         disk,
+                        Measurement.describe(),
                         behind,
                         naive,
                         behind / naive);

@@ -3,6 +3,7 @@ package io.sluice.state.redis;
 import io.sluice.StoreSpec;
 import io.sluice.spi.ExternalStoreEngine;
 import io.sluice.spi.InstanceStores;
+import io.sluice.testkit.Measurement;
 import io.sluice.testkit.StoreThroughput;
 import java.util.Locale;
 import java.util.Map;
@@ -22,20 +23,21 @@ import org.junit.jupiter.api.Test;
 @Tag("slow")
 class WriteBehindThroughputTest {
 
-    private static final int PUTS = 200_000;
+    private static final int PUTS = Measurement.size(200_000, 20_000);
     private static final int KEYS = 2_000;
     private static final int COMMIT_EVERY = 10_000;
 
     @Test
     void writeBehindAgainstOneCommitPerPut() {
         try (RedisServer server = RedisServer.start()) {
-            run(server, "warm-up", 20_000, COMMIT_EVERY);
+            run(server, "warm-up", Measurement.size(20_000, 2_000), COMMIT_EVERY);
             double behind = run(server, "write-behind", PUTS, COMMIT_EVERY);
             double naive = run(server, "per-put", PUTS, 1);
             System.out.printf(
                     Locale.ROOT,
-                    "redis: %,d puts over %,d keys: write-behind (commit every %,d) %,.0f puts/s; a commit per put"
+                    "redis, %s: %,d puts over %,d keys: write-behind (commit every %,d) %,.0f puts/s; a commit per put"
                             + " %,.0f puts/s; ratio %.1fx%n",
+                    Measurement.describe(),
                     PUTS,
                     KEYS,
                     COMMIT_EVERY,
