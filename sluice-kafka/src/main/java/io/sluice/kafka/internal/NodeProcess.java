@@ -10,8 +10,7 @@ import io.sluice.spi.Lifecycle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
@@ -107,26 +106,29 @@ public final class NodeProcess implements WorkerHost {
                 .toList();
     }
 
-    /** A worker started on its own (in a container, say) needs the topics its deployment created. */
+    /**
+     * A worker started on its own (in a container, say) needs the topics its deployment created. Asked of a consumer,
+     * which never creates a topic and whose classes the worker shares with its other clients: an admin client's own
+     * classes and thread cost each worker's start about 0.1 s of CPU, for one metadata request.
+     */
     private void requireTopics() {
         List<String> mine = new ArrayList<>();
         graph.inbound(spec.id()).forEach(e -> mine.add(TopicPlan.outputTopic(graph.name(), e.from(), e.port())));
         spec.ports().forEach(port -> mine.add(TopicPlan.outputTopic(graph.name(), spec.id(), port)));
-        try (Admin admin = Clients.admin(options)) {
-            java.util.Set<String> existing =
-                    admin.listTopics().names().get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            List<String> missing =
-                    mine.stream().filter(t -> !existing.contains(t)).toList();
-            if (!missing.isEmpty()) {
-                throw new SluiceException("Node '" + spec.id() + "': topics " + missing + " do not exist on Kafka at '"
-                        + options.bootstrapServers() + "'; deploy the graph first (it creates its topics), or create"
-                        + " them as TopicPlan.of(graph, options).describe() lists");
-            }
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw Topics.unreachable(options, e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e);
-        } catch (InterruptedException e) {
+        java.util.Set<String> existing;
+        try (KafkaConsumer<byte[], byte[]> reader = Clients.reader(options, spec.id() + "-topics")) {
+            existing = reader.listTopics(options.timeout()).keySet();
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw Topics.unreachable(options, e);
+        } catch (org.apache.kafka.common.errors.InterruptException e) {
             Thread.currentThread().interrupt();
             throw new SluiceException("Interrupted while checking the topics of node '" + spec.id() + "'");
+        }
+        List<String> missing = mine.stream().filter(t -> !existing.contains(t)).toList();
+        if (!missing.isEmpty()) {
+            throw new SluiceException("Node '" + spec.id() + "': topics " + missing + " do not exist on Kafka at '"
+                    + options.bootstrapServers() + "'; deploy the graph first (it creates its topics), or create"
+                    + " them as TopicPlan.of(graph, options).describe() lists");
         }
     }
 
