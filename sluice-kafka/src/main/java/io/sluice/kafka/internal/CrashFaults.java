@@ -28,9 +28,9 @@ package io.sluice.kafka.internal;
  *   <li>{@code restore-by-instance}: an instance restores its stores from the changelog partition of its index alone,
  *       as before changelogs had room to grow, instead of from every partition it owns — so that a rescale test can
  *       show it catches an instance that did not take up the keys its new input brings.
- *   <li>{@code offsets-on-read}: a consuming worker commits its input offsets as soon as it has handed a poll's records to the node
- *       (at-most-once), outside its transaction and ahead of the output they produce, so that a kill loses the
- *       records it had read and not yet written.
+ *   <li>{@code offsets-on-read}: a consuming worker commits its input offsets as soon as it has handed a poll's
+ *       records to the node (at-most-once), outside its transaction and ahead of the output they produce, so that a
+ *       kill loses the records it had read and not yet written.
  *   <li>{@code member-completes-alone}: an elastic node's member takes the node's input as ended once its own
  *       partitions have (at once, while it has none), without learning the others' from the group's committed
  *       offsets — so that the elastic test can show it catches end markers written ahead of other members' output.

@@ -317,8 +317,8 @@ final class InstanceWorker implements Runnable {
                             tp,
                             new OffsetAndMetadata(batch.get(batch.size() - 1).offset() + 1, markers.metadata(tp)));
                 }
-                consumer.commitSync(
-                        read); // the output not yet committed: a kill before the next commit loses the batch
+                // the output is not committed yet: a kill before the next commit loses the batch
+                consumer.commitSync(read);
             }
             if (CrashFaults.HALT_AFTER_SINK_WRITE && CrashFaults.SINK_OWN_PRODUCER && !records.isEmpty()) {
                 // flushed, the records written outside the transaction stay; the offsets they came from are not
