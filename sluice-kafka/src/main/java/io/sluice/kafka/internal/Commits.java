@@ -128,8 +128,7 @@ final class Commits {
      * flushing the producer, then committing, under at-least-once. The offsets carry which writers have ended.
      */
     void commit() {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        pendingOffsets.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset, markers.metadata(tp))));
+        Map<TopicPartition, OffsetAndMetadata> offsets = readOffsets();
         writeStoreChanges();
         String position = position();
         boolean newPosition = position != null && !position.equals(writtenPosition);
@@ -176,6 +175,25 @@ final class Commits {
                                 + " up to position '" + position + "': " + ItemFailure.errorOf(e),
                         e);
             }
+        }
+    }
+
+    /** The offsets read since the last commit, with which writers have ended on each partition. */
+    private Map<TopicPartition, OffsetAndMetadata> readOffsets() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        pendingOffsets.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset, markers.metadata(tp))));
+        return offsets;
+    }
+
+    /**
+     * The {@code offsets-on-read} fault of the crash tests ({@link CrashFaults}): commits the offsets read so far on
+     * the consumer alone, outside the transaction and ahead of the output they produced, which stays uncommitted
+     * until the next {@link #commit}.
+     */
+    void commitReadOffsetsAhead() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = readOffsets();
+        if (!offsets.isEmpty()) {
+            consumer.get().commitSync(offsets);
         }
     }
 

@@ -310,15 +310,7 @@ final class InstanceWorker implements Runnable {
             }
             take(node, records);
             if (CrashFaults.OFFSETS_ON_READ && !records.isEmpty()) {
-                Map<TopicPartition, OffsetAndMetadata> read = new java.util.HashMap<>();
-                for (TopicPartition tp : records.partitions()) {
-                    List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
-                    read.put(
-                            tp,
-                            new OffsetAndMetadata(batch.get(batch.size() - 1).offset() + 1, markers.metadata(tp)));
-                }
-                // the output is not committed yet: a kill before the next commit loses the batch
-                consumer.commitSync(read);
+                commits.commitReadOffsetsAhead(); // a kill before the next commit loses what was read
             }
             if (CrashFaults.HALT_AFTER_SINK_WRITE && CrashFaults.SINK_OWN_PRODUCER && !records.isEmpty()) {
                 // flushed, the records written outside the transaction stay; the offsets they came from are not
