@@ -14,6 +14,7 @@ import io.sluice.Partitioning;
 import io.sluice.Sources;
 import io.sluice.SystemType;
 import io.sluice.testkit.KafkaBroker;
+import io.sluice.testkit.Pacing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,14 +110,7 @@ class RescaleTest {
 
     /** The item at {@code i}, at no more than about 50,000 a second, so that two rescales land mid-run. */
     static long paced(long i) {
-        if (i % 50 == 0) {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return i;
+        return Pacing.every(i, 50);
     }
 
     static ComputationalGraph graph(String name) {

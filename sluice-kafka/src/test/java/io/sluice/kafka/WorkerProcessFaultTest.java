@@ -12,6 +12,7 @@ import io.sluice.Partitioning;
 import io.sluice.Sources;
 import io.sluice.SystemType;
 import io.sluice.testkit.KafkaBroker;
+import io.sluice.testkit.Pacing;
 import io.sluice.testkit.WorkerLogs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,14 +73,7 @@ class WorkerProcessFaultTest {
      * that on any machine the kill finds 'double' in the middle of it, with records read and not yet committed.
      */
     static long paced(long i) {
-        if (i % 100 == 0) {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return i;
+        return Pacing.every(i, 100);
     }
 
     static ComputationalGraph graph(String name, java.util.function.LongFunction<Long> numbers) {

@@ -182,7 +182,7 @@ public record CountingGraph(String name, long items, int keys, int paceEvery, St
         int keys = this.keys;
         int paceEvery = this.paceEvery;
         long items = this.items;
-        LongFunction<Long> number = paceEvery == 0 ? i -> i : i -> paced(i, paceEvery);
+        LongFunction<Long> number = paceEvery == 0 ? i -> i : i -> Pacing.every(i, paceEvery);
         Flow flow = Flow.named(name);
         flow.read(NUMBERS, () -> new Numbers(Sources.generator(items, number).get(), committed))
                 .keyBy(i -> i % keys)
@@ -192,17 +192,6 @@ public record CountingGraph(String name, long items, int keys, int paceEvery, St
                 .to(TALLY, Tally::new)
                 .stores(tally);
         return flow.build();
-    }
-
-    private static long paced(long i, int every) {
-        if (i % every == 0) {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return i;
     }
 
     /** Every key's count as the server holds it, read by fresh engines the way a restarted runtime opens them. */

@@ -18,6 +18,7 @@ import io.sluice.kafka.Guarantee;
 import io.sluice.kafka.KafkaOptions;
 import io.sluice.kafka.Workers;
 import io.sluice.testkit.KafkaBroker;
+import io.sluice.testkit.Pacing;
 import io.sluice.testkit.WorkerKills;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,14 +130,7 @@ class StatefulCrashTest {
      * kills at random moments whatever the machine.
      */
     static long paced(long i) {
-        if (i % 50 == 0) {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return i;
+        return Pacing.every(i, 50);
     }
 
     static ComputationalGraph graph(String name, boolean inStore) {

@@ -7,6 +7,7 @@ import io.sluice.Partitioning;
 import io.sluice.Sources;
 import io.sluice.SystemType;
 import io.sluice.connectors.s3.S3;
+import io.sluice.testkit.Pacing;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -22,14 +23,7 @@ public final class S3CrashingGraph {
 
     /** Item {@code i}, produced at no more than about 50,000 a second, so that a run lasts long enough to be killed. */
     static long paced(long i) {
-        if (i % 50 == 0) {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return i;
+        return Pacing.every(i, 50);
     }
 
     public static void main(String[] args) throws Exception {
