@@ -28,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A graph running in this JVM. In multi-thread mode every task has a thread of its own from the start; in
+ * A graph running in this JVM. In multi-thread mode every task has a thread of its own from the start, one of the
+ * {@link TaskThreads} kept across deployments; in
  * single-thread mode the tasks advance, in topological order, only on the thread that calls {@link
  * #awaitCompletion}.
  *
@@ -46,7 +47,7 @@ final class LocalDeployment implements Deployment {
     private final LocalOptions options;
     private final ResultStore results;
     private final LocalPlan plan;
-    private final List<Thread> threads = new ArrayList<>();
+    private final List<TaskThreads.Running> running = new ArrayList<>(); // multi-thread mode
     private final Lifecycle lifecycle;
 
     private final Object driving = new Object(); // single-thread mode: one thread drives at a time
@@ -64,11 +65,12 @@ final class LocalDeployment implements Deployment {
     static LocalDeployment start(ComputationalGraph graph, LocalOptions options) {
         LocalDeployment deployment = new LocalDeployment(graph, options);
         if (options.mode() == LocalOptions.Mode.MULTI_THREAD) {
-            for (Task task : deployment.plan.tasks) {
-                Thread thread = new Thread(() -> deployment.run(task), task.name);
-                deployment.threads.add(thread);
+            // Every task is listed before any runs: a task that fails at once interrupts all the others.
+            synchronized (deployment.running) {
+                for (Task task : deployment.plan.tasks) {
+                    deployment.running.add(TaskThreads.SHARED.start(task.name, () -> deployment.run(task)));
+                }
             }
-            deployment.threads.forEach(Thread::start);
         }
         LOG.debug("Deployed {} as {} tasks ({} mode)", deployment.id, deployment.plan.tasks.size(), options.mode());
         return deployment;
@@ -270,10 +272,11 @@ final class LocalDeployment implements Deployment {
     }
 
     private void interruptAll() {
-        Thread self = Thread.currentThread();
-        for (Thread thread : threads) {
-            if (thread != self) {
-                thread.interrupt();
+        synchronized (running) {
+            for (TaskThreads.Running task : running) {
+                if (!task.isCurrent()) {
+                    task.interrupt();
+                }
             }
         }
     }
@@ -308,22 +311,27 @@ final class LocalDeployment implements Deployment {
         }
         interruptAll();
         long deadline = System.nanoTime() + STOP_WAIT.toNanos();
-        for (Thread thread : threads) {
+        List<TaskThreads.Running> tasks;
+        synchronized (running) {
+            tasks = List.copyOf(running);
+        }
+        for (TaskThreads.Running task : tasks) {
+            if (task.isCurrent()) {
+                continue; // a task closing its own deployment ends when it returns
+            }
+            boolean ended;
             try {
-                long left = deadline - System.nanoTime();
-                if (left > 0) {
-                    thread.join(Duration.ofNanos(left));
-                }
+                ended = task.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
-            if (thread.isAlive()) {
+            if (!ended) {
                 LOG.warn(
                         "Deployment {}: task '{}' did not stop within {}; it may be blocked in a call that ignores"
                                 + " interruption, such as a read of standard input",
                         id,
-                        thread.getName(),
+                        task.name(),
                         STOP_WAIT);
             }
         }

@@ -1,0 +1,136 @@
+package io.sluice.internal.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A task on a kept thread sees what a thread of its own would give it: its name, the deployer's class loader, and
+ * only the interrupts meant for it. The pool's own keep-alive is a minute here, so a thread is surely kept.
+ */
+class TaskThreadsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final TaskThreads threads = new TaskThreads(Duration.ofMinutes(1));
+
+    @Test
+    void aThreadThatFinishedATaskRunsTheNextUnderTheNextTasksName() throws Exception {
+        AtomicReference<Thread> first = new AtomicReference<>();
+        AtomicReference<String> firstName = new AtomicReference<>();
+        TaskThreads.Running a = threads.start("graph/a", () -> {
+            first.set(Thread.currentThread());
+            firstName.set(Thread.currentThread().getName());
+        });
+        assertThat(a.await(WAIT)).isTrue();
+        awaitIdle(first.get());
+
+        AtomicReference<Thread> second = new AtomicReference<>();
+        AtomicReference<String> secondName = new AtomicReference<>();
+        TaskThreads.Running b = threads.start("graph/b", () -> {
+            second.set(Thread.currentThread());
+            secondName.set(Thread.currentThread().getName());
+        });
+        assertThat(b.await(WAIT)).isTrue();
+
+        assertThat(second.get()).isSameAs(first.get());
+        assertThat(first.get().isDaemon()).isFalse();
+        assertThat(firstName.get()).isEqualTo("graph/a");
+        assertThat(secondName.get()).isEqualTo("graph/b");
+        awaitIdle(second.get());
+        assertThat(second.get().getName()).startsWith("sluice-local-");
+    }
+
+    @Test
+    void anInterruptForAFinishedTaskDoesNotReachTheThreadsNextTask() throws Exception {
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        TaskThreads.Running a = threads.start("a", () -> thread.set(Thread.currentThread()));
+        assertThat(a.await(WAIT)).isTrue();
+        awaitIdle(thread.get());
+
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch lateInterruptSent = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        AtomicReference<Thread> next = new AtomicReference<>();
+        TaskThreads.Running b = threads.start("b", () -> {
+            next.set(Thread.currentThread());
+            started.countDown();
+            awaitQuietly(lateInterruptSent);
+            interrupted.set(Thread.currentThread().isInterrupted());
+        });
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        a.interrupt(); // late: task a has ended, and its thread runs task b
+        lateInterruptSent.countDown();
+        assertThat(b.await(WAIT)).isTrue();
+        assertThat(next.get()).isSameAs(thread.get());
+        assertThat(interrupted).isFalse();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // kept for the assertion
+        }
+    }
+
+    @Test
+    void anInterruptReachesTheTaskWhileItRuns() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        TaskThreads.Running task = threads.start("sleeper", () -> {
+            started.countDown();
+            try {
+                Thread.sleep(Duration.ofMinutes(5));
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+            }
+        });
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        task.interrupt();
+        assertThat(task.await(WAIT)).isTrue();
+        assertThat(interrupted).isTrue();
+    }
+
+    @Test
+    void theTaskRunsWithTheDeployingThreadsContextClassLoader() throws Exception {
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        TaskThreads.Running warm = threads.start("warm", () -> thread.set(Thread.currentThread()));
+        assertThat(warm.await(WAIT)).isTrue();
+        awaitIdle(thread.get());
+
+        Thread deployer = Thread.currentThread();
+        ClassLoader before = deployer.getContextClassLoader();
+        try (URLClassLoader application = new URLClassLoader(new URL[0], before)) {
+            deployer.setContextClassLoader(application);
+            AtomicReference<ClassLoader> seen = new AtomicReference<>();
+            TaskThreads.Running task =
+                    threads.start("task", () -> seen.set(Thread.currentThread().getContextClassLoader()));
+            deployer.setContextClassLoader(before);
+            assertThat(task.await(WAIT)).isTrue();
+            assertThat(seen.get()).isSameAs(application);
+            awaitIdle(thread.get());
+            assertThat(thread.get().getContextClassLoader()).isNotSameAs(application);
+        } finally {
+            deployer.setContextClassLoader(before);
+        }
+    }
+
+    /** A task is done before its thread has put its own name back and gone back to the pool. */
+    private static void awaitIdle(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!thread.getName().startsWith("sluice-local-") || thread.getState() == Thread.State.RUNNABLE) {
+            assertThat(System.nanoTime())
+                    .as("thread %s back in the pool", thread)
+                    .isLessThan(deadline);
+            Thread.sleep(1);
+        }
+    }
+}
