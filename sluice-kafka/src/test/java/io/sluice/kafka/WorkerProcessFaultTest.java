@@ -225,18 +225,20 @@ class WorkerProcessFaultTest {
     /**
      * The power check: the same kill, with workers that commit their input offsets as soon as they have read a poll's
      * records, ahead of the transaction that holds the output (at-most-once). The restarted worker resumes past what
-     * the killed one had read and not written, and the test must see those items missing.
+     * the killed one had read and not written, and the test must see those items missing. Killed once, it lost
+     * nothing in about one run of eight: the kill found the worker between a commit and its next read. Killed three
+     * times, each kill is a chance to lose.
      */
     @Test
     void exactlyOnceWithOffsetsCommittedAheadOfTheOutputTheSameKillLosesItems() throws Exception {
         Tally tally = runAndKill(
                 new PacedExactlyOnceGraph(),
                 Guarantee.EXACTLY_ONCE,
-                1,
+                3, // one kill can land while the worker has nothing read and unwritten; three all doing so is rare
                 deployment -> {},
                 List.of("-Dsluice.kafka.fault=offsets-on-read"));
 
-        System.out.printf("offsets committed on read, kill -9: %d of %d items arrived%n", tally.distinct(), ITEMS);
+        System.out.printf("offsets committed on read, 3 × kill -9: %d of %d items arrived%n", tally.distinct(), ITEMS);
         assertThat(tally.distinct()).as("items lost with the kill").isLessThan(ITEMS);
     }
 
