@@ -22,6 +22,11 @@ public final class ChildJvmCommand {
 
     private ChildJvmCommand() {}
 
+    /** The options of {@code SLUICE_WORKER_JAVA_OPTS}, one per element. */
+    static List<String> workerJvmOptions() {
+        return WORKER_JVM_OPTIONS;
+    }
+
     /** {@code java -Xmx256m $SLUICE_WORKER_JAVA_OPTS <jvmOptions> -cp <this class path> <main> <args>}. */
     public static List<String> of(List<String> jvmOptions, Class<?> main, String... args) {
         List<String> command = new ArrayList<>(
