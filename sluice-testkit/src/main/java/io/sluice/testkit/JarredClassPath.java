@@ -21,8 +21,8 @@ import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
  * Gives the JVMs a test starts a class path of jars only, so that they can share one class data archive: a JVM cannot
- * archive classes it loaded from a directory, and with {@code -XX:+AutoCreateSharedArchive} it fails at exit when its
- * class path holds one. A test JVM runs on its module's {@code target/classes} and {@code target/test-classes}; before
+ * archive classes it loaded from a directory (one asked to write an archive fails at exit when its class path holds
+ * one). A test JVM runs on its module's {@code target/classes} and {@code target/test-classes}; before
  * the first test, each such directory is written once into a jar named by its content, and {@code java.class.path} is
  * set to the jars. Every worker, child JVM and broker the tests start reads its class path from there. The test JVM
  * itself keeps loading from the directories.
@@ -88,6 +88,10 @@ public final class JarredClassPath implements LauncherSessionListener {
             if (training.waitFor() == 0 && Files.exists(partial)) {
                 Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 Files.writeString(madeFor, classPath);
+            } else {
+                // The tests still pass without it, only slower: say so where the build's output shows it.
+                System.err.println("JarredClassPath: the class data archive " + archive + " was not written (exit "
+                        + training.exitValue() + "); see " + archive.resolveSibling(archive.getFileName() + ".log"));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the class data archive " + archive, e);

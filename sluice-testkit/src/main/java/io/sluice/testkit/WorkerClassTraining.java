@@ -53,8 +53,8 @@ public final class WorkerClassTraining {
                 if (entry.endsWith(".class") && !entry.endsWith("module-info.class")) {
                     try {
                         Class.forName(entry.substring(0, entry.length() - 6).replace('/', '.'), false, loader);
-                    } catch (Throwable unloadable) { // NOPMD: a class whose dependencies are absent is skipped
-                        // not archived; a worker that needs it loads it as usual
+                    } catch (Throwable unloadable) { // a class whose dependencies are absent from the class path
+                        // is not archived; a worker that needs it loads it as usual
                     }
                 }
             }
