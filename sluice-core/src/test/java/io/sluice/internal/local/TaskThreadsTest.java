@@ -23,37 +23,22 @@ class TaskThreadsTest {
 
     @Test
     void aThreadThatFinishedATaskRunsTheNextUnderTheNextTasksName() throws Exception {
-        AtomicReference<Thread> first = new AtomicReference<>();
-        AtomicReference<String> firstName = new AtomicReference<>();
-        TaskThreads.Running a = threads.start("graph/a", () -> {
-            first.set(Thread.currentThread());
-            firstName.set(Thread.currentThread().getName());
-        });
-        assertThat(a.await(WAIT)).isTrue();
-        awaitIdle(first.get());
+        Ran a = runToEnd("graph/a");
+        awaitIdle(a.thread());
+        Ran b = runToEnd("graph/b");
 
-        AtomicReference<Thread> second = new AtomicReference<>();
-        AtomicReference<String> secondName = new AtomicReference<>();
-        TaskThreads.Running b = threads.start("graph/b", () -> {
-            second.set(Thread.currentThread());
-            secondName.set(Thread.currentThread().getName());
-        });
-        assertThat(b.await(WAIT)).isTrue();
-
-        assertThat(second.get()).isSameAs(first.get());
-        assertThat(first.get().isDaemon()).isFalse();
-        assertThat(firstName.get()).isEqualTo("graph/a");
-        assertThat(secondName.get()).isEqualTo("graph/b");
-        awaitIdle(second.get());
-        assertThat(second.get().getName()).startsWith("sluice-local-");
+        assertThat(b.thread()).isSameAs(a.thread());
+        assertThat(a.thread().isDaemon()).isFalse();
+        assertThat(a.threadName()).isEqualTo("graph/a");
+        assertThat(b.threadName()).isEqualTo("graph/b");
+        awaitIdle(b.thread());
+        assertThat(b.thread().getName()).startsWith("sluice-local-");
     }
 
     @Test
     void anInterruptForAFinishedTaskDoesNotReachTheThreadsNextTask() throws Exception {
-        AtomicReference<Thread> thread = new AtomicReference<>();
-        TaskThreads.Running a = threads.start("a", () -> thread.set(Thread.currentThread()));
-        assertThat(a.await(WAIT)).isTrue();
-        awaitIdle(thread.get());
+        Ran a = runToEnd("a");
+        awaitIdle(a.thread());
 
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch lateInterruptSent = new CountDownLatch(1);
@@ -66,10 +51,10 @@ class TaskThreadsTest {
             interrupted.set(Thread.currentThread().isInterrupted());
         });
         assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
-        a.interrupt(); // late: task a has ended, and its thread runs task b
+        a.task().interrupt(); // late: task a has ended, and its thread runs task b
         lateInterruptSent.countDown();
         assertThat(b.await(WAIT)).isTrue();
-        assertThat(next.get()).isSameAs(thread.get());
+        assertThat(next.get()).isSameAs(a.thread());
         assertThat(interrupted).isFalse();
     }
 
@@ -101,10 +86,8 @@ class TaskThreadsTest {
 
     @Test
     void theTaskRunsWithTheDeployingThreadsContextClassLoader() throws Exception {
-        AtomicReference<Thread> thread = new AtomicReference<>();
-        TaskThreads.Running warm = threads.start("warm", () -> thread.set(Thread.currentThread()));
-        assertThat(warm.await(WAIT)).isTrue();
-        awaitIdle(thread.get());
+        Thread kept = runToEnd("warm").thread();
+        awaitIdle(kept);
 
         Thread deployer = Thread.currentThread();
         ClassLoader before = deployer.getContextClassLoader();
@@ -116,11 +99,25 @@ class TaskThreadsTest {
             deployer.setContextClassLoader(before);
             assertThat(task.await(WAIT)).isTrue();
             assertThat(seen.get()).isSameAs(application);
-            awaitIdle(thread.get());
-            assertThat(thread.get().getContextClassLoader()).isNotSameAs(application);
+            awaitIdle(kept);
+            assertThat(kept.getContextClassLoader()).isNotSameAs(application);
         } finally {
             deployer.setContextClassLoader(before);
         }
+    }
+
+    /** A task that ran to its end: its handle, the thread it ran on and the name that thread had while it ran. */
+    private record Ran(TaskThreads.Running task, Thread thread, String threadName) {}
+
+    private Ran runToEnd(String name) throws InterruptedException {
+        AtomicReference<Thread> thread = new AtomicReference<>();
+        AtomicReference<String> threadName = new AtomicReference<>();
+        TaskThreads.Running task = threads.start(name, () -> {
+            thread.set(Thread.currentThread());
+            threadName.set(Thread.currentThread().getName());
+        });
+        assertThat(task.await(WAIT)).isTrue();
+        return new Ran(task, thread.get(), threadName.get());
     }
 
     /** A task is done before its thread has put its own name back and gone back to the pool. */
