@@ -75,6 +75,7 @@ public final class JarredClassPath implements LauncherSessionListener {
             }
             Files.createDirectories(archive.getParent());
             Path partial = archive.resolveSibling(archive.getFileName() + ".partial");
+            Path log = archive.resolveSibling(archive.getFileName() + ".log");
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:ArchiveClassesAtExit=" + partial));
@@ -82,8 +83,7 @@ public final class JarredClassPath implements LauncherSessionListener {
             command.addAll(List.of("-cp", classPath, WorkerClassTraining.class.getName()));
             Process training = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(archive.resolveSibling(archive.getFileName() + ".log")
-                            .toFile())
+                    .redirectOutput(log.toFile())
                     .start();
             if (training.waitFor() == 0 && Files.exists(partial)) {
                 Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -91,7 +91,7 @@ public final class JarredClassPath implements LauncherSessionListener {
             } else {
                 // The tests still pass without it, only slower: say so where the build's output shows it.
                 System.err.println("JarredClassPath: the class data archive " + archive + " was not written (exit "
-                        + training.exitValue() + "); see " + archive.resolveSibling(archive.getFileName() + ".log"));
+                        + training.exitValue() + "); see " + log);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the class data archive " + archive, e);

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Properties;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -28,14 +29,14 @@ public final class WorkerClassTraining {
         config.put("max.block.ms", "100");
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.partitionsFor("training").size(); // never answered: the timeout below ends it
+            producer.partitionsFor("training"); // never answered: max.block.ms above ends it
         } catch (RuntimeException expected) {
             // no broker: only the classes were wanted
         }
         config.put("group.id", "class-training");
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(java.util.List.of("training"));
+            consumer.subscribe(List.of("training"));
         }
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String name = Path.of(entry).getFileName().toString();
